@@ -1,0 +1,17 @@
+using System.Text.Json;
+
+namespace Router.Service.Catalogue.Files;
+
+/// <summary>A parameter layer as written: a chunk's <c>defaults</c> or a config's <c>parameters</c>. Every field optional.</summary>
+internal sealed record ParametersFile
+{
+    public string? Size { get; init; }
+    public string? Quality { get; init; }
+    public int? N { get; init; }
+    public string? OutputFormat { get; init; }
+    public string? Background { get; init; }
+    public int? PartialImages { get; init; }
+    public int? OutputCompression { get; init; }
+    public long? Seed { get; init; }
+    public Dictionary<string, JsonElement>? Extra { get; init; }
+}

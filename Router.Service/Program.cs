@@ -1,0 +1,9 @@
+using Router.Service.Catalogue;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddCatalogue();
+
+var app = builder.Build();
+
+app.Run();

@@ -1,0 +1,64 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+
+namespace Router.Service.Tests.Catalogue;
+
+/// <summary>A writable copy of the shipped catalogue in a temporary directory.</summary>
+internal sealed class TestCatalogue : IDisposable
+{
+    public static readonly string ShippedDirectory = Path.Combine(AppContext.BaseDirectory, "catalogue-data");
+
+    public TestCatalogue()
+    {
+        Directory = Path.Combine(Path.GetTempPath(), "catalogue-tests", Guid.NewGuid().ToString("N"));
+        foreach (var source in System.IO.Directory.EnumerateFiles(ShippedDirectory, "*.json", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(Directory, Path.GetRelativePath(ShippedDirectory, source));
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(source, target);
+        }
+    }
+
+    public string Directory { get; }
+
+    /// <summary>Changes one file through its JSON tree.</summary>
+    public void Edit(string file, Action<JsonObject> change)
+    {
+        var path = Path.Combine(Directory, file);
+        var root = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        change(root);
+        File.WriteAllText(path, root.ToJsonString(new() { WriteIndented = true }));
+    }
+
+    public void Write(string file, string content) => File.WriteAllText(Path.Combine(Directory, file), content);
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A watcher may still hold a handle for a moment; the temp folder is cleaned by the OS eventually.
+        }
+    }
+}
+
+/// <summary>Timeouts for awaits in tests that name the call site when they fire.</summary>
+internal static class TestTimeouts
+{
+    public static readonly TimeSpan Default = TimeSpan.FromSeconds(15);
+
+    public static async Task<T> DefaultTimeout<T>(this Task<T> task, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
+    {
+        try
+        {
+            return await task.WaitAsync(Default, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Timed out after {Default.TotalSeconds} s awaiting the call at {Path.GetFileName(file)}:{line}.");
+        }
+    }
+}
