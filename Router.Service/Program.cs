@@ -2,8 +2,11 @@ using Router.Service.Catalogue;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddServiceDefaults();
 builder.AddCatalogue();
 
 var app = builder.Build();
+
+app.MapDefaultEndpoints();
 
 app.Run();
