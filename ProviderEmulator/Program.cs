@@ -1,0 +1,9 @@
+using ProviderEmulator;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddEmulatorServices();
+
+var app = builder.Build();
+app.MapEmulator();
+
+app.Run();
