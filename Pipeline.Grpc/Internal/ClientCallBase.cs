@@ -17,6 +17,7 @@ internal abstract class ClientCallBase : IDisposable
     private readonly GrpcChannel _channel;
     private readonly CallOptions _options;
     private readonly CancellationTokenSource _cts;
+    private readonly CancellationTokenSource? _deadlineCts;
     private readonly TaskCompletionSource<Metadata> _headers = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _service;
     private readonly string _method;
@@ -33,12 +34,25 @@ internal abstract class ClientCallBase : IDisposable
         var slash = path.LastIndexOf('/');
         _service = path[1..slash];
         _method = path[(slash + 1)..];
-        _cts = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
         if (options.Deadline is { } deadline && deadline != DateTime.MaxValue)
         {
+            // A timer of its own, so an expiry is known as such: timers run on a coarse clock and may fire a few
+            // milliseconds before DateTime.UtcNow reaches the deadline. Deadlines weeks away need no timer (and
+            // CancelAfter rejects them).
             var remaining = deadline.ToUniversalTime() - DateTime.UtcNow;
-            _cts.CancelAfter(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+            _deadlineCts = new CancellationTokenSource();
+            if (remaining <= TimeSpan.Zero)
+            {
+                _deadlineCts.Cancel();
+            }
+            else if (remaining < GrpcTimeout.MaxTimerDelay)
+            {
+                _deadlineCts.CancelAfter(remaining);
+            }
         }
+        _cts = _deadlineCts is null
+            ? CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken)
+            : CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken, _deadlineCts.Token);
         _ = _headers.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
     }
 
@@ -160,6 +174,8 @@ internal abstract class ClientCallBase : IDisposable
         }
         _status = status;
         _trailers = trailers;
+        // Release the deadline timer of a finished call.
+        _deadlineCts?.CancelAfter(Timeout.InfiniteTimeSpan);
         _headers.TrySetException(new RpcException(status, trailers));
         GrpcDiagnostics.SetStatus(_activity, status, isServer: false);
         _activity?.Dispose();
@@ -172,7 +188,8 @@ internal abstract class ClientCallBase : IDisposable
         {
             return rpc.Status;
         }
-        var deadlinePassed = _options.Deadline is { } deadline && deadline.ToUniversalTime() <= DateTime.UtcNow;
+        var deadlinePassed = _deadlineCts?.IsCancellationRequested == true
+            || (_options.Deadline is { } deadline && deadline.ToUniversalTime() <= DateTime.UtcNow);
         if (exception is OperationCanceledException)
         {
             return deadlinePassed ? new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded")

@@ -7,6 +7,9 @@ internal static class GrpcTimeout
 {
     private const long MaxValue = 99_999_999;
 
+    /// <summary>Timeouts this long or longer get no timer: CancelAfter rejects delays over about 49 days.</summary>
+    public static readonly TimeSpan MaxTimerDelay = TimeSpan.FromDays(24);
+
     /// <summary>Parses a header value; null for absent or invalid values (which mean "no deadline", as grpc-dotnet does).</summary>
     public static TimeSpan? Parse(string? value)
     {

@@ -61,8 +61,9 @@ internal abstract class ServerCallHandler<TService, TRequest, TResponse>(Method<
 
         var deadlineReached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var deadlineRegistration = deadlineCts.Token.Register(() => deadlineReached.TrySetResult());
-        if (timeout is { } callTimeout)
+        if (timeout is { } callTimeout && callTimeout < GrpcTimeout.MaxTimerDelay)
         {
+            // Longer timeouts (up to 99999999S is legal) are as good as none, and CancelAfter would reject them.
             deadlineCts.CancelAfter(callTimeout);
         }
 
@@ -151,10 +152,12 @@ internal abstract class ServerCallHandler<TService, TRequest, TResponse>(Method<
             return null;
         }
         var parent = default(ActivityContext);
-        if (Activity.Current is null)
+        if (Activity.Current is not { } current || !current.Source.HasListeners())
         {
-            // Nothing extracted traceparent for us (ASP.NET Core's own activity is off): do it here.
+            // ASP.NET Core creates its request activity even when nobody records it (e.g. because logging is on);
+            // nesting under that would hang our span off a span no exporter sees. Parent on the caller's traceparent.
             ActivityContext.TryParse(httpContext.Request.Headers.TraceParent, httpContext.Request.Headers.TraceState, isRemote: true, out parent);
+            Activity.Current = null;
         }
         var activity = GrpcDiagnostics.Source.StartActivity($"{Method.ServiceName}/{Method.Name}", ActivityKind.Server, parent);
         if (activity is not null)
