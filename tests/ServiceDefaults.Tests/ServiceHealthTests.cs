@@ -30,6 +30,7 @@ public sealed class ServiceHealthTests
     [InlineData("OpenAI.Adapter")]
     [InlineData("OpenRouter.Adapter")]
     [InlineData("Gateway")]
+    [InlineData("Storage.Service")]
     public async Task HealthCheck_ServiceStartedByHand_ServingToPythonGrpcClient(string service)
     {
         var ct = TestContext.Current.CancellationToken;
@@ -66,6 +67,7 @@ public sealed class ServiceHealthTests
         info.Environment["Kestrel__Endpoints__http__Url"] = $"http://127.0.0.1:{httpPort}";
         info.Environment["Kestrel__Endpoints__grpc__Url"] = $"http://127.0.0.1:{grpcPort}";
         info.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "";
+        info.Environment["Storage__DataDirectory"] = Path.Combine(Path.GetTempPath(), "pipeline-health-" + Guid.NewGuid().ToString("N"));
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

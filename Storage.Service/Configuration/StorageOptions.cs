@@ -1,0 +1,57 @@
+namespace Storage.Service.Configuration;
+
+/// <summary>The validated, immutable storage configuration the service runs with (see <see cref="StorageSettings"/>).</summary>
+public sealed record StorageOptions
+{
+    /// <summary>Default <see cref="MaxImageBytes"/>: 50 MiB.</summary>
+    public const int DefaultMaxImageBytes = 50 * 1024 * 1024;
+
+    /// <summary>Room for run metadata next to the image bytes in one PutImage message.</summary>
+    public const int RequestOverheadBytes = 1024 * 1024;
+
+    /// <summary>Absolute root of the blob tree ("ab/abcdef…" shards, ".tmp" for writes in progress). Required.</summary>
+    public required string BlobRoot { get; init; }
+
+    /// <summary>Absolute path of the SQLite database file. Required.</summary>
+    public required string DatabasePath { get; init; }
+
+    /// <summary>Largest image accepted, in bytes. Default 50 MiB.</summary>
+    public int MaxImageBytes { get; init; } = DefaultMaxImageBytes;
+
+    /// <summary>The metadata backend. Default <see cref="MetadataBackend.Sqlite"/>.</summary>
+    public MetadataBackend MetadataBackend { get; init; } = MetadataBackend.Sqlite;
+
+    /// <summary>Run folder export. Default off.</summary>
+    public ExportOptions Export { get; init; } = ExportOptions.Disabled;
+
+    /// <summary>Test-only pauses. Default none.</summary>
+    public FaultInjectionOptions FaultInjection { get; init; } = FaultInjectionOptions.None;
+
+    /// <summary>The gRPC receive limit: the image cap plus room for metadata, so the cap, not the wire layer, answers first.</summary>
+    public int GrpcMaxReceiveMessageSize => MaxImageBytes + RequestOverheadBytes;
+}
+
+/// <summary>Where run metadata lives.</summary>
+public enum MetadataBackend
+{
+    /// <summary>A local SQLite file in WAL mode.</summary>
+    Sqlite,
+}
+
+/// <summary>Run folder export: "{Root}/{run id}/" with the images and run.json.</summary>
+/// <param name="Enabled">Whether to export. Default false.</param>
+/// <param name="Root">Absolute export folder; set when enabled.</param>
+public sealed record ExportOptions(bool Enabled, string? Root)
+{
+    /// <summary>No export.</summary>
+    public static readonly ExportOptions Disabled = new(false, null);
+}
+
+/// <summary>Pauses inside a put, so durability tests can kill the process at a known point.</summary>
+/// <param name="PauseAfterTempWrite">After the temp file is written and synced, before the rename.</param>
+/// <param name="PauseBeforeMetadataCommit">After the blob is in place, before the metadata commit.</param>
+public sealed record FaultInjectionOptions(TimeSpan? PauseAfterTempWrite, TimeSpan? PauseBeforeMetadataCommit)
+{
+    /// <summary>No pauses.</summary>
+    public static readonly FaultInjectionOptions None = new(null, null);
+}

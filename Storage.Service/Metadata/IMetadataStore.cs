@@ -1,0 +1,58 @@
+using Pipeline.Contracts.Storage.V1;
+
+namespace Storage.Service.Metadata;
+
+/// <summary>
+/// Run and image metadata. SQLite (<see cref="SqliteMetadataStore"/>) is the implementation today; a PostgreSQL one
+/// would implement the same contract. Every write is atomic: a crash leaves the state before or after it.
+/// </summary>
+public interface IMetadataStore
+{
+    /// <summary>Creates or migrates the schema to the latest version.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>The applied schema version (0 before <see cref="InitializeAsync"/>).</summary>
+    Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken);
+
+    /// <summary>A run with its images ordered by index; null when unknown.</summary>
+    Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Creates the run or merges the non-empty fields of <paramref name="run"/> into it; returns the stored run with its images.</summary>
+    Task<RunRecord> UpsertRunAsync(RunRecord run, CancellationToken cancellationToken);
+
+    /// <summary>An image; null when unknown.</summary>
+    Task<ImageRecord?> GetImageAsync(string imageId, CancellationToken cancellationToken);
+
+    /// <summary>The image stored at (run id, index); null when none.</summary>
+    Task<ImageRecord?> GetImageAtIndexAsync(string runId, int imageIndex, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: upserts <paramref name="run"/> and inserts <paramref name="image"/> unless its (run id, index)
+    /// is taken, in which case the stored image is returned with <c>Inserted = false</c>.
+    /// </summary>
+    Task<(ImageRecord Image, bool Inserted)> InsertImageAsync(RunRecord run, ImageRecord image, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: stores <paramref name="tiles"/> as images of <paramref name="runId"/> at the next free indexes
+    /// (their ids default to "{run id}-{index}"); returns them as stored.
+    /// </summary>
+    Task<IReadOnlyList<ImageRecord>> InsertTilesAsync(string runId, IReadOnlyList<ImageRecord> tiles, CancellationToken cancellationToken);
+
+    /// <summary>Tiles cut from <paramref name="sourceImageId"/>, row by row.</summary>
+    Task<IReadOnlyList<ImageRecord>> GetTilesAsync(string sourceImageId, CancellationToken cancellationToken);
+
+    /// <summary>One page of runs, newest first (created at, then run id, descending), with their images.</summary>
+    Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? config, RunCursor? after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a run and its images; returns the deleted images, or null when the run is unknown.</summary>
+    Task<IReadOnlyList<ImageRecord>?> DeleteRunAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Whether any image references the blob.</summary>
+    Task<bool> IsBlobReferencedAsync(string sha256, CancellationToken cancellationToken);
+
+    /// <summary>Every blob any image references.</summary>
+    Task<IReadOnlySet<string>> GetReferencedBlobsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Whether the store answers (health).</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken);
+}

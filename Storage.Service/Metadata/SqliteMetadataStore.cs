@@ -1,0 +1,389 @@
+using Microsoft.Data.Sqlite;
+using Pipeline.Contracts.Storage.V1;
+using Storage.Service.Configuration;
+
+namespace Storage.Service.Metadata;
+
+/// <summary>
+/// Metadata in one SQLite file: WAL journal, <c>synchronous=FULL</c> (a committed put survives power loss, not only a
+/// crash), foreign keys on. Writes are serialised in-process; reads run concurrently beside them.
+/// </summary>
+public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
+{
+    private readonly string _connectionString;
+    private readonly StorageOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SqliteMetadataStore> _logger;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    public SqliteMetadataStore(StorageOptions options, TimeProvider time, ILogger<SqliteMetadataStore> logger)
+    {
+        _options = options;
+        _time = time;
+        _logger = logger;
+        Directory.CreateDirectory(Path.GetDirectoryName(options.DatabasePath)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var applied = SqliteMigrations.Apply(connection, NowMicros());
+        foreach (var version in applied)
+        {
+            StorageLog.MigrationApplied(_logger, version);
+        }
+        StorageLog.MetadataReady(_logger, _options.DatabasePath, SqliteMigrations.Latest);
+    }
+
+    public async Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return SqliteMigrations.GetVersion(connection);
+    }
+
+    public async Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ReadRunAsync(connection, null, runId, withImages: true, cancellationToken);
+    }
+
+    public async Task<RunRecord> UpsertRunAsync(RunRecord run, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction();
+            await UpsertRunCoreAsync(connection, transaction, run, cancellationToken);
+            var stored = await ReadRunAsync(connection, transaction, run.RunId, withImages: true, cancellationToken);
+            await transaction.CommitAsync(CancellationToken.None);
+            return stored!;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task<ImageRecord?> GetImageAsync(string imageId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var images = await ReadImagesAsync(connection, null, "image_id = $id", p => p.AddWithValue("$id", imageId), cancellationToken);
+        return images.Count == 0 ? null : images[0];
+    }
+
+    public async Task<ImageRecord?> GetImageAtIndexAsync(string runId, int imageIndex, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ReadImageAtIndexAsync(connection, null, runId, imageIndex, cancellationToken);
+    }
+
+    public async Task<(ImageRecord Image, bool Inserted)> InsertImageAsync(RunRecord run, ImageRecord image, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction();
+            await UpsertRunCoreAsync(connection, transaction, run, cancellationToken);
+            var existing = await ReadImageAtIndexAsync(connection, transaction, image.RunId, image.ImageIndex, cancellationToken);
+            if (existing is not null)
+            {
+                await transaction.CommitAsync(CancellationToken.None);
+                return (existing, false);
+            }
+            await EnsureImageIdFreeAsync(connection, transaction, image.ImageId, cancellationToken);
+            await InsertImageRowAsync(connection, transaction, image, cancellationToken);
+            if (_options.FaultInjection.PauseBeforeMetadataCommit is { } pause)
+            {
+                await Task.Delay(pause, CancellationToken.None);
+            }
+            await transaction.CommitAsync(CancellationToken.None);
+            return (image, true);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<ImageRecord>> InsertTilesAsync(string runId, IReadOnlyList<ImageRecord> tiles, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction();
+            await using var next = connection.CreateCommand();
+            next.Transaction = transaction;
+            next.CommandText = "SELECT coalesce(max(image_index) + 1, 0) FROM images WHERE run_id = $run_id;";
+            next.Parameters.AddWithValue("$run_id", runId);
+            var index = (int)(long)(await next.ExecuteScalarAsync(cancellationToken))!;
+            var stored = new List<ImageRecord>(tiles.Count);
+            foreach (var tile in tiles)
+            {
+                var record = tile.Clone();
+                record.RunId = runId;
+                record.ImageIndex = index++;
+                record.ImageId = $"{runId}-{record.ImageIndex}";
+                await EnsureImageIdFreeAsync(connection, transaction, record.ImageId, cancellationToken);
+                await InsertImageRowAsync(connection, transaction, record, cancellationToken);
+                stored.Add(record);
+            }
+            await transaction.CommitAsync(CancellationToken.None);
+            return stored;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task<IReadOnlyList<ImageRecord>> GetTilesAsync(string sourceImageId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ReadImagesAsync(connection, null, "source_image_id = $source", p => p.AddWithValue("$source", sourceImageId),
+            cancellationToken, "grid_row, grid_column, image_index");
+    }
+
+    public async Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? config, RunCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var where = new List<string>();
+        if (!string.IsNullOrEmpty(config))
+        {
+            where.Add("config = $config");
+            command.Parameters.AddWithValue("$config", config);
+        }
+        if (after is not null)
+        {
+            where.Add("(created_at, run_id) < ($after_created, $after_run)");
+            command.Parameters.AddWithValue("$after_created", after.CreatedAtMicros);
+            command.Parameters.AddWithValue("$after_run", after.RunId);
+        }
+        command.CommandText = $"SELECT {SqliteRows.RunColumns} FROM runs"
+            + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
+            + " ORDER BY created_at DESC, run_id DESC LIMIT $limit;";
+        command.Parameters.AddWithValue("$limit", limit);
+        var runs = new List<RunRecord>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                runs.Add(SqliteRows.ReadRun(reader));
+            }
+        }
+        if (runs.Count > 0)
+        {
+            var byId = runs.ToDictionary(r => r.RunId, StringComparer.Ordinal);
+            var names = runs.Select((_, i) => $"$r{i}").ToArray();
+            var images = await ReadImagesAsync(connection, null, $"run_id IN ({string.Join(", ", names)})", p =>
+            {
+                for (var i = 0; i < runs.Count; i++)
+                {
+                    p.AddWithValue(names[i], runs[i].RunId);
+                }
+            }, cancellationToken);
+            foreach (var image in images)
+            {
+                byId[image.RunId].Images.Add(image);
+            }
+        }
+        return runs;
+    }
+
+    public async Task<IReadOnlyList<ImageRecord>?> DeleteRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction();
+            var run = await ReadRunAsync(connection, transaction, runId, withImages: true, cancellationToken);
+            if (run is null)
+            {
+                return null;
+            }
+            await using var delete = connection.CreateCommand();
+            delete.Transaction = transaction;
+            delete.CommandText = "DELETE FROM images WHERE run_id = $run_id; DELETE FROM runs WHERE run_id = $run_id;";
+            delete.Parameters.AddWithValue("$run_id", runId);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+            await transaction.CommitAsync(CancellationToken.None);
+            return [.. run.Images];
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task<bool> IsBlobReferencedAsync(string sha256, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM images WHERE sha256 = $sha);";
+        command.Parameters.AddWithValue("$sha", sha256);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))! != 0;
+    }
+
+    public async Task<IReadOnlySet<string>> GetReferencedBlobsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT sha256 FROM images;";
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(reader.GetString(0));
+        }
+        return result;
+    }
+
+    public async Task<bool> PingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1;";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))! == 1;
+    }
+
+    public void Dispose()
+    {
+        _writeLock.Dispose();
+        SqliteConnection.ClearAllPools();
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var pragmas = connection.CreateCommand();
+            pragmas.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+            await pragmas.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task UpsertRunCoreAsync(SqliteConnection connection, SqliteTransaction transaction, RunRecord update, CancellationToken cancellationToken)
+    {
+        var stored = await ReadRunAsync(connection, transaction, update.RunId, withImages: false, cancellationToken);
+        var now = NowMicros();
+        RunRecord row;
+        if (stored is null)
+        {
+            row = update.Clone();
+            row.Images.Clear();
+            row.CreatedAt ??= SqliteRows.ToTimestamp(now);
+        }
+        else
+        {
+            row = RunMerge.Apply(stored, update);
+        }
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            INSERT INTO runs ({SqliteRows.RunColumns}, updated_at)
+            VALUES ($run_id, $config, $mode, $provider, $model, $operation, $prompt, $revised_prompt, $parameters_json, $seed, $state,
+                    $created_at, $started_at, $completed_at, $usage_json, $cost_usd_micros, $trace_id, $error, $updated_at)
+            ON CONFLICT (run_id) DO UPDATE SET
+                config = excluded.config, mode = excluded.mode, provider = excluded.provider, model = excluded.model,
+                operation = excluded.operation, prompt = excluded.prompt, revised_prompt = excluded.revised_prompt,
+                parameters_json = excluded.parameters_json, seed = excluded.seed, state = excluded.state,
+                started_at = excluded.started_at, completed_at = excluded.completed_at, usage_json = excluded.usage_json,
+                cost_usd_micros = excluded.cost_usd_micros, trace_id = excluded.trace_id, error = excluded.error,
+                updated_at = excluded.updated_at;
+            """;
+        SqliteRows.BindRun(command, row, now);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<RunRecord?> ReadRunAsync(SqliteConnection connection, SqliteTransaction? transaction, string runId, bool withImages, CancellationToken cancellationToken)
+    {
+        RunRecord? run = null;
+        await using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT {SqliteRows.RunColumns} FROM runs WHERE run_id = $run_id;";
+            command.Parameters.AddWithValue("$run_id", runId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                run = SqliteRows.ReadRun(reader);
+            }
+        }
+        if (run is not null && withImages)
+        {
+            run.Images.AddRange(await ReadImagesAsync(connection, transaction, "run_id = $run_id", p => p.AddWithValue("$run_id", runId), cancellationToken));
+        }
+        return run;
+    }
+
+    private static async Task<ImageRecord?> ReadImageAtIndexAsync(SqliteConnection connection, SqliteTransaction? transaction, string runId, int imageIndex, CancellationToken cancellationToken)
+    {
+        var images = await ReadImagesAsync(connection, transaction, "run_id = $run_id AND image_index = $index", p =>
+        {
+            p.AddWithValue("$run_id", runId);
+            p.AddWithValue("$index", imageIndex);
+        }, cancellationToken);
+        return images.Count == 0 ? null : images[0];
+    }
+
+    private static async Task<List<ImageRecord>> ReadImagesAsync(
+        SqliteConnection connection, SqliteTransaction? transaction, string where, Action<SqliteParameterCollection> bind,
+        CancellationToken cancellationToken, string orderBy = "run_id, image_index")
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {SqliteRows.ImageColumns} FROM images WHERE {where} ORDER BY {orderBy};";
+        bind(command.Parameters);
+        var images = new List<ImageRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            images.Add(SqliteRows.ReadImage(reader));
+        }
+        return images;
+    }
+
+    private static async Task EnsureImageIdFreeAsync(SqliteConnection connection, SqliteTransaction transaction, string imageId, CancellationToken cancellationToken)
+    {
+        var taken = await ReadImagesAsync(connection, transaction, "image_id = $id", p => p.AddWithValue("$id", imageId), cancellationToken);
+        if (taken.Count > 0)
+        {
+            StorageException.ThrowAlreadyExists("image_id",
+                $"image id '{imageId}' is already used by run '{taken[0].RunId}' index {taken[0].ImageIndex}; choose another image_id or leave it empty");
+        }
+    }
+
+    private static async Task InsertImageRowAsync(SqliteConnection connection, SqliteTransaction transaction, ImageRecord image, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            INSERT INTO images ({SqliteRows.ImageColumns})
+            VALUES ($image_id, $run_id, $image_index, $sha256, $mime_type, $width, $height, $size_bytes, $created_at,
+                    $source_image_id, $grid_row, $grid_column);
+            """;
+        SqliteRows.BindImage(command, image);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private long NowMicros() => SqliteRows.ToMicros(Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(_time.GetUtcNow()));
+}

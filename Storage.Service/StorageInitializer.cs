@@ -1,0 +1,46 @@
+using Storage.Service.Blobs;
+using Storage.Service.Configuration;
+using Storage.Service.Metadata;
+
+namespace Storage.Service;
+
+/// <summary>
+/// Start-up, before any call is served: migrate the schema, remove blob writes a crash left unfinished, and remove
+/// blobs no row references (a put that died between the rename and the commit). After it, every blob file has a row
+/// and every row has its file.
+/// </summary>
+public sealed class StorageInitializer(IMetadataStore metadata, IBlobStore blobs, StorageOptions options, ILogger<StorageInitializer> logger)
+{
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await metadata.InitializeAsync(cancellationToken);
+        var unfinished = blobs.DeleteUnfinishedWrites();
+        if (unfinished > 0)
+        {
+            StorageLog.UnfinishedWritesRemoved(logger, unfinished);
+        }
+        var referenced = await metadata.GetReferencedBlobsAsync(cancellationToken);
+        var orphans = 0;
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var sha256 in blobs.EnumerateBlobs().ToList())
+        {
+            if (referenced.Contains(sha256))
+            {
+                present.Add(sha256);
+            }
+            else if (blobs.Delete(sha256))
+            {
+                orphans++;
+            }
+        }
+        if (orphans > 0)
+        {
+            StorageLog.OrphanBlobsRemoved(logger, orphans);
+        }
+        foreach (var missing in referenced.Where(sha256 => !present.Contains(sha256)))
+        {
+            StorageLog.ReferencedBlobMissing(logger, missing);
+        }
+        StorageLog.BlobsReady(logger, options.BlobRoot, present.Count, options.MaxImageBytes);
+    }
+}

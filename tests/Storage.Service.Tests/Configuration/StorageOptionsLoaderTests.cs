@@ -1,0 +1,77 @@
+using Storage.Service.Configuration;
+
+namespace Storage.Service.Tests.Configuration;
+
+public sealed class StorageOptionsLoaderTests
+{
+    private const string Root = "/srv/storage";
+
+    [Fact]
+    public void Load_EmptySection_DefaultsUnderContentRoot()
+    {
+        var options = StorageOptionsLoader.Load(Config(), Root);
+
+        Assert.Equal(Path.Combine(Root, "data", "blobs"), options.BlobRoot);
+        Assert.Equal(Path.Combine(Root, "data", "storage.db"), options.DatabasePath);
+        Assert.Equal(50 * 1024 * 1024, options.MaxImageBytes);
+        Assert.Equal(MetadataBackend.Sqlite, options.MetadataBackend);
+        Assert.False(options.Export.Enabled);
+        Assert.Equal(FaultInjectionOptions.None, options.FaultInjection);
+        Assert.Equal(51 * 1024 * 1024, options.GrpcMaxReceiveMessageSize);
+    }
+
+    [Fact]
+    public void Load_ExplicitPaths_ResolvedAgainstContentRoot()
+    {
+        var options = StorageOptionsLoader.Load(Config(
+            ("Storage:BlobRoot", "b"),
+            ("Storage:DatabasePath", "/var/lib/meta.db"),
+            ("Storage:MaxImageBytes", "2048"),
+            ("Storage:Export:Enabled", "true"),
+            ("Storage:Export:Root", "exports")), Root);
+
+        Assert.Equal(Path.Combine(Root, "b"), options.BlobRoot);
+        Assert.Equal("/var/lib/meta.db", options.DatabasePath);
+        Assert.Equal(2048, options.MaxImageBytes);
+        Assert.Equal(new ExportOptions(true, Path.Combine(Root, "exports")), options.Export);
+    }
+
+    [Fact]
+    public void Load_SeveralErrors_ReportsEveryOneWithItsFix()
+    {
+        var error = Assert.Throws<StorageConfigurationException>(() => StorageOptionsLoader.Load(Config(
+            ("Storage:MaxImageBytes", "10"),
+            ("Storage:MetadataBackend", "Oracle"),
+            ("Storage:Export:Enabled", "true"),
+            ("Storage:FaultInjection:PauseAfterTempWrite", "01:00:00")), Root));
+
+        Assert.Equal(4, error.Errors.Count);
+        Assert.Contains(error.Errors, e => e.Contains("'Storage:MaxImageBytes' is 10; allowed: 1024", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.Contains("'Storage:MetadataBackend' is 'Oracle'; allowed: Sqlite", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.Contains("'Storage:Export:Root' is empty", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.Contains("PauseAfterTempWrite", StringComparison.Ordinal));
+        Assert.All(error.Errors, e => Assert.Contains(e, error.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_ExportInsideBlobRoot_Rejected()
+    {
+        var error = Assert.Throws<StorageConfigurationException>(() => StorageOptionsLoader.Load(Config(
+            ("Storage:BlobRoot", "/data/blobs"),
+            ("Storage:Export:Enabled", "true"),
+            ("Storage:Export:Root", "/data/blobs/export")), Root));
+
+        Assert.Contains("inside 'Storage:BlobRoot'", Assert.Single(error.Errors), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_UnparsableNumber_ReportedNotThrownRaw()
+    {
+        var error = Assert.Throws<StorageConfigurationException>(() => StorageOptionsLoader.Load(Config(("Storage:MaxImageBytes", "fifty")), Root));
+
+        Assert.Contains("'Storage' could not be read", Assert.Single(error.Errors), StringComparison.Ordinal);
+    }
+
+    private static IConfiguration Config(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build();
+}

@@ -1,0 +1,106 @@
+using Pipeline.Contracts.Storage.V1;
+using Pipeline.Grpc;
+using Pipeline.Imaging;
+using Storage.Service.Tests.TestSupport;
+
+namespace Storage.Service.Tests.Grid;
+
+public sealed class GridSplitterTests
+{
+    [Fact]
+    public async Task SplitGrid_TwoByTwo_FourValidPngTilesOfTheRightSizeAndContent()
+    {
+        await using var host = await StorageHost.StartAsync();
+        var grid = PngCodec.Encode(TestImages.Quadrants(64, 48));
+        await host.Client.PutImageAsync(Requests.Put("grid", 0, grid), Requests.Timeout).DefaultTimeout();
+
+        var response = await host.Client.SplitGridAsync(new SplitGridRequest { ImageId = "grid-0", Rows = 2, Columns = 2 }, Requests.Timeout).DefaultTimeout();
+
+        Assert.Equal(4, response.Tiles.Count);
+        Assert.Equal([(0, 0), (0, 1), (1, 0), (1, 1)], response.Tiles.Select(t => (t.GridRow, t.GridColumn)));
+        Assert.Equal([1, 2, 3, 4], response.Tiles.Select(t => t.ImageIndex));
+        var expected = new[] { new Rgba32(255, 0, 0), new Rgba32(0, 255, 0), new Rgba32(0, 0, 255), new Rgba32(255, 255, 255) };
+        for (var i = 0; i < 4; i++)
+        {
+            var tile = response.Tiles[i];
+            Assert.Equal(("grid", "grid-0", 32, 24, "image/png"), (tile.RunId, tile.SourceImageId, tile.Width, tile.Height, tile.MimeType));
+            var (_, bytes, _) = await Requests.ReadImageAsync(host.Client, tile.ImageId).DefaultTimeout();
+            Assert.Equal(tile.Sha256, Requests.Sha256(bytes));
+            var info = ImageInspector.Inspect(bytes);
+            Assert.Equal((ImageFormat.Png, 32, 24), (info.Format, info.Width, info.Height));
+            var decoded = PngCodec.Decode(bytes);
+            Assert.Equal(expected[i], decoded.GetPixel(0, 0));
+            Assert.Equal(expected[i], decoded.GetPixel(31, 23));
+        }
+        var run = await host.Client.GetRunAsync(new GetRunRequest { RunId = "grid" }, Requests.Timeout).DefaultTimeout();
+        Assert.Equal(5, run.Images.Count);
+        Requests.AssertBlobsMatchRows(host.DataDirectory);
+    }
+
+    [Fact]
+    public async Task SplitGrid_SizeNotDivisible_TilesCoverEveryPixel()
+    {
+        await using var host = await StorageHost.StartAsync();
+        await host.Client.PutImageAsync(Requests.Put("odd", 0, TestImages.Png(10, 7)), Requests.Timeout).DefaultTimeout();
+
+        var response = await host.Client.SplitGridAsync(new SplitGridRequest { ImageId = "odd-0", Rows = 2, Columns = 3 }, Requests.Timeout).DefaultTimeout();
+
+        Assert.Equal([3, 3, 4], response.Tiles.Take(3).Select(t => t.Width));
+        Assert.Equal([3, 4], response.Tiles.Where(t => t.GridColumn == 0).Select(t => t.Height));
+        Assert.Equal(70, response.Tiles.Sum(t => t.Width * t.Height));
+    }
+
+    [Fact]
+    public async Task SplitGrid_SameGridAgain_ReturnsTheStoredTiles()
+    {
+        await using var host = await StorageHost.StartAsync();
+        await host.Client.PutImageAsync(Requests.Put("again", 0, TestImages.Png(8, 8)), Requests.Timeout).DefaultTimeout();
+        var request = new SplitGridRequest { ImageId = "again-0", Rows = 2, Columns = 2 };
+
+        var first = await host.Client.SplitGridAsync(request, Requests.Timeout).DefaultTimeout();
+        var second = await host.Client.SplitGridAsync(request, Requests.Timeout).DefaultTimeout();
+
+        Assert.Equal(first.Tiles, second.Tiles);
+        var run = await host.Client.GetRunAsync(new GetRunRequest { RunId = "again" }, Requests.Timeout).DefaultTimeout();
+        Assert.Equal(5, run.Images.Count);
+    }
+
+    [Fact]
+    public async Task SplitGrid_JpegSource_FailedPrecondition()
+    {
+        await using var host = await StorageHost.StartAsync();
+        await host.Client.PutImageAsync(Requests.Put("jpeg", 0, TestImages.Jpeg()), Requests.Timeout).DefaultTimeout();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.SplitGridAsync(
+            new SplitGridRequest { ImageId = "jpeg-0", Rows = 2, Columns = 2 }, Requests.Timeout)).DefaultTimeout();
+
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Contains("PNG", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0, 2)]
+    [InlineData(2, 17)]
+    [InlineData(9, 2)]
+    public async Task SplitGrid_GridOutOfRange_InvalidArgument(int rows, int columns)
+    {
+        await using var host = await StorageHost.StartAsync();
+        await host.Client.PutImageAsync(Requests.Put("small", 0, TestImages.Png(8, 8)), Requests.Timeout).DefaultTimeout();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.SplitGridAsync(
+            new SplitGridRequest { ImageId = "small-0", Rows = rows, Columns = columns }, Requests.Timeout)).DefaultTimeout();
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task SplitGrid_UnknownImage_NotFound()
+    {
+        await using var host = await StorageHost.StartAsync();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.SplitGridAsync(
+            new SplitGridRequest { ImageId = "none", Rows = 2, Columns = 2 }, Requests.Timeout)).DefaultTimeout();
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+    }
+}

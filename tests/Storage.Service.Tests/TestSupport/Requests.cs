@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Microsoft.Data.Sqlite;
+using Pipeline.Contracts.Storage.V1;
+using Pipeline.Grpc;
+
+namespace Storage.Service.Tests.TestSupport;
+
+/// <summary>Request builders and read-back helpers shared by the tests.</summary>
+internal static class Requests
+{
+    public static PutImageRequest Put(string runId, int index, byte[] data, string config = "cfg", string imageId = "") => new()
+    {
+        Run = new RunRecord { RunId = runId, Config = config, Provider = "emulator", Model = "m1", Prompt = "a red fox" },
+        ImageIndex = index,
+        Data = ByteString.CopyFrom(data),
+        ImageId = imageId,
+    };
+
+    public static CallOptions Timeout => CallOptions.WithTimeout(TaskTimeouts.Default);
+
+    public static string Sha256(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
+
+    /// <summary>Reads an image through the GetImage stream; returns its record and bytes.</summary>
+    public static async Task<(ImageRecord Image, byte[] Bytes, int Chunks)> ReadImageAsync(StorageGrpc.StorageClient client, string imageId, int chunkSize = 0)
+    {
+        using var call = client.GetImage(new GetImageRequest { ImageId = imageId, ChunkSize = chunkSize }, Timeout);
+        ImageRecord? image = null;
+        using var bytes = new MemoryStream();
+        var chunks = 0;
+        await foreach (var chunk in call.ReadAllAsync())
+        {
+            image ??= chunk.Image;
+            Assert.Equal(bytes.Length, chunk.Offset);
+            chunk.Data.WriteTo(bytes);
+            chunks++;
+        }
+        return (image ?? throw new InvalidOperationException("no chunk carried the image record"), bytes.ToArray(), chunks);
+    }
+
+    /// <summary>
+    /// The store's invariant: every blob file has an image row and every row's blob exists; no unfinished writes remain.
+    /// Returns the blob names.
+    /// </summary>
+    public static IReadOnlySet<string> AssertBlobsMatchRows(string dataDirectory)
+    {
+        var blobRoot = Path.Combine(dataDirectory, "blobs");
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(blobRoot, ".tmp")));
+        var files = Directory.EnumerateDirectories(blobRoot)
+            .Where(d => Path.GetFileName(d) != ".tmp")
+            .SelectMany(Directory.EnumerateFiles)
+            .Select(Path.GetFileName)
+            .ToHashSet(StringComparer.Ordinal)!;
+        var rows = new HashSet<string>(StringComparer.Ordinal);
+        var builder = new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, "storage.db"), Pooling = false };
+        using (var connection = new SqliteConnection(builder.ToString()))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT sha256 FROM images;";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add(reader.GetString(0));
+            }
+        }
+        Assert.Empty(files.Except(rows));
+        Assert.Empty(rows.Except(files!));
+        return files!;
+    }
+}

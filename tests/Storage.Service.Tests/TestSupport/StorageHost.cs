@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Pipeline.Contracts.Storage.V1;
+using Pipeline.Grpc;
+using Storage.Service.Http;
+
+namespace Storage.Service.Tests.TestSupport;
+
+/// <summary>
+/// Storage.Service in-process on Kestrel: an HTTP/1.1 and an HTTP/2 endpoint on 127.0.0.1 port 0, from configuration
+/// as in production, registered and mapped by the service's own extensions. Disposing fails on unexpected Error logs.
+/// </summary>
+internal sealed class StorageHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TempDirectory? _ownedDirectory;
+    private readonly LogSink _logs;
+
+    private StorageHost(WebApplication app, string dataDirectory, TempDirectory? ownedDirectory, LogSink logs, int httpPort, int grpcPort)
+    {
+        _app = app;
+        _ownedDirectory = ownedDirectory;
+        _logs = logs;
+        DataDirectory = dataDirectory;
+        HttpClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TaskTimeouts.Default };
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}", new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = 256 * 1024 * 1024,
+            MaxSendMessageSize = 256 * 1024 * 1024,
+        });
+        Client = new StorageGrpc.StorageClient(Channel);
+    }
+
+    public string DataDirectory { get; }
+
+    public string BlobRoot => Path.Combine(DataDirectory, "blobs");
+
+    public HttpClient HttpClient { get; }
+
+    public GrpcChannel Channel { get; }
+
+    public StorageGrpc.StorageClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Error-level log event names the test expects (not failures).</summary>
+    public HashSet<string> ExpectedErrors { get; } = [];
+
+    public static async Task<StorageHost> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    {
+        var owned = dataDirectory is null ? new TempDirectory() : null;
+        var directory = dataDirectory ?? owned!.Path;
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = directory, EnvironmentName = "Development" });
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Kestrel:Endpoints:http:Url"] = "http://127.0.0.1:0",
+            ["Kestrel:Endpoints:http:Protocols"] = "Http1",
+            ["Kestrel:Endpoints:grpc:Url"] = "http://127.0.0.1:0",
+            ["Kestrel:Endpoints:grpc:Protocols"] = "Http2",
+            ["Storage:DataDirectory"] = directory,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+        builder.Configuration.AddInMemoryCollection(configuration);
+        var logs = new LogSink();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(logs);
+        var listeners = new ConcurrentBag<ListenOptions>();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listeners.Add));
+
+        builder.AddServiceDefaults();
+        builder.AddStorageServices();
+        var app = builder.Build();
+        await app.InitializeStorageAsync().DefaultTimeout();
+        app.MapDefaultEndpoints();
+        app.MapStorageHttpApi();
+        app.MapStorageGrpc();
+        await app.StartAsync().DefaultTimeout();
+
+        var http = listeners.Single(l => l.Protocols == HttpProtocols.Http1).IPEndPoint!.Port;
+        var grpc = listeners.Single(l => l.Protocols == HttpProtocols.Http2).IPEndPoint!.Port;
+        return new StorageHost(app, directory, owned, logs, http, grpc);
+    }
+
+    public IReadOnlyList<LogSink.Entry> Logs => _logs.Entries;
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel.Dispose();
+        HttpClient.Dispose();
+        await _app.StopAsync().DefaultTimeout();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _ownedDirectory?.Dispose();
+        var unexpected = _logs.Entries
+            .Where(e => e.Level >= LogLevel.Error && !ExpectedErrors.Contains(e.EventName ?? ""))
+            .ToList();
+        if (unexpected.Count > 0)
+        {
+            throw new InvalidOperationException("Unexpected error logs:" + Environment.NewLine +
+                string.Join(Environment.NewLine, unexpected.Select(e => $"  {e.Category} [{e.EventName}] {e.Message} {e.Exception}")));
+        }
+    }
+}
+
+/// <summary>Collects log entries in memory.</summary>
+internal sealed class LogSink : ILoggerProvider
+{
+    public sealed record Entry(string Category, LogLevel Level, string? EventName, string Message, Exception? Exception);
+
+    private readonly ConcurrentQueue<Entry> _entries = new();
+
+    public IReadOnlyList<Entry> Entries => [.. _entries];
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, ConcurrentQueue<Entry> entries) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            entries.Enqueue(new Entry(category, logLevel, eventId.Name, formatter(state, exception), exception));
+    }
+}
