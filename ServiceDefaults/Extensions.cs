@@ -24,6 +24,7 @@ public static class Extensions
         builder.Services.AddSingleton<ServiceEndpointResolver>();
         builder.Services.AddSingleton<GrpcChannelFactory>();
         builder.Services.AddGrpcServer();
+        builder.Services.AddHostedService<AppHostWatchdog>();
         return builder;
     }
 
