@@ -214,25 +214,7 @@ internal static class OpenRouterEndpoints
 
     private static ImageSpec Spec(ChatImageRequest request)
     {
-        EditInput? edit = null;
-        if (request.InputImages.Count > 0)
-        {
-            var first = request.InputImages[0];
-            RgbaImage? decoded = null;
-            if (ImageInspector.DetectFormat(first) == ImageFormat.Png)
-            {
-                try
-                {
-                    decoded = PngCodec.Decode(first);
-                }
-                catch (InvalidImageException)
-                {
-                    decoded = null;
-                }
-            }
-
-            edit = new EditInput(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(first))[..16], decoded, null);
-        }
+        var edit = EditInput.FromFirstImage(request.InputImages);
 
         return new ImageSpec(request.Prompt, request.Width, request.Height, request.Seed, false, ImageFormat.Png, 100, edit);
     }

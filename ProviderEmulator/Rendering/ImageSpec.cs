@@ -21,4 +21,28 @@ internal sealed record ImageSpec(
 /// <param name="Digest">Hash of all input bytes, part of the cache key and the seed.</param>
 /// <param name="Image">Decoded first image, or null when it is not a PNG.</param>
 /// <param name="Mask">Decoded mask (alpha 0 = editable), or null.</param>
-internal sealed record EditInput(string Digest, RgbaImage? Image, RgbaImage? Mask);
+internal sealed record EditInput(string Digest, RgbaImage? Image, RgbaImage? Mask)
+{
+    /// <summary>The edit input of a request whose input images are <paramref name="images"/> (no mask), or null when there are none.</summary>
+    public static EditInput? FromFirstImage(IReadOnlyList<byte[]> images)
+    {
+        if (images.Count == 0)
+        {
+            return null;
+        }
+        var first = images[0];
+        RgbaImage? decoded = null;
+        if (ImageInspector.DetectFormat(first) == ImageFormat.Png)
+        {
+            try
+            {
+                decoded = PngCodec.Decode(first);
+            }
+            catch (InvalidImageException)
+            {
+                decoded = null;
+            }
+        }
+        return new EditInput(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(first))[..16], decoded, null);
+    }
+}

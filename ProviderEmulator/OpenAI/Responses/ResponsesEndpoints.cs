@@ -218,25 +218,7 @@ internal static class ResponsesEndpoints
     private static ImageSpec SpecFor(ResponsesRequest request, ImageTool tool)
     {
         var (width, height) = tool.Dimensions;
-        EditInput? edit = null;
-        if (request.InputImages.Count > 0)
-        {
-            var first = request.InputImages[0];
-            RgbaImage? decoded = null;
-            if (ImageInspector.DetectFormat(first) == ImageFormat.Png)
-            {
-                try
-                {
-                    decoded = PngCodec.Decode(first);
-                }
-                catch (InvalidImageException)
-                {
-                    decoded = null;
-                }
-            }
-
-            edit = new EditInput(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(first))[..16], decoded, null);
-        }
+        var edit = EditInput.FromFirstImage(request.InputImages);
 
         return new ImageSpec(request.Prompt, width, height, 0, tool.ConcreteBackground == "transparent", tool.Format, tool.Compression, edit);
     }
