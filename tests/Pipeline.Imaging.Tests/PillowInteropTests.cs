@@ -4,7 +4,7 @@ namespace Pipeline.Imaging.Tests;
 
 /// <summary>
 /// Our encoders checked by an independent decoder: Debian's python3 with Pillow (apt python3-pil).
-/// Skipped, with the reason, where /usr/bin/python3 has no Pillow.
+/// Fails, with the reason, where /usr/bin/python3 has no Pillow (bash .ci/run installs python3-pil).
 /// </summary>
 public class PillowInteropTests
 {
