@@ -1,3 +1,4 @@
+using Router.Service.Api;
 using Router.Service.Catalogue;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,5 +9,6 @@ builder.AddCatalogue();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapRouterApi();
 
 app.Run();

@@ -1,0 +1,15 @@
+using Pipeline.Grpc;
+using Pipeline.Contracts.ImageGen.V1;
+
+namespace Router.Service.Api;
+
+/// <summary>Maps the router's public API.</summary>
+public static class RouterApiExtensions
+{
+    /// <summary>Maps <c>imagegen.v1.ImageGeneration</c>.</summary>
+    public static WebApplication MapRouterApi(this WebApplication app)
+    {
+        app.MapGrpcService(ImageGenerationGrpc.BindService<ImageGenerationService>());
+        return app;
+    }
+}
