@@ -53,6 +53,9 @@ internal abstract class ClientCallBase : IDisposable
         _cts = _deadlineCts is null
             ? CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken)
             : CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken, _deadlineCts.Token);
+        // A cancel or an expired deadline resets the HTTP/2 stream at once, not at the next read: the server learns of
+        // it while the caller may not be reading.
+        _cts.Token.UnsafeRegister(static state => ((ClientCallBase)state!)._response?.Dispose(), this);
         _ = _headers.Task.ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
     }
 
@@ -190,7 +193,8 @@ internal abstract class ClientCallBase : IDisposable
         }
         var deadlinePassed = _deadlineCts?.IsCancellationRequested == true
             || (_options.Deadline is { } deadline && deadline.ToUniversalTime() <= DateTime.UtcNow);
-        if (exception is OperationCanceledException)
+        // After a cancel the reset stream fails reads in several ways (disposed, aborted); the cause is the cancel.
+        if (exception is OperationCanceledException || (_cts.IsCancellationRequested && exception is ObjectDisposedException or IOException or HttpRequestException))
         {
             return deadlinePassed ? new Status(StatusCode.DeadlineExceeded, "Deadline Exceeded")
                 : new Status(StatusCode.Cancelled, "Call canceled by the client.");

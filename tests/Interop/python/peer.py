@@ -131,12 +131,18 @@ class Interop:
 
     def wait_for_cancel(self, request, context):
         call_id = decode(request).get(1, b"").decode()
+        # grpcio stops iterating a streaming handler whose send failed because the call was cancelled, so the code
+        # after a yield may never run: the termination callback is the one place that always sees the cancel.
+        finished = threading.Event()
+        context.add_callback(lambda: None if finished.is_set() else self._record(call_id))
         yield encode([(1, 0), (2, now_ms())])
         deadline = time.monotonic() + 60
         while context.is_active() and time.monotonic() < deadline:
             time.sleep(0.01)
         if not context.is_active():
             self._record(call_id)
+        else:
+            finished.set()
 
     def get_cancelled(self, request, context):
         call_id = decode(request).get(1, b"").decode()
