@@ -51,7 +51,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
     public async Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await ReadRunAsync(connection, null, runId, withImages: true, cancellationToken);
+        return await SqliteQueries.ReadRunAsync(connection, null, runId, withImages: true, cancellationToken);
     }
 
     public async Task<RunRecord> UpsertRunAsync(RunRecord run, CancellationToken cancellationToken)
@@ -62,7 +62,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
             await using var connection = await OpenAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction();
             await UpsertRunCoreAsync(connection, transaction, run, cancellationToken);
-            var stored = await ReadRunAsync(connection, transaction, run.RunId, withImages: true, cancellationToken);
+            var stored = await SqliteQueries.ReadRunAsync(connection, transaction, run.RunId, withImages: true, cancellationToken);
             await transaction.CommitAsync(CancellationToken.None);
             return stored!;
         }
@@ -75,14 +75,14 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
     public async Task<ImageRecord?> GetImageAsync(string imageId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var images = await ReadImagesAsync(connection, null, "image_id = $id", p => p.AddWithValue("$id", imageId), cancellationToken);
+        var images = await SqliteQueries.ReadImagesAsync(connection, null, "image_id = $id", p => p.AddWithValue("$id", imageId), cancellationToken);
         return images.Count == 0 ? null : images[0];
     }
 
     public async Task<ImageRecord?> GetImageAtIndexAsync(string runId, int imageIndex, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await ReadImageAtIndexAsync(connection, null, runId, imageIndex, cancellationToken);
+        return await SqliteQueries.ReadImageAtIndexAsync(connection, null, runId, imageIndex, cancellationToken);
     }
 
     public async Task<(ImageRecord Image, bool Inserted)> InsertImageAsync(RunRecord run, ImageRecord image, CancellationToken cancellationToken)
@@ -93,14 +93,14 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
             await using var connection = await OpenAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction();
             await UpsertRunCoreAsync(connection, transaction, run, cancellationToken);
-            var existing = await ReadImageAtIndexAsync(connection, transaction, image.RunId, image.ImageIndex, cancellationToken);
+            var existing = await SqliteQueries.ReadImageAtIndexAsync(connection, transaction, image.RunId, image.ImageIndex, cancellationToken);
             if (existing is not null)
             {
                 await transaction.CommitAsync(CancellationToken.None);
                 return (existing, false);
             }
-            await EnsureImageIdFreeAsync(connection, transaction, image.ImageId, cancellationToken);
-            await InsertImageRowAsync(connection, transaction, image, cancellationToken);
+            await SqliteQueries.EnsureImageIdFreeAsync(connection, transaction, image.ImageId, cancellationToken);
+            await SqliteQueries.InsertImageRowAsync(connection, transaction, image, cancellationToken);
             if (_options.FaultInjection.PauseBeforeMetadataCommit is { } pause)
             {
                 await Task.Delay(pause, CancellationToken.None);
@@ -133,8 +133,8 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
                 record.RunId = runId;
                 record.ImageIndex = index++;
                 record.ImageId = $"{runId}-{record.ImageIndex}";
-                await EnsureImageIdFreeAsync(connection, transaction, record.ImageId, cancellationToken);
-                await InsertImageRowAsync(connection, transaction, record, cancellationToken);
+                await SqliteQueries.EnsureImageIdFreeAsync(connection, transaction, record.ImageId, cancellationToken);
+                await SqliteQueries.InsertImageRowAsync(connection, transaction, record, cancellationToken);
                 stored.Add(record);
             }
             await transaction.CommitAsync(CancellationToken.None);
@@ -149,7 +149,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
     public async Task<IReadOnlyList<ImageRecord>> GetTilesAsync(string sourceImageId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await ReadImagesAsync(connection, null, "source_image_id = $source", p => p.AddWithValue("$source", sourceImageId),
+        return await SqliteQueries.ReadImagesAsync(connection, null, "source_image_id = $source", p => p.AddWithValue("$source", sourceImageId),
             cancellationToken, "grid_row, grid_column, image_index");
     }
 
@@ -185,7 +185,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
         {
             var byId = runs.ToDictionary(r => r.RunId, StringComparer.Ordinal);
             var names = runs.Select((_, i) => $"$r{i}").ToArray();
-            var images = await ReadImagesAsync(connection, null, $"run_id IN ({string.Join(", ", names)})", p =>
+            var images = await SqliteQueries.ReadImagesAsync(connection, null, $"run_id IN ({string.Join(", ", names)})", p =>
             {
                 for (var i = 0; i < runs.Count; i++)
                 {
@@ -207,7 +207,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
         {
             await using var connection = await OpenAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction();
-            var run = await ReadRunAsync(connection, transaction, runId, withImages: true, cancellationToken);
+            var run = await SqliteQueries.ReadRunAsync(connection, transaction, runId, withImages: true, cancellationToken);
             if (run is null)
             {
                 return null;
@@ -283,7 +283,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
 
     private async Task UpsertRunCoreAsync(SqliteConnection connection, SqliteTransaction transaction, RunRecord update, CancellationToken cancellationToken)
     {
-        var stored = await ReadRunAsync(connection, transaction, update.RunId, withImages: false, cancellationToken);
+        var stored = await SqliteQueries.ReadRunAsync(connection, transaction, update.RunId, withImages: false, cancellationToken);
         var now = NowMicros();
         RunRecord row;
         if (stored is null)
@@ -311,77 +311,6 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
                 updated_at = excluded.updated_at;
             """;
         SqliteRows.BindRun(command, row, now);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task<RunRecord?> ReadRunAsync(SqliteConnection connection, SqliteTransaction? transaction, string runId, bool withImages, CancellationToken cancellationToken)
-    {
-        RunRecord? run = null;
-        await using (var command = connection.CreateCommand())
-        {
-            command.Transaction = transaction;
-            command.CommandText = $"SELECT {SqliteRows.RunColumns} FROM runs WHERE run_id = $run_id;";
-            command.Parameters.AddWithValue("$run_id", runId);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                run = SqliteRows.ReadRun(reader);
-            }
-        }
-        if (run is not null && withImages)
-        {
-            run.Images.AddRange(await ReadImagesAsync(connection, transaction, "run_id = $run_id", p => p.AddWithValue("$run_id", runId), cancellationToken));
-        }
-        return run;
-    }
-
-    private static async Task<ImageRecord?> ReadImageAtIndexAsync(SqliteConnection connection, SqliteTransaction? transaction, string runId, int imageIndex, CancellationToken cancellationToken)
-    {
-        var images = await ReadImagesAsync(connection, transaction, "run_id = $run_id AND image_index = $index", p =>
-        {
-            p.AddWithValue("$run_id", runId);
-            p.AddWithValue("$index", imageIndex);
-        }, cancellationToken);
-        return images.Count == 0 ? null : images[0];
-    }
-
-    private static async Task<List<ImageRecord>> ReadImagesAsync(
-        SqliteConnection connection, SqliteTransaction? transaction, string where, Action<SqliteParameterCollection> bind,
-        CancellationToken cancellationToken, string orderBy = "run_id, image_index")
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"SELECT {SqliteRows.ImageColumns} FROM images WHERE {where} ORDER BY {orderBy};";
-        bind(command.Parameters);
-        var images = new List<ImageRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            images.Add(SqliteRows.ReadImage(reader));
-        }
-        return images;
-    }
-
-    private static async Task EnsureImageIdFreeAsync(SqliteConnection connection, SqliteTransaction transaction, string imageId, CancellationToken cancellationToken)
-    {
-        var taken = await ReadImagesAsync(connection, transaction, "image_id = $id", p => p.AddWithValue("$id", imageId), cancellationToken);
-        if (taken.Count > 0)
-        {
-            StorageException.ThrowAlreadyExists("image_id",
-                $"image id '{imageId}' is already used by run '{taken[0].RunId}' index {taken[0].ImageIndex}; choose another image_id or leave it empty");
-        }
-    }
-
-    private static async Task InsertImageRowAsync(SqliteConnection connection, SqliteTransaction transaction, ImageRecord image, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"""
-            INSERT INTO images ({SqliteRows.ImageColumns})
-            VALUES ($image_id, $run_id, $image_index, $sha256, $mime_type, $width, $height, $size_bytes, $created_at,
-                    $source_image_id, $grid_row, $grid_column);
-            """;
-        SqliteRows.BindImage(command, image);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
