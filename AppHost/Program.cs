@@ -3,6 +3,10 @@ using AppHost.Hosting;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
+// Dashboard: traces, logs and resource states (UI 18888, OTLP 18889 gRPC / 18890 HTTP). Started first, every service
+// exports to it; none when --otlp-endpoint / PIPELINE_OTLP_ENDPOINT sends telemetry elsewhere.
+builder.AddDashboard();
+
 // Storage: content-addressed images and run records.
 var storage = builder.AddProject("storage", "Storage.Service")
     .WithHttpHealthCheck("/health");

@@ -1,4 +1,9 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
@@ -27,7 +32,8 @@ public static class OpenTelemetryExtensions
             return builder;
         }
         var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
-        var resource = ResourceBuilder.CreateDefault().AddService(serviceName);
+        // No generated instance id: it would override service.instance.id from OTEL_RESOURCE_ATTRIBUTES (the AppHost's).
+        var resource = ResourceBuilder.CreateDefault().AddService(serviceName, autoGenerateServiceInstanceId: false);
 
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -49,6 +55,7 @@ public static class OpenTelemetryExtensions
             .AddOtlpExporter()
             .Build());
         builder.Services.AddHostedService<TelemetryStarter>();
+        builder.Services.AddSingleton<IStartupFilter, HttpServerSpanEnricher>();
         return builder;
     }
 
@@ -69,13 +76,63 @@ public static class OpenTelemetryExtensions
         }
     }
 
+    /// <summary>
+    /// Names and tags the ASP.NET Core request span as OpenTelemetry's HTTP conventions do (the ASP.NET Core
+    /// instrumentation package is not in the registry; without it the span is "Microsoft.AspNetCore.Hosting.HttpRequestIn"
+    /// with no tags): "{method} {route}", <c>http.request.method</c>, <c>url.path</c>, <c>http.route</c>,
+    /// <c>http.response.status_code</c>, Error on 5xx or an exception.
+    /// </summary>
+    private sealed class HttpServerSpanEnricher : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(EnrichAsync);
+            next(app);
+        };
+
+        private static async Task EnrichAsync(HttpContext context, RequestDelegate next)
+        {
+            if (context.Features.Get<IHttpActivityFeature>()?.Activity is not { IsAllDataRequested: true } activity)
+            {
+                await next(context);
+                return;
+            }
+            var method = context.Request.Method;
+            activity.SetTag("http.request.method", method);
+            activity.SetTag("url.path", context.Request.Path.Value);
+            activity.SetTag("url.scheme", context.Request.Scheme);
+            activity.SetTag("network.protocol.version", context.Request.Protocol == "HTTP/2" ? "2" : "1.1");
+            try
+            {
+                await next(context);
+            }
+            catch (Exception e)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, e.GetType().FullName);
+                throw;
+            }
+            finally
+            {
+                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
+                activity.SetTag("http.route", route);
+                activity.DisplayName = route is null ? method : $"{method} {route}";
+                activity.SetTag("http.response.status_code", context.Response.StatusCode);
+                if (context.Response.StatusCode >= 500)
+                {
+                    activity.SetStatus(ActivityStatusCode.Error);
+                }
+            }
+        }
+    }
+
     /// <summary>Health probes (<c>/health</c>, <c>/alive</c>, gRPC health) are not worth a trace.</summary>
     private sealed class HealthProbeFilter : BaseProcessor<Activity>
     {
         public override void OnEnd(Activity data)
         {
             var path = data.GetTagItem("url.path") as string;
-            if (path is "/health" or "/alive" || data.OperationName.StartsWith("grpc.health.v1.", StringComparison.Ordinal)
+            if (path is "/health" or "/alive" || path?.StartsWith("/grpc.health.v1.Health/", StringComparison.Ordinal) == true
+                || data.OperationName.StartsWith("grpc.health.v1.", StringComparison.Ordinal)
                 || data.DisplayName.Contains("grpc.health.v1.Health", StringComparison.Ordinal))
             {
                 data.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;

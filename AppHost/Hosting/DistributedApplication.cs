@@ -14,6 +14,7 @@ public sealed class DistributedApplication : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(2) };
     private ConsoleOutput? _output;
+    private DashboardPublisher? _publisher;
     private Task? _stopped;
 
     internal DistributedApplication(DistributedApplicationBuilder builder) => _builder = builder;
@@ -32,12 +33,23 @@ public sealed class DistributedApplication : IAsyncDisposable
 
     public DistributedApplicationOptions Options => _builder.Options;
 
+    /// <summary>The dashboard resource, or null when the model has none (see <c>AddDashboard()</c>).</summary>
+    public ProjectResource? Dashboard => _builder.Dashboard;
+
     /// <summary>Allocates ports, prints the banner and starts every resource (each waits for its dependencies itself).</summary>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         new PortAllocator().Allocate(Resources, Options.RandomizePorts);
         _output = new ConsoleOutput(Resources.Select(r => r.Name), Options.EchoConsole);
+        if (Dashboard is { } dashboard)
+        {
+            _publisher = new DashboardPublisher(dashboard, Resources, ResourceNotifications, _output);
+            _publisher.Start();
+            _output.Event($"dashboard: {dashboard.GetEndpointAnnotation(DashboardBuilderExtensions.HttpEndpoint).Url} " +
+                $"(OTLP/gRPC {dashboard.GetEndpointAnnotation(DashboardBuilderExtensions.OtlpGrpcEndpoint).Url}, " +
+                $"OTLP/HTTP {dashboard.GetEndpointAnnotation(DashboardBuilderExtensions.OtlpHttpEndpoint).Url})");
+        }
         foreach (var message in _builder.StartupMessages)
         {
             _output.Event(message);
@@ -49,7 +61,7 @@ public sealed class DistributedApplication : IAsyncDisposable
         AppDomain.CurrentDomain.ProcessExit += KillAllOnExit;
         foreach (var resource in Resources)
         {
-            var runner = new ResourceRunner(resource, Options, ResourceNotifications, _output, _http);
+            var runner = new ResourceRunner(resource, Options, ResourceNotifications, _output, _http, Dashboard);
             _runners.Add(runner);
             _runs.Add(Task.Run(() => runner.RunAsync(_stopping.Token), CancellationToken.None));
         }
@@ -105,7 +117,13 @@ public sealed class DistributedApplication : IAsyncDisposable
     private async Task StopCoreAsync()
     {
         await _stopping.CancelAsync();
-        await Task.WhenAll(_runners.Select(r => r.StopAsync()));
+        // The dashboard goes last, so it receives what the services flush while they stop.
+        await Task.WhenAll(_runners.Where(r => r.Resource != Dashboard).Select(r => r.StopAsync()));
+        if (_publisher is not null)
+        {
+            await _publisher.DisposeAsync();
+        }
+        await Task.WhenAll(_runners.Where(r => r.Resource == Dashboard).Select(r => r.StopAsync()));
         await Task.WhenAll(_runs);
         AppDomain.CurrentDomain.ProcessExit -= KillAllOnExit;
     }

@@ -13,6 +13,7 @@ public sealed class DistributedApplicationBuilder
         ["--gateway-http-port"] = "Gateway:HttpPort",
         ["--gateway-grpc-port"] = "Gateway:GrpcPort",
         ["--otlp-endpoint"] = "AppHost:OtlpEndpoint",
+        ["--dashboard-port"] = "Dashboard:HttpPort",
         ["--environment"] = "AppHost:Environment",
     };
 
@@ -30,6 +31,7 @@ public sealed class DistributedApplicationBuilder
             EnvironmentName = Configuration["AppHost:Environment"] ?? "Development",
             OtlpEndpoint = NullIfEmpty(Configuration["AppHost:OtlpEndpoint"] ?? Configuration["PIPELINE_OTLP_ENDPOINT"]),
             OtlpProtocol = Configuration["AppHost:OtlpProtocol"] ?? "grpc",
+            DisableDashboard = string.Equals(Configuration["AppHost:DisableDashboard"], "true", StringComparison.OrdinalIgnoreCase),
         };
     }
 
@@ -39,6 +41,9 @@ public sealed class DistributedApplicationBuilder
     public DistributedApplicationOptions Options { get; }
 
     public List<ProjectResource> Resources { get; } = [];
+
+    /// <summary>The dashboard resource once <c>AddDashboard()</c> added it: services export to it and the AppHost pushes to it.</summary>
+    public ProjectResource? Dashboard { get; internal set; }
 
     /// <summary>Lines printed once when the application starts (e.g. the development API key).</summary>
     public List<string> StartupMessages { get; } = [];

@@ -13,13 +13,23 @@ public sealed class DistributedApplicationOptions
     public string EnvironmentName { get; set; } = "Development";
 
     /// <summary>
-    /// OTLP endpoint exported to services as <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (<c>--otlp-endpoint</c> or
-    /// <c>PIPELINE_OTLP_ENDPOINT</c>). Null (default): no OTLP variables, services do not export.
+    /// An external OTLP endpoint (a real Aspire dashboard, Jaeger, a collector) exported to services as
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (<c>--otlp-endpoint</c> or <c>PIPELINE_OTLP_ENDPOINT</c>); then no dashboard is started.
+    /// Null (default): services export to the dashboard when there is one, else not at all.
     /// </summary>
     public string? OtlpEndpoint { get; set; }
 
-    /// <summary><c>OTEL_EXPORTER_OTLP_PROTOCOL</c> when <see cref="OtlpEndpoint"/> is set: <c>grpc</c> (default) or <c>http/protobuf</c>.</summary>
+    /// <summary>
+    /// <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>: <c>grpc</c> (default) or <c>http/protobuf</c> (<c>AppHost:OtlpProtocol</c>); with the
+    /// dashboard it also picks its endpoint (<c>otlp-grpc</c> or <c>otlp-http</c>).
+    /// </summary>
     public string OtlpProtocol { get; set; } = "grpc";
+
+    /// <summary>
+    /// When true, <c>AddDashboard()</c> adds nothing and services export only to <see cref="OtlpEndpoint"/>, if set
+    /// (<c>AppHost:DisableDashboard</c>). Default false; the testing builder sets true.
+    /// </summary>
+    public bool DisableDashboard { get; set; }
 
     /// <summary>When true every endpoint gets a free port, fixed ones too (what the testing builder sets). Default false.</summary>
     public bool RandomizePorts { get; set; }

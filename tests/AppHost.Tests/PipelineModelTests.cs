@@ -61,6 +61,17 @@ public sealed class PipelineModelTests
     }
 
     [Fact]
+    public void Program_DashboardEnabled_DeclaredFirstAndEveryServiceExportsToIt()
+    {
+        var builder = DistributedApplicationTestingBuilder.CreateFromAppHost([], o => o.DisableDashboard = false);
+        new PortAllocator().Allocate(builder.Resources, randomizeAll: true);
+        var otlp = builder.Dashboard!.GetEndpointAnnotation("otlp-grpc").Url;
+
+        Assert.Equal(["dashboard", "storage", "emulator", "openai", "openrouter", "router", "gateway"], builder.Resources.Select(r => r.Name));
+        Assert.All(builder.Resources.Skip(1), r => Assert.Equal(otlp, ProjectEnvironment.Build(r, builder.Options, builder.Dashboard)["OTEL_EXPORTER_OTLP_ENDPOINT"]));
+    }
+
+    [Fact]
     public void Program_GatewayPorts_FixedByDefaultAndOverridableFromCommandLine()
     {
         var defaults = DistributedApplicationTestingBuilder.CreateFromAppHost().Resources.Single(r => r.Name == "gateway");

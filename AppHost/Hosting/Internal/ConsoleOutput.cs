@@ -14,6 +14,9 @@ internal sealed class ConsoleOutput(IEnumerable<string> resourceNames, bool echo
 
     private int Width => _names.Max(n => n.Length);
 
+    /// <summary>Raised for every line (resource name, text), <c>apphost</c> events included, in order, under the lock: handlers must not block.</summary>
+    public event Action<string, string>? LineWritten;
+
     /// <summary>A line from a child's stdout/stderr.</summary>
     public void Write(string resource, string line)
     {
@@ -28,6 +31,7 @@ internal sealed class ConsoleOutput(IEnumerable<string> resourceNames, bool echo
             {
                 recent.Dequeue();
             }
+            LineWritten?.Invoke(resource, line);
             if (echo)
             {
                 var name = resource.PadRight(Width);
@@ -47,6 +51,7 @@ internal sealed class ConsoleOutput(IEnumerable<string> resourceNames, bool echo
                 _recent["apphost"] = recent = new Queue<string>();
             }
             recent.Enqueue(message);
+            LineWritten?.Invoke("apphost", message);
             Console.Out.WriteLine($"[apphost] {message}");
         }
     }

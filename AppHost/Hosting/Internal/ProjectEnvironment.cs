@@ -3,8 +3,11 @@ namespace AppHost.Hosting.Internal;
 /// <summary>The environment a project process gets, following Aspire's run-mode variables (reference doc C.2).</summary>
 internal static class ProjectEnvironment
 {
-    /// <summary>Builds the variables for <paramref name="resource"/>; ports must be allocated. Later entries win.</summary>
-    public static Dictionary<string, string> Build(ProjectResource resource, DistributedApplicationOptions options)
+    /// <summary>
+    /// Builds the variables for <paramref name="resource"/>; ports must be allocated. Later entries win. With a
+    /// <paramref name="dashboard"/>, services export to it (the dashboard itself gets no OTLP variables: it never exports).
+    /// </summary>
+    public static Dictionary<string, string> Build(ProjectResource resource, DistributedApplicationOptions options, ProjectResource? dashboard = null)
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
 
@@ -29,9 +32,9 @@ internal static class ProjectEnvironment
         env["DOTNET_ENVIRONMENT"] = options.EnvironmentName;
         env["OTEL_SERVICE_NAME"] = resource.Name;
         env["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={resource.InstanceId}";
-        if (!string.IsNullOrWhiteSpace(options.OtlpEndpoint))
+        if (OtlpEndpoint(resource, options, dashboard) is { } otlpEndpoint)
         {
-            env["OTEL_EXPORTER_OTLP_ENDPOINT"] = options.OtlpEndpoint;
+            env["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpEndpoint;
             env["OTEL_EXPORTER_OTLP_PROTOCOL"] = options.OtlpProtocol;
         }
         if (options.EnvironmentName == "Development")
@@ -53,6 +56,21 @@ internal static class ProjectEnvironment
             env[name] = value();
         }
         return env;
+    }
+
+    /// <summary>The dashboard's OTLP endpoint for the protocol, else the external one, else none.</summary>
+    private static string? OtlpEndpoint(ProjectResource resource, DistributedApplicationOptions options, ProjectResource? dashboard)
+    {
+        if (dashboard is null)
+        {
+            return string.IsNullOrWhiteSpace(options.OtlpEndpoint) ? null : options.OtlpEndpoint;
+        }
+        if (resource == dashboard)
+        {
+            return null;
+        }
+        var endpoint = options.OtlpProtocol == "grpc" ? DashboardBuilderExtensions.OtlpGrpcEndpoint : DashboardBuilderExtensions.OtlpHttpEndpoint;
+        return dashboard.GetEndpointAnnotation(endpoint).Url;
     }
 
     /// <summary>

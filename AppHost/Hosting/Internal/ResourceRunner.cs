@@ -7,7 +7,8 @@ namespace AppHost.Hosting.Internal;
 /// it exits on its own, and stops it with SIGTERM-then-kill.
 /// </summary>
 internal sealed class ResourceRunner(
-    ProjectResource resource, DistributedApplicationOptions options, ResourceNotificationService notifications, ConsoleOutput output, HttpClient http)
+    ProjectResource resource, DistributedApplicationOptions options, ResourceNotificationService notifications, ConsoleOutput output, HttpClient http,
+    ProjectResource? dashboard = null)
 {
     private readonly Lock _gate = new();
     private Process? _process;
@@ -32,7 +33,7 @@ internal sealed class ResourceRunner(
     public async Task RunAsync(CancellationToken stopping)
     {
         Publish(KnownResourceStates.NotStarted);
-        if (!await WaitForDependenciesAsync(stopping))
+        if (!await WaitForDashboardAsync(stopping) || !await WaitForDependenciesAsync(stopping))
         {
             return;
         }
@@ -122,6 +123,29 @@ internal sealed class ResourceRunner(
         }
     }
 
+    /// <summary>
+    /// Everything but the dashboard starts once it is ready, so no early telemetry is lost; a dashboard that failed or
+    /// exited (e.g. its port is taken) does not hold the fleet back.
+    /// </summary>
+    private async Task<bool> WaitForDashboardAsync(CancellationToken stopping)
+    {
+        if (dashboard is null || dashboard == resource)
+        {
+            return true;
+        }
+        Publish(KnownResourceStates.Waiting);
+        try
+        {
+            await notifications.WaitForResourceAsync(dashboard.Name,
+                s => s.IsReady(dashboard.HealthCheck is not null) || s.State is KnownResourceStates.FailedToStart or KnownResourceStates.Exited, stopping);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     private async Task<bool> WaitForDependenciesAsync(CancellationToken stopping)
     {
         if (resource.WaitsFor.Count == 0)
@@ -162,7 +186,7 @@ internal sealed class ResourceRunner(
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var (name, value) in ProjectEnvironment.Build(resource, options))
+        foreach (var (name, value) in ProjectEnvironment.Build(resource, options, dashboard))
         {
             info.Environment[name] = value;
         }

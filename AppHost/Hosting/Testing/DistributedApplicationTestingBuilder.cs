@@ -6,14 +6,24 @@ namespace AppHost.Hosting.Testing;
 
 /// <summary>
 /// Like Aspire.Hosting.Testing: builders with test defaults — every port random (the gateway's too), the provider
-/// emulator on (provider keys cleared), no OTLP export, child output kept in memory instead of echoed.
+/// emulator on (provider keys cleared), no dashboard and no OTLP export, child output kept in memory instead of echoed.
 /// </summary>
 public static class DistributedApplicationTestingBuilder
 {
     /// <summary>Runs the AppHost's Program.cs up to <c>Build()</c> and returns its model, ready to modify and build.</summary>
-    public static DistributedApplicationBuilder CreateFromAppHost(params string[] args)
+    public static DistributedApplicationBuilder CreateFromAppHost(params string[] args) => CreateFromAppHost(args, _ => { });
+
+    /// <summary>
+    /// Like <see cref="CreateFromAppHost(string[])"/>; <paramref name="configureOptions"/> runs after the test defaults and
+    /// before Program.cs declares the model, e.g. <c>o => o.DisableDashboard = false</c> to include the dashboard (on random ports).
+    /// </summary>
+    public static DistributedApplicationBuilder CreateFromAppHost(string[] args, Action<DistributedApplicationOptions> configureOptions)
     {
-        var interceptor = new DistributedApplication.BuildInterceptor(ApplyTestDefaults);
+        var interceptor = new DistributedApplication.BuildInterceptor(builder =>
+        {
+            ApplyTestDefaults(builder);
+            configureOptions(builder.Options);
+        });
         var entryPoint = typeof(DistributedApplication).Assembly.EntryPoint
             ?? throw new InvalidOperationException("The AppHost assembly has no entry point.");
         var previous = DistributedApplication.Interceptor.Value;
@@ -51,6 +61,7 @@ public static class DistributedApplicationTestingBuilder
         builder.Configuration.Sources.Insert(builder.Configuration.Sources.Count - 1, clearedKeys);
         builder.Options.RandomizePorts = true;
         builder.Options.OtlpEndpoint = null;
+        builder.Options.DisableDashboard = true;
         builder.Options.EchoConsole = false;
         builder.Options.ShutdownTimeout = TimeSpan.FromSeconds(10);
     }
