@@ -1,0 +1,42 @@
+namespace Gateway.Configuration;
+
+/// <summary>The validated, immutable gateway configuration (see <see cref="GatewaySettings"/> for what is written).</summary>
+public sealed record GatewayOptions
+{
+    public const int DefaultRequestsPerWindow = 120;
+    public const int DefaultConcurrentStreams = 4;
+    public const long DefaultMaxRequestBodyBytes = 64L * 1024 * 1024;
+    public static readonly TimeSpan DefaultWindow = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan DefaultGenerationTimeout = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan DefaultProxyActivityTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>Where the gateway forwards to, from service discovery. Required.</summary>
+    public required BackendAddresses Backends { get; init; }
+
+    /// <summary>SHA-256 digests of the accepted API keys (32 bytes each). At least one. Plain keys are never kept.</summary>
+    public required IReadOnlyList<byte[]> ApiKeyHashes { get; init; }
+
+    /// <summary>Requests per key per <see cref="Window"/>. Default 120.</summary>
+    public int RequestsPerWindow { get; init; } = DefaultRequestsPerWindow;
+
+    /// <summary>The rate-limit window. Default one minute.</summary>
+    public TimeSpan Window { get; init; } = DefaultWindow;
+
+    /// <summary>Generations one key may run at once. Default 4.</summary>
+    public int ConcurrentStreams { get; init; } = DefaultConcurrentStreams;
+
+    /// <summary>Largest request body in bytes. Default 64 MiB.</summary>
+    public long MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>Deadline of a generation the OpenAI API runs. Default ten minutes.</summary>
+    public TimeSpan GenerationTimeout { get; init; } = DefaultGenerationTimeout;
+
+    /// <summary>Idle timeout of a proxied call. Default ten minutes.</summary>
+    public TimeSpan ProxyActivityTimeout { get; init; } = DefaultProxyActivityTimeout;
+}
+
+/// <summary>The backends' addresses, resolved through service discovery (<c>services:{name}:{endpoint}:0</c>).</summary>
+/// <param name="RouterGrpc">The router's gRPC (h2c) endpoint: <c>services:router:grpc:0</c>.</param>
+/// <param name="RouterHttp">The router's HTTP API: <c>services:router:http:0</c>.</param>
+/// <param name="StorageHttp">Storage's HTTP read path: <c>services:storage:http:0</c>.</param>
+public sealed record BackendAddresses(Uri RouterGrpc, Uri RouterHttp, Uri StorageHttp);

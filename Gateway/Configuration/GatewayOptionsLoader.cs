@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Pipeline.ServiceDefaults;
+
+namespace Gateway.Configuration;
+
+/// <summary>Turns the <c>Gateway</c> section and service discovery into <see cref="GatewayOptions"/>, reporting every problem at once.</summary>
+public static class GatewayOptionsLoader
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Gateway";
+
+    private const long MinBodyBytes = 1024;
+    private const long MaxBodyBytes = 1024L * 1024 * 1024;
+
+    /// <summary>Binds and validates; throws <see cref="GatewayConfigurationException"/> listing every error.</summary>
+    public static GatewayOptions Load(IConfiguration configuration, ServiceEndpointResolver resolver)
+    {
+        var settings = new GatewaySettings();
+        var errors = new List<string>();
+        try
+        {
+            configuration.GetSection(SectionName).Bind(settings);
+        }
+        catch (InvalidOperationException ex)
+        {
+            errors.Add($"'{SectionName}' could not be read: {ex.Message}");
+        }
+        var backends = ResolveBackends(resolver, errors);
+        var options = Validate(settings, backends, errors);
+        return errors.Count == 0 ? options! : throw new GatewayConfigurationException(errors);
+    }
+
+    /// <summary>Validates <paramref name="settings"/>, adding every error to <paramref name="errors"/>; null when any.</summary>
+    public static GatewayOptions? Validate(GatewaySettings settings, BackendAddresses? backends, List<string> errors)
+    {
+        var hashes = new List<byte[]>();
+        for (var i = 0; i < settings.ApiKeys.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(settings.ApiKeys[i]))
+            {
+                errors.Add($"'Gateway:ApiKeys:{i}' is empty; give the key, or remove the entry.");
+                continue;
+            }
+            hashes.Add(SHA256.HashData(Encoding.UTF8.GetBytes(settings.ApiKeys[i].Trim())));
+        }
+        for (var i = 0; i < settings.ApiKeyHashes.Count; i++)
+        {
+            var hex = settings.ApiKeyHashes[i]?.Trim() ?? "";
+            if (hex.Length != 64 || !hex.All(char.IsAsciiHexDigit))
+            {
+                errors.Add($"'Gateway:ApiKeyHashes:{i}' is not a SHA-256 digest (64 hex characters, got {hex.Length} characters); " +
+                    "compute one with: printf %s \"$KEY\" | sha256sum");
+                continue;
+            }
+            hashes.Add(Convert.FromHexString(hex));
+        }
+        if (settings.ApiKeys.Count == 0 && settings.ApiKeyHashes.Count == 0)
+        {
+            errors.Add("No API key is configured: set 'Gateway:ApiKeyHashes:0' (SHA-256 hex of a key) or 'Gateway:ApiKeys:0' " +
+                "(hashed at start-up; the AppHost sets it to the development key it prints).");
+        }
+
+        var limits = settings.RateLimits;
+        var requests = Check(limits.RequestsPerWindow, GatewayOptions.DefaultRequestsPerWindow, 1, 1_000_000, "Gateway:RateLimits:RequestsPerWindow", errors);
+        var concurrent = Check(limits.ConcurrentStreams, GatewayOptions.DefaultConcurrentStreams, 1, 10_000, "Gateway:RateLimits:ConcurrentStreams", errors);
+        var window = Check(limits.Window, GatewayOptions.DefaultWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), "Gateway:RateLimits:Window", errors);
+        var maxBody = Check(settings.Limits.MaxRequestBodyBytes, GatewayOptions.DefaultMaxRequestBodyBytes, MinBodyBytes, MaxBodyBytes, "Gateway:Limits:MaxRequestBodyBytes", errors);
+        var generationTimeout = Check(settings.GenerationTimeout, GatewayOptions.DefaultGenerationTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24), "Gateway:GenerationTimeout", errors);
+        var activityTimeout = Check(settings.ProxyActivityTimeout, GatewayOptions.DefaultProxyActivityTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24), "Gateway:ProxyActivityTimeout", errors);
+
+        if (errors.Count > 0 || backends is null)
+        {
+            return null;
+        }
+        return new GatewayOptions
+        {
+            Backends = backends,
+            ApiKeyHashes = hashes,
+            RequestsPerWindow = requests,
+            Window = window,
+            ConcurrentStreams = concurrent,
+            MaxRequestBodyBytes = maxBody,
+            GenerationTimeout = generationTimeout,
+            ProxyActivityTimeout = activityTimeout,
+        };
+    }
+
+    private static BackendAddresses? ResolveBackends(ServiceEndpointResolver resolver, List<string> errors)
+    {
+        var routerGrpc = Resolve(resolver, "router", "grpc", errors);
+        var routerHttp = Resolve(resolver, "router", "http", errors);
+        var storageHttp = Resolve(resolver, "storage", "http", errors);
+        return routerGrpc is null || routerHttp is null || storageHttp is null ? null : new BackendAddresses(routerGrpc, routerHttp, storageHttp);
+    }
+
+    private static Uri? Resolve(ServiceEndpointResolver resolver, string service, string endpoint, List<string> errors)
+    {
+        try
+        {
+            return resolver.Resolve(service, endpoint);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or UriFormatException)
+        {
+            errors.Add(ex.Message);
+            return null;
+        }
+    }
+
+    private static T Check<T>(T? value, T fallback, T min, T max, string key, List<string> errors) where T : struct, IComparable<T>
+    {
+        var actual = value ?? fallback;
+        if (actual.CompareTo(min) < 0 || actual.CompareTo(max) > 0)
+        {
+            errors.Add(string.Format(CultureInfo.InvariantCulture, "'{0}' is {1}; allowed: {2} to {3} (default {4}).", key, actual, min, max, fallback));
+        }
+        return actual;
+    }
+}
+
+/// <summary>The gateway configuration is invalid; <see cref="Errors"/> lists every problem with its fix.</summary>
+public sealed class GatewayConfigurationException(IReadOnlyList<string> errors)
+    : Exception("Invalid gateway configuration:" + Environment.NewLine + string.Join(Environment.NewLine, errors.Select(e => "  - " + e)))
+{
+    /// <summary>Every problem found.</summary>
+    public IReadOnlyList<string> Errors { get; } = errors;
+}

@@ -1,0 +1,32 @@
+namespace Gateway;
+
+/// <summary>The gateway's log events. Keys never appear (only the first hex characters of their hash), nor image bytes.</summary>
+internal static partial class GatewayLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Gateway ready: {KeyCount} API key(s); router gRPC {RouterGrpc}, router HTTP {RouterHttp}, storage HTTP {StorageHttp}.")]
+    public static partial void Ready(ILogger logger, int keyCount, Uri routerGrpc, Uri routerHttp, Uri storageHttp);
+
+    [LoggerMessage(2, LogLevel.Information, "Refused {Path}: API key {Reason}.")]
+    public static partial void ApiKeyRejected(ILogger logger, string path, string reason);
+
+    [LoggerMessage(3, LogLevel.Information, "Rate limit for key {KeyId} on {Path}: {Limit}.")]
+    public static partial void RateLimited(ILogger logger, string keyId, string path, string limit);
+
+    [LoggerMessage(4, LogLevel.Information, "Refused {Path}: body of {Length} bytes over the limit of {Limit} bytes.")]
+    public static partial void RequestTooLarge(ILogger logger, string path, long? length, long limit);
+
+    [LoggerMessage(5, LogLevel.Information, "{Operation} run {RunId}: config {Config}, {ImageCount} image(s), streamed {Streamed}.")]
+    public static partial void GenerationAccepted(ILogger logger, string operation, string runId, string config, int imageCount, bool streamed);
+
+    [LoggerMessage(6, LogLevel.Information, "{Operation} run {RunId} done: {ImageCount} image(s), {Bytes} bytes.")]
+    public static partial void GenerationCompleted(ILogger logger, string operation, string runId, int imageCount, long bytes);
+
+    [LoggerMessage(7, LogLevel.Warning, "{Operation} failed with {StatusCode}: {Detail}")]
+    public static partial void GenerationFailed(ILogger logger, string operation, Pipeline.Grpc.StatusCode statusCode, string detail);
+
+    [LoggerMessage(8, LogLevel.Information, "{Operation}: the caller went away.")]
+    public static partial void CallerGone(ILogger logger, string operation);
+
+    [LoggerMessage(9, LogLevel.Warning, "Listing configs failed with {StatusCode}: {Detail}")]
+    public static partial void ListConfigsFailed(ILogger logger, Pipeline.Grpc.StatusCode statusCode, string detail);
+}

@@ -1,0 +1,61 @@
+using Gateway.Authentication;
+using Gateway.Configuration;
+using Gateway.OpenAI;
+using Gateway.Proxy;
+using Gateway.RateLimiting;
+using Gateway.RequestLimits;
+using Microsoft.AspNetCore.Authentication;
+using Pipeline.ServiceDefaults;
+
+namespace Gateway;
+
+/// <summary>Registration and request pipeline of the gateway.</summary>
+public static class GatewayServiceExtensions
+{
+    /// <summary>
+    /// Adds the gateway: validated <see cref="GatewayOptions"/> (throws <see cref="GatewayConfigurationException"/>
+    /// listing every error, missing service discovery included), API key authentication, per-key rate limits, the
+    /// OpenAI-compatible API and YARP with routes to the router and storage.
+    /// </summary>
+    public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
+    {
+        var options = GatewayOptionsLoader.Load(builder.Configuration, new ServiceEndpointResolver(builder.Configuration));
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton<ApiKeyStore>();
+        services.AddAuthentication(ApiKeyDefaults.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiKeyDefaults.Policy, policy => policy.AddAuthenticationSchemes(ApiKeyDefaults.Scheme).RequireAuthenticatedUser());
+        services.AddGatewayRateLimits(options);
+        services.AddSingleton<ImageGenerationHandler>();
+        services.AddSingleton<ModelsHandler>();
+        services.AddGatewayProxy(options);
+        return builder;
+    }
+
+    /// <summary>
+    /// The middleware, in order: the web page (public), routing, API key, rate limits, body size. Health endpoints
+    /// and the page need no key; every API route requires one.
+    /// </summary>
+    public static WebApplication UseGatewayMiddleware(this WebApplication app)
+    {
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseMiddleware<RequestSizeLimitMiddleware>();
+        var options = app.Services.GetRequiredService<GatewayOptions>();
+        GatewayLog.Ready(app.Logger, options.ApiKeyHashes.Count, options.Backends.RouterGrpc, options.Backends.RouterHttp, options.Backends.StorageHttp);
+        return app;
+    }
+
+    /// <summary>Maps YARP's routes (gRPC ImageGeneration, <c>/api/</c>, <c>/images/{id}</c>).</summary>
+    public static WebApplication MapGatewayProxy(this WebApplication app)
+    {
+        app.MapReverseProxy(proxy => proxy.Use(ProxyErrorResponses.WriteAsync));
+        return app;
+    }
+}

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Gateway.Errors;
+using Pipeline.Contracts.ImageGen.V1;
+using Pipeline.Grpc;
+using Pipeline.ServiceDefaults;
+
+namespace Gateway.OpenAI;
+
+/// <summary>
+/// <c>GET /v1/models</c> and <c>GET /v1/models/{model}</c>: the router's configs as OpenAI models (<c>id</c> = config
+/// name, <c>owned_by</c> = provider), with the display name, description (in the caller's <c>Accept-Language</c>),
+/// provider model and operation in a <c>pipeline</c> object.
+/// </summary>
+public sealed class ModelsHandler(GrpcChannelFactory channels, ILogger<ModelsHandler> logger)
+{
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
+
+    public async Task ListAsync(HttpContext context)
+    {
+        if (await ListConfigsAsync(context) is not { } catalogue)
+        {
+            return;
+        }
+        await WriteJsonAsync(context, json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("object", "list");
+            json.WriteStartArray("data");
+            foreach (var config in catalogue.Configs)
+            {
+                WriteModel(json, config);
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
+    }
+
+    public async Task GetAsync(HttpContext context, string model)
+    {
+        if (await ListConfigsAsync(context) is not { } catalogue)
+        {
+            return;
+        }
+        if (catalogue.Configs.FirstOrDefault(c => c.Name == model) is not { } config)
+        {
+            await OpenAIException.ModelNotFound(model).Error.WriteAsync(context.Response);
+            return;
+        }
+        await WriteJsonAsync(context, json => WriteModel(json, config));
+    }
+
+    private async Task<ListConfigsResponse?> ListConfigsAsync(HttpContext context)
+    {
+        var language = context.Request.GetTypedHeaders().AcceptLanguage
+            .OrderByDescending(l => l.Quality ?? 1)
+            .Select(l => l.Value.Value)
+            .FirstOrDefault(l => l is not null and not "*");
+        try
+        {
+            var router = new ImageGenerationGrpc.ImageGenerationClient(channels.Get("router"));
+            return await router.ListConfigsAsync(new ListConfigsRequest { Language = language ?? "" }, CallOptions.WithTimeout(s_timeout, context.RequestAborted));
+        }
+        catch (RpcException ex) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            GatewayLog.ListConfigsFailed(logger, ex.StatusCode, ex.Status.Detail);
+            await RpcErrorMapper.ToOpenAIError(ex).WriteAsync(context.Response);
+            return null;
+        }
+    }
+
+    private static void WriteModel(Utf8JsonWriter json, ConfigInfo config)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", config.Name);
+        json.WriteString("object", "model");
+        json.WriteNumber("created", 0);
+        json.WriteString("owned_by", config.Provider);
+        json.WriteStartObject("pipeline");
+        json.WriteString("display_name", config.DisplayName);
+        json.WriteString("description", config.Description);
+        json.WriteString("provider_model", config.Model);
+        json.WriteString("operation", config.Operation);
+        json.WriteString("category", config.Category);
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await using var json = new Utf8JsonWriter(context.Response.Body, GatewayJson.WriterOptions);
+        write(json);
+        await json.FlushAsync(context.RequestAborted);
+    }
+}

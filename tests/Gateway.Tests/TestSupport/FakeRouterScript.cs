@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using Google.Protobuf;
+using Pipeline.Contracts.ImageGen.V1;
+using Pipeline.Grpc;
+
+namespace Gateway.Tests.TestSupport;
+
+/// <summary>What the fake router does; tests change it before they call. Thread-safe enough for one test at a time.</summary>
+internal sealed class FakeRouterScript
+{
+    /// <summary>The configs ListConfigs and /api/configs serve (localized per request).</summary>
+    public ListConfigsResponse Catalogue { get; set; } = FakeCatalogue.Create();
+
+    /// <summary>Thrown by Generate before any frame (a validation failure, say).</summary>
+    public RpcException? FailBeforeAccepted { get; set; }
+
+    /// <summary>Thrown by Generate after the partial frames (a mid-stream failure).</summary>
+    public RpcException? FailAfterPartials { get; set; }
+
+    /// <summary>When set, Generate waits for it after the partial frames and before the first final one.</summary>
+    public TaskCompletionSource? HoldBeforeFinal { get; set; }
+
+    /// <summary>The revised prompt every final frame reports.</summary>
+    public string RevisedPrompt { get; set; } = "";
+
+    /// <summary>Pixel size of the images it draws.</summary>
+    public int ImageSize { get; set; } = 48;
+}
+
+/// <summary>One call the fake router received (gRPC method or HTTP route), with what the tests check about it.</summary>
+/// <param name="Name">e.g. "grpc Generate", "GET /api/configs".</param>
+/// <param name="Request">The request message, when there is one.</param>
+/// <param name="Authorization">The authorization header/metadata the router saw (the gateway must remove it).</param>
+/// <param name="Query">The query string of HTTP calls.</param>
+internal sealed record RecordedCall(string Name, IMessage? Request, string? Authorization, string Query = "");
+
+/// <summary>The calls the fake router received, in order.</summary>
+internal sealed class CallLog
+{
+    private readonly ConcurrentQueue<RecordedCall> _calls = new();
+
+    public IReadOnlyList<RecordedCall> All => [.. _calls];
+
+    public int Count => _calls.Count;
+
+    public void Add(RecordedCall call) => _calls.Enqueue(call);
+
+    public void Clear() => _calls.Clear();
+
+    public IReadOnlyList<GenerateRequest> Generates => [.. _calls.Select(c => c.Request).OfType<GenerateRequest>()];
+}

@@ -1,0 +1,52 @@
+namespace Gateway.Tests.TestSupport;
+
+/// <summary>
+/// What a gateway test talks to: a real Storage.Service, the fake router (storing its images there) and the gateway
+/// pointed at both through service discovery. One per test; disposing stops all three and checks their logs.
+/// </summary>
+internal sealed class GatewayEnvironment : IAsyncDisposable
+{
+    /// <summary>The development key the gateway is given as <c>Gateway:ApiKeys:0</c> (hashed at its start-up).</summary>
+    public const string ApiKey = "pk-test-0123456789abcdefghijklmnopqrstuv";
+
+    /// <summary>A second key, given only as its SHA-256 in <c>Gateway:ApiKeyHashes:0</c>.</summary>
+    public const string HashedApiKey = "pk-test-hashed-key-zyxwvutsrqponmlkjihgfedcba";
+
+    private GatewayEnvironment(StorageBackend storage, FakeRouter router, GatewayHost gateway)
+    {
+        Storage = storage;
+        Router = router;
+        Gateway = gateway;
+    }
+
+    public StorageBackend Storage { get; }
+
+    public FakeRouter Router { get; }
+
+    public GatewayHost Gateway { get; }
+
+    /// <param name="settings">Gateway configuration on top of the two test keys (rate limits, size limits, …).</param>
+    public static async Task<GatewayEnvironment> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var storage = await StorageBackend.StartAsync();
+        var router = await FakeRouter.StartAsync(storage);
+        var configuration = new Dictionary<string, string?>
+        {
+            ["Gateway:ApiKeys:0"] = ApiKey,
+            ["Gateway:ApiKeyHashes:0"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(HashedApiKey))),
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+        var gateway = await GatewayHost.StartAsync(router.Discovery.Concat(storage.Discovery), configuration);
+        return new GatewayEnvironment(storage, router, gateway);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Gateway.DisposeAsync();
+        await Router.DisposeAsync();
+        await Storage.DisposeAsync();
+    }
+}
