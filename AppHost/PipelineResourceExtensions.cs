@@ -25,7 +25,8 @@ public static class PipelineResourceExtensions
     }
 
     /// <summary>
-    /// Points the adapter's <c>{section}__BaseUrl</c> at the emulator (<c>{emulator}{emulatorPath}</c>, dummy key) when
+    /// Points the adapter's <c>{section}__BaseUrl</c> at the emulator (<c>{emulator}{emulatorPath}</c>, dummy key, loopback
+    /// image downloads allowed) when
     /// <paramref name="apiKeyVariable"/> is unset, otherwise passes the real key through as <c>{section}__ApiKey</c>.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithProvider(
@@ -40,7 +41,9 @@ public static class PipelineResourceExtensions
             .WithReference(emulator)
             .WaitFor(emulator)
             .WithEnvironment($"{section}__BaseUrl", ReferenceExpression.Create($"{emulator.GetEndpoint("http")}{emulatorPath}"))
-            .WithEnvironment($"{section}__ApiKey", EmulatorApiKey);
+            .WithEnvironment($"{section}__ApiKey", EmulatorApiKey)
+            // The emulator answers DALL·E with URLs on its own loopback address, which adapters refuse by default.
+            .WithEnvironment($"{section}__Download__AllowPrivateNetworks", "true");
     }
 
     /// <summary>Stable user-facing ports: <c>Gateway:HttpPort</c> (default 8080) and <c>Gateway:GrpcPort</c> (default 8081), also <c>--gateway-http-port</c> / <c>--gateway-grpc-port</c>.</summary>

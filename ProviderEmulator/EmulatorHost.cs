@@ -22,6 +22,9 @@ public static class EmulatorHost
         });
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        // The content root is the host's folder, whose appsettings.json may be another app's (a test project referencing a
+        // service and the emulator): its Kestrel:Endpoints would replace port 0. In-process, listen only where told.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Configure(new ConfigurationBuilder().Build()));
         builder.AddEmulatorServices(options ?? new EmulatorOptions());
         var app = builder.Build();
         app.MapEmulator();

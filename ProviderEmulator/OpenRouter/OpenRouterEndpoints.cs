@@ -148,6 +148,13 @@ internal static class OpenRouterEndpoints
             await sse.DataAsync(imageChunk);
         }
 
+        if (faults.PartialDelay > TimeSpan.Zero)
+        {
+            // The usage chunk is an event group of its own, so a client can see the image arrive before the stream ends.
+            await sse.PauseAsync();
+            await sse.CommentAsync(Processing);
+        }
+
         var usage = Header(id, request.Model, "chat.completion.chunk", created);
         usage["choices"] = new JsonArray();
         usage["usage"] = Usage(request, images.Count, detailed: false);

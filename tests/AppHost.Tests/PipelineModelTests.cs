@@ -39,6 +39,7 @@ public sealed class PipelineModelTests
         Assert.Equal(emulatorUrl + "/v1", openai["OpenAI__BaseUrl"]);
         Assert.Equal(PipelineResourceExtensions.EmulatorApiKey, openai["OpenAI__ApiKey"]);
         Assert.Equal(emulatorUrl + "/api/v1", openrouter["OpenRouter__BaseUrl"]);
+        Assert.Equal(("true", "true"), (openai["OpenAI__Download__AllowPrivateNetworks"], openrouter["OpenRouter__Download__AllowPrivateNetworks"]));
         Assert.Matches("^pk-dev-[A-Za-z0-9_-]{43}$", gateway["Gateway__ApiKeys__0"]);
         Assert.Contains(builder.StartupMessages, m => m.Contains(gateway["Gateway__ApiKeys__0"], StringComparison.Ordinal));
         Assert.Equal(byName["router"].GetEndpointAnnotation("grpc").Url, gateway["services__router__grpc__0"]);
@@ -56,6 +57,7 @@ public sealed class PipelineModelTests
         Assert.Empty(byName["openai"].References);
         Assert.Equal("sk-real-openai", ProjectEnvironment.Build(byName["openai"], builder.Options)["OpenAI__ApiKey"]);
         Assert.False(ProjectEnvironment.Build(byName["openai"], builder.Options).ContainsKey("OpenAI__BaseUrl"));
+        Assert.False(ProjectEnvironment.Build(byName["openai"], builder.Options).ContainsKey("OpenAI__Download__AllowPrivateNetworks"));
         Assert.Equal("sk-real-openrouter", ProjectEnvironment.Build(byName["openrouter"], builder.Options)["OpenRouter__ApiKey"]);
         Assert.Equal("pk-chosen", ProjectEnvironment.Build(byName["gateway"], builder.Options)["Gateway__ApiKeys__0"]);
     }

@@ -68,6 +68,11 @@ public sealed class ServiceHealthTests
         info.Environment["Kestrel__Endpoints__grpc__Url"] = $"http://127.0.0.1:{grpcPort}";
         info.Environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "";
         info.Environment["Storage__DataDirectory"] = Path.Combine(Path.GetTempPath(), "pipeline-health-" + Guid.NewGuid().ToString("N"));
+        // What the AppHost would inject and the gateway refuses to start without; nothing listens there, health needs no backend.
+        info.Environment["services__router__grpc__0"] = "http://127.0.0.1:9";
+        info.Environment["services__router__http__0"] = "http://127.0.0.1:9";
+        info.Environment["services__storage__http__0"] = "http://127.0.0.1:9";
+        info.Environment["Gateway__ApiKeys__0"] = "pk-health-test";
         var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -1,0 +1,25 @@
+using Pipeline.Contracts.Provider.V1;
+using Pipeline.Grpc;
+
+namespace Pipeline.Providers.Internal;
+
+/// <summary>The key of a call: the caller's x-provider-key, else the configured one; none → UNAUTHENTICATED saying what to set.</summary>
+internal sealed class ProviderApiKeyResolver(string? configuredKey, string section, ProviderDefaults defaults)
+{
+    public bool HasConfiguredKey => !string.IsNullOrEmpty(configuredKey);
+
+    public string Resolve(Metadata requestHeaders)
+    {
+        if (requestHeaders.GetValue(ProviderAdapterGrpc.ProviderKeyHeader) is { } byok && !string.IsNullOrWhiteSpace(byok))
+        {
+            return byok.Trim();
+        }
+        if (!string.IsNullOrEmpty(configuredKey))
+        {
+            return configuredKey;
+        }
+        throw new ProviderException(ProviderFailureKind.Unauthenticated,
+            $"No {defaults.Provider} API key: set the {defaults.ApiKeyEnvironmentVariable} environment variable, '{section}:ApiKey' or " +
+            $"'{section}:ApiKeyFile', or send the key in the '{ProviderAdapterGrpc.ProviderKeyHeader}' call metadata.");
+    }
+}
