@@ -52,9 +52,17 @@ public static class ProviderAdapterExtensions
         }).RedactLoggedHeaders(_ => true);
         services.AddTransient<IImageProvider>(sp => sp.GetRequiredService<TProvider>());
         services.AddTransient<ProviderAdapterService>();
-        services.AddGrpcServer(grpc => grpc.ExceptionMappers.Add(ProviderStatusMapper.Map));
+        services.AddGrpcServer(grpc =>
+        {
+            // Edit requests carry every input image and the mask: accept what the router's channel sends (64 MiB).
+            grpc.MaxReceiveMessageSize = MaxRequestBytes;
+            grpc.ExceptionMappers.Add(ProviderStatusMapper.Map);
+        });
         return builder;
     }
+
+    /// <summary>The largest <c>ProviderRequest</c> an adapter accepts: 64 MiB, the router's channel limit.</summary>
+    public const int MaxRequestBytes = 64 * 1024 * 1024;
 
     /// <summary>Maps the <c>provider.v1.ProviderAdapter</c> gRPC service (Generate, ListModels).</summary>
     public static WebApplication MapProviderAdapter(this WebApplication app)
