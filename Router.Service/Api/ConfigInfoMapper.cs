@@ -1,8 +1,6 @@
-using System.Text.Json;
-using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Pipeline.Contracts.ImageGen.V1;
 using Router.Service.Catalogue;
+using Router.Service.Generation;
 
 namespace Router.Service.Api;
 
@@ -44,7 +42,7 @@ internal static class ConfigInfoMapper
             Provider = config.Chunk.Adapter.Name(),
             Model = config.Chunk.Model,
             Operation = config.Chunk.Operation.Name(),
-            Parameters = ToStruct(config.Parameters.ToDictionary()),
+            Parameters = ParameterMapping.ToStruct(config.Parameters.ToDictionary()),
             TimeoutSeconds = config.TimeoutSeconds,
             EstimatedDuration = config.Meta.EstimatedDurationSeconds,
             EstimatedCostUsdMicros = config.Meta.CostPerImageUsdMicros,
@@ -55,24 +53,5 @@ internal static class ConfigInfoMapper
         info.Descriptions.Add(config.Descriptions);
         info.Fallbacks.Add(config.Fallbacks);
         return info;
-    }
-
-    private static Struct ToStruct(IReadOnlyDictionary<string, object> values)
-    {
-        var result = new Struct();
-        foreach (var (name, value) in values)
-        {
-            result.Fields[name] = value switch
-            {
-                string text => Value.ForString(text),
-                bool flag => Value.ForBool(flag),
-                int number => Value.ForNumber(number),
-                long number => Value.ForNumber(number),
-                double number => Value.ForNumber(number),
-                JsonElement json => JsonParser.Default.Parse<Value>(json.GetRawText()),
-                _ => Value.ForString(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? ""),
-            };
-        }
-        return result;
     }
 }

@@ -1,15 +1,28 @@
 using Pipeline.Contracts.ImageGen.V1;
+using Pipeline.Contracts.Provider.V1;
 using Pipeline.Grpc;
 using Router.Service.Catalogue;
+using Router.Service.Generation;
+using Router.Service.Storage;
 
 namespace Router.Service.Api;
 
 /// <summary>
-/// The public <c>imagegen.v1.ImageGeneration</c> service. ListConfigs serves the current catalogue; Generate and
-/// GetRun answer UNIMPLEMENTED (from the base class) until the generation pipeline is built.
+/// The public <c>imagegen.v1.ImageGeneration</c> service: Generate through the <see cref="GenerationPipeline"/> (the
+/// call's deadline and cancellation reach the adapter), ListConfigs from the current catalogue, GetRun from storage.
+/// Failures are <see cref="RouterException"/>s, turned into statuses by <see cref="RouterStatusMapper"/>.
 /// </summary>
-internal sealed class ImageGenerationService(CatalogueProvider catalogue) : ImageGenerationGrpc.ImageGenerationBase
+internal sealed class ImageGenerationService(CatalogueProvider catalogue, GenerationPipeline pipeline, RunQueries runs) : ImageGenerationGrpc.ImageGenerationBase
 {
+    public override async Task Generate(GenerateRequest request, IServerStreamWriter<GenerateFrame> responseStream, ServerCallContext context)
+    {
+        var plan = await pipeline.PrepareAsync(request, context.RequestHeaders.GetValue(ProviderAdapterGrpc.ProviderKeyHeader), context.CancellationToken);
+        await pipeline.RunAsync(plan, new GrpcGenerationSink(responseStream), context.Deadline, context.CancellationToken);
+    }
+
     public override Task<ListConfigsResponse> ListConfigs(ListConfigsRequest request, ServerCallContext context) =>
         Task.FromResult(ConfigInfoMapper.ToResponse(catalogue.Current, request.Language, request.MediaType));
+
+    public override Task<Run> GetRun(GetRunRequest request, ServerCallContext context) =>
+        runs.GetAsync(request.RunId, context.CancellationToken);
 }

@@ -1,64 +1,28 @@
-using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Configuration;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Hosting;
 using Pipeline.Contracts.ImageGen.V1;
-using Pipeline.Grpc;
-using Router.Service.Api;
 using Router.Service.Catalogue;
 using Router.Service.Tests.Catalogue;
+using Router.Service.Tests.TestSupport;
+using StatusCode = Pipeline.Grpc.StatusCode;
 
 namespace Router.Service.Tests.Api;
 
-/// <summary>The router's public gRPC API, served in-process on Kestrel and called through our gRPC client.</summary>
+/// <summary>The router's public gRPC API besides Generate: ListConfigs from the catalogue, GetRun from storage.</summary>
 public sealed class ImageGenerationServiceTests : IAsyncLifetime
 {
-    private WebApplication? _app;
-    private GrpcChannel? _channel;
+    private TestFleet _fleet = null!;
 
-    private ImageGenerationGrpc.ImageGenerationClient Client => new(_channel!);
+    private ImageGenerationGrpc.ImageGenerationClient Client => _fleet.Client;
 
-    public async ValueTask InitializeAsync()
-    {
-        var builder = WebApplication.CreateBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Catalogue:Path"] = TestCatalogue.ShippedDirectory,
-            ["Kestrel:Endpoints:http:Url"] = "http://127.0.0.1:0",
-            ["Kestrel:Endpoints:grpc:Url"] = "http://127.0.0.1:0",
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "",
-        });
-        var listeners = new ConcurrentBag<ListenOptions>();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listeners.Add));
-        builder.AddServiceDefaults();
-        builder.AddCatalogue();
-        _app = builder.Build();
-        _app.MapDefaultEndpoints();
-        _app.MapRouterApi();
-        await _app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        var grpcPort = listeners.Single(l => l.Protocols == HttpProtocols.Http2).IPEndPoint!.Port;
-        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-    }
+    public async ValueTask InitializeAsync() => _fleet = await TestFleet.StartAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        _channel?.Dispose();
-        if (_app is not null)
-        {
-            await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            await _app.DisposeAsync();
-        }
-    }
+    public async ValueTask DisposeAsync() => await _fleet.DisposeAsync();
 
     [Fact]
     public async Task ListConfigs_ShippedCatalogue_ReturnsEveryConfigAndTheModeDefaults()
     {
         var expected = CatalogueLoader.LoadOrThrow(TestCatalogue.ShippedDirectory);
 
-        var response = await Client.ListConfigsAsync(new ListConfigsRequest(), CallOptions.WithTimeout(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken))
-            .WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
+        var response = await Client.ListConfigsAsync(new ListConfigsRequest()).DefaultTimeout();
 
         Assert.Equal(expected.Configs.Keys, response.Configs.Select(c => c.Name));
         Assert.Equal(expected.Defaults["image"]["fast"], response.Defaults["image"].Modes["fast"]);
@@ -75,8 +39,7 @@ public sealed class ImageGenerationServiceTests : IAsyncLifetime
         var expected = CatalogueLoader.LoadOrThrow(TestCatalogue.ShippedDirectory).Configs.Values
             .First(c => c.DisplayNames.TryGetValue("de", out var de) && de != c.DisplayNames["en"]);
 
-        var response = await Client.ListConfigsAsync(new ListConfigsRequest { Language = "de-DE" }, CallOptions.WithTimeout(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken))
-            .WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
+        var response = await Client.ListConfigsAsync(new ListConfigsRequest { Language = "de-DE" }).DefaultTimeout();
 
         var config = response.Configs.Single(c => c.Name == expected.Name);
         Assert.Equal(expected.DisplayNames["de"], config.DisplayName);
@@ -87,10 +50,52 @@ public sealed class ImageGenerationServiceTests : IAsyncLifetime
     [Fact]
     public async Task ListConfigs_UnknownMediaType_ReturnsNoConfigs()
     {
-        var response = await Client.ListConfigsAsync(new ListConfigsRequest { MediaType = "video" }, CallOptions.WithTimeout(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken))
-            .WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
+        var response = await Client.ListConfigsAsync(new ListConfigsRequest { MediaType = "video" }).DefaultTimeout();
 
         Assert.Empty(response.Configs);
         Assert.Empty(response.Defaults);
+    }
+
+    [Fact]
+    public async Task GetRun_GeneratedRun_ReturnsItWithItsImagesFromStorage()
+    {
+        var generated = (await _fleet.GenerateAsync(new GenerateRequest { Prompt = "two boats", Config = "gpt-image-1", RunId = "boats-1", Parameters = new() { N = 2 } })).EnsureOk();
+
+        var run = await Client.GetRunAsync(new GetRunRequest { RunId = "boats-1" }).DefaultTimeout();
+
+        Assert.Equal(("boats-1", "gpt-image-1", "openai", "gpt-image-1", "generate"), (run.RunId, run.Config, run.Provider, run.Model, run.Operation));
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+        Assert.Equal("two boats", run.Prompt);
+        Assert.Equal(2, run.Parameters.Fields["n"].NumberValue);
+        Assert.NotNull(run.CompletedAt);
+        Assert.Equal(generated.Finals.Select(f => (f.ImageId, f.Storage.UrlPath, f.Storage.Sha256)),
+            run.Images.Select(i => (i.ImageId, i.UrlPath, i.Sha256)));
+    }
+
+    [Fact]
+    public async Task GetRun_UnknownRun_NotFound()
+    {
+        var error = await Assert.ThrowsAsync<Pipeline.Grpc.RpcException>(() => Client.GetRunAsync(new GetRunRequest { RunId = "never-ran" }).DefaultTimeout());
+
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+        Assert.Contains("never-ran", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task GetRun_RunIdWithPathCharacters_InvalidArgument()
+    {
+        var error = await Assert.ThrowsAsync<Pipeline.Grpc.RpcException>(() => Client.GetRunAsync(new GetRunRequest { RunId = "../../etc/passwd" }).DefaultTimeout());
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetRun_StorageDown_Unavailable()
+    {
+        await _fleet.Storage.StopAsync();
+
+        var error = await Assert.ThrowsAsync<Pipeline.Grpc.RpcException>(() => Client.GetRunAsync(new GetRunRequest { RunId = "any" }).DefaultTimeout());
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 
 namespace Router.Service.Tests.Catalogue;
@@ -41,24 +40,6 @@ internal sealed class TestCatalogue : IDisposable
         catch (IOException)
         {
             // A watcher may still hold a handle for a moment; the temp folder is cleaned by the OS eventually.
-        }
-    }
-}
-
-/// <summary>Timeouts for awaits in tests that name the call site when they fire.</summary>
-internal static class TestTimeouts
-{
-    public static readonly TimeSpan Default = TimeSpan.FromSeconds(15);
-
-    public static async Task<T> DefaultTimeout<T>(this Task<T> task, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0)
-    {
-        try
-        {
-            return await task.WaitAsync(Default, TestContext.Current.CancellationToken);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"Timed out after {Default.TotalSeconds} s awaiting the call at {Path.GetFileName(file)}:{line}.");
         }
     }
 }

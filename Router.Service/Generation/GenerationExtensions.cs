@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Pipeline.Grpc;
+using Router.Service.Storage;
+
+namespace Router.Service.Generation;
+
+/// <summary>Registers the generation pipeline.</summary>
+public static class GenerationExtensions
+{
+    /// <summary>
+    /// Adds <see cref="GenerationOptions"/> (section <c>Router:Generation</c>, validated on start), the storage client,
+    /// the adapter clients, the pipeline, and the router's exception mapper and request size in the gRPC server.
+    /// </summary>
+    public static IHostApplicationBuilder AddGeneration(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<GenerationOptions>()
+            .Bind(builder.Configuration.GetSection(GenerationOptions.SectionName))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GenerationOptions>, GenerationOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RunStore>();
+        services.AddSingleton<RunQueries>();
+        services.AddSingleton<AdapterClients>();
+        services.AddSingleton<InputImageResolver>();
+        services.AddSingleton<GenerationPreparer>();
+        services.AddSingleton<RunLocks>();
+        services.AddSingleton<RunReplayer>();
+        services.AddSingleton<FinalImageWriter>();
+        services.AddSingleton<GenerationRunner>();
+        services.AddSingleton(sp => new GenerationPipeline(
+            sp.GetRequiredService<GenerationPreparer>(), sp.GetRequiredService<RunLocks>(),
+            sp.GetRequiredService<RunReplayer>(), sp.GetRequiredService<GenerationRunner>()));
+        services.AddGrpcServer(grpc => grpc.ExceptionMappers.Add(RouterStatusMapper.Map));
+        services.AddOptions<GrpcServerOptions>().Configure<IOptions<GenerationOptions>>((grpc, generation) =>
+            grpc.MaxReceiveMessageSize = generation.Value.MaxRequestBytes);
+        return builder;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Collections.Immutable;
+using Pipeline.Contracts.Common.V1;
+using Router.Service.Catalogue;
+
+namespace Router.Service.Generation;
+
+/// <summary>A Generate request resolved against the catalogue and validated: everything the run needs.</summary>
+public sealed record GenerationPlan
+{
+    /// <summary>Required. The run id (the caller's, or assigned).</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>Required. Whether the caller chose the run id (only then can it name an earlier, completed run).</summary>
+    public required bool RunIdSupplied { get; init; }
+
+    /// <summary>Required. The mode the default config was looked up for; empty when the caller named a config.</summary>
+    public required string Mode { get; init; }
+
+    /// <summary>Required. The caller's prompt, before the config's context is applied.</summary>
+    public required string UserPrompt { get; init; }
+
+    /// <summary>Required. The catalogue snapshot the request was resolved against (fallbacks come from the same one).</summary>
+    public required CatalogueSnapshot Catalogue { get; init; }
+
+    /// <summary>Required. The config asked for, with its merged parameters.</summary>
+    public required GenerationAttempt Primary { get; init; }
+
+    /// <summary>Required. What the caller asked for, to validate fallback configs against.</summary>
+    public required GenerationInput Input { get; init; }
+
+    /// <summary>Input images, resolved to bytes. Default: none.</summary>
+    public ImmutableArray<InputImage> InputImages { get; init; } = [];
+
+    /// <summary>The edit mask, resolved to bytes. Default: none.</summary>
+    public InputImage? Mask { get; init; }
+
+    /// <summary>Whether Final frames carry the image bytes. Default: false.</summary>
+    public bool IncludeImageData { get; init; }
+
+    /// <summary>The caller's own provider key (<c>x-provider-key</c>), passed to the adapter and never logged. Default: none.</summary>
+    public string? ProviderKey { get; init; }
+}
+
+/// <summary>One provider call a run may make: a config with the request's parameters merged in and its prompt.</summary>
+/// <param name="Config">The config.</param>
+/// <param name="Parameters">Chunk defaults ← config overrides ← request overrides.</param>
+/// <param name="Prompt">The prompt with the config's context applied.</param>
+public sealed record GenerationAttempt(ConfigDefinition Config, ImageParameters Parameters, string Prompt)
+{
+    /// <summary>How many images the attempt produces.</summary>
+    public int ImageCount => Parameters.N ?? 1;
+
+    /// <summary>The adapter's provider name, e.g. <c>openai</c> (also its service-discovery name).</summary>
+    public string Provider => Config.Chunk.Adapter.Name();
+
+    /// <summary>The provider model.</summary>
+    public string Model => Config.Chunk.Model;
+}

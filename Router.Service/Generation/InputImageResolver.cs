@@ -1,0 +1,151 @@
+using System.Buffers;
+using Google.Protobuf;
+using Pipeline.Contracts.Common.V1;
+using Pipeline.Contracts.ImageGen.V1;
+using Pipeline.Grpc;
+using Pipeline.Imaging;
+using Router.Service.Catalogue;
+using Router.Service.Storage;
+
+namespace Router.Service.Generation;
+
+/// <summary>
+/// Turns a request's input images and mask into bytes for the adapter: inline bytes and <c>data:</c> URIs are decoded
+/// and sniffed, stored image ids are read from Storage.Service. Plain http(s) URLs are refused (the router does not
+/// fetch from the internet; send the bytes or store the image first).
+/// </summary>
+public sealed class InputImageResolver(RunStore store)
+{
+    private const int MaxImageIdLength = 80;
+    private static readonly SearchValues<char> s_idCharacters =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+
+    /// <summary>Adds a violation for every input image or mask that cannot be used as given (no I/O).</summary>
+    public static void Check(GenerateRequest request, List<ParameterViolation> violations)
+    {
+        for (var i = 0; i < request.InputImages.Count; i++)
+        {
+            Check(request.InputImages[i], $"input_images[{i}]", violations);
+        }
+        if (request.Mask is { } mask)
+        {
+            Check(mask, "mask", violations);
+        }
+    }
+
+    /// <summary>The input images and mask as bytes with their MIME types. Call after <see cref="Check(GenerateRequest, List{ParameterViolation})"/> found nothing.</summary>
+    public async Task<(IReadOnlyList<InputImage> Images, InputImage? Mask)> ResolveAsync(GenerateRequest request, CancellationToken cancellationToken)
+    {
+        var images = new List<InputImage>(request.InputImages.Count);
+        for (var i = 0; i < request.InputImages.Count; i++)
+        {
+            images.Add(await ResolveAsync(request.InputImages[i], $"input_images[{i}]", cancellationToken));
+        }
+        var mask = request.Mask is { } m ? await ResolveAsync(m, "mask", cancellationToken) : null;
+        return (images, mask);
+    }
+
+    private static void Check(InputImage image, string field, List<ParameterViolation> violations)
+    {
+        switch (image.SourceCase)
+        {
+            case InputImage.SourceOneofCase.Data:
+                if (!ImageInspector.TryInspect(image.Data.Span, out _))
+                {
+                    violations.Add(new($"{field}.data", $"{field}.data is not a PNG, JPEG or WebP image ({image.Data.Length} bytes)"));
+                }
+                break;
+            case InputImage.SourceOneofCase.Url when image.Url.StartsWith("data:", StringComparison.OrdinalIgnoreCase):
+                if (DecodeDataUri(image.Url, out var problem) is not { } bytes)
+                {
+                    violations.Add(new($"{field}.url", $"{field}.url is not a usable data: URI: {problem}"));
+                }
+                else if (!ImageInspector.TryInspect(bytes, out _))
+                {
+                    violations.Add(new($"{field}.url", $"{field}.url holds {bytes.Length} bytes that are not a PNG, JPEG or WebP image"));
+                }
+                break;
+            case InputImage.SourceOneofCase.Url:
+                violations.Add(new($"{field}.url", $"{field}.url: the router does not fetch http(s) URLs; send the bytes in data, a data:image/...;base64 URI, or the image_id of a stored image"));
+                break;
+            case InputImage.SourceOneofCase.ImageId:
+                if (image.ImageId.Length > MaxImageIdLength || image.ImageId.AsSpan().IndexOfAnyExcept(s_idCharacters) >= 0)
+                {
+                    violations.Add(new($"{field}.image_id", $"{field}.image_id '{Printable(image.ImageId)}' is not an image id; use 1-{MaxImageIdLength} characters from [A-Za-z0-9_-]"));
+                }
+                break;
+            default:
+                violations.Add(new(field, $"{field} has no source; set one of data, url or image_id"));
+                break;
+        }
+    }
+
+    private async Task<InputImage> ResolveAsync(InputImage image, string field, CancellationToken cancellationToken)
+    {
+        ByteString data;
+        switch (image.SourceCase)
+        {
+            case InputImage.SourceOneofCase.Data:
+                data = image.Data;
+                break;
+            case InputImage.SourceOneofCase.Url:
+                data = ByteString.CopyFrom(DecodeDataUri(image.Url, out _)!);
+                break;
+            default:
+                data = await ReadStoredAsync(image.ImageId, field, cancellationToken);
+                break;
+        }
+        return new InputImage
+        {
+            Data = data,
+            MimeType = ImageInspector.Inspect(data.Span).MimeType,
+            Filename = image.Filename,
+        };
+    }
+
+    private async Task<ByteString> ReadStoredAsync(string imageId, string field, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await store.ReadImageAsync(imageId, cancellationToken)).Data;
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+        {
+            throw RouterException.Invalid([new($"{field}.image_id", $"{field}.image_id '{imageId}' is not a stored image")]);
+        }
+        catch (RpcException ex) when (StorageFailures.IsTransient(ex) && ex.StatusCode != StatusCode.Cancelled)
+        {
+            throw RouterException.Unavailable($"{field}.image_id '{imageId}' cannot be read: storage is unavailable ({ex.StatusCode}: {ex.Status.Detail}); retry later", ex);
+        }
+    }
+
+    /// <summary>The bytes of a base64 <c>data:</c> URI, or null with the reason.</summary>
+    private static byte[]? DecodeDataUri(string uri, out string problem)
+    {
+        var comma = uri.IndexOf(',', StringComparison.Ordinal);
+        if (comma < 0)
+        {
+            problem = "it has no ',' before the data";
+            return null;
+        }
+        var header = uri.AsSpan(5, comma - 5);
+        if (!header.EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
+        {
+            problem = "only base64 data: URIs are accepted (data:image/png;base64,...)";
+            return null;
+        }
+        try
+        {
+            problem = "";
+            return Convert.FromBase64String(uri[(comma + 1)..]);
+        }
+        catch (FormatException)
+        {
+            problem = "its data is not valid base64";
+            return null;
+        }
+    }
+
+    private static string Printable(string value) =>
+        new([.. (value.Length > 100 ? value[..100] : value).Select(c => char.IsControl(c) ? '?' : c)]);
+}

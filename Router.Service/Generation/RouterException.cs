@@ -1,0 +1,44 @@
+using System.Diagnostics.CodeAnalysis;
+using Google.Rpc;
+using Router.Service.Catalogue;
+using Status = Pipeline.Grpc.Status;
+using StatusCode = Pipeline.Grpc.StatusCode;
+
+namespace Router.Service.Generation;
+
+/// <summary>
+/// A request the router refuses or a generation that failed, carrying the exact status to answer with. Both edges turn
+/// it into their error in one place: <see cref="RouterStatusMapper"/> (gRPC) and <c>Http.HttpProblems</c> (HTTP).
+/// </summary>
+public sealed class RouterException(Status status, Exception? innerException = null) : Exception(status.Detail, innerException)
+{
+    /// <summary>The status to answer with (code, message and google.rpc details).</summary>
+    public Status Status { get; } = status;
+
+    /// <summary>INVALID_ARGUMENT naming every violation, in the message and as google.rpc.BadRequest details.</summary>
+    public static RouterException Invalid(IReadOnlyCollection<ParameterViolation> violations)
+    {
+        var badRequest = new BadRequest();
+        foreach (var violation in violations)
+        {
+            badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = violation.Field, Description = violation.Description });
+        }
+        var message = $"The request has {violations.Count} invalid field(s): {string.Join("; ", violations.Select(v => v.Description))}";
+        return new RouterException(new Status(StatusCode.InvalidArgument, message).WithDetails(badRequest));
+    }
+
+    /// <summary>UNAVAILABLE with <paramref name="message"/>.</summary>
+    public static RouterException Unavailable(string message, Exception? inner = null) => new(new Status(StatusCode.Unavailable, message), inner);
+
+    /// <summary>Throws <see cref="Invalid"/>.</summary>
+    [DoesNotReturn]
+    public static void ThrowInvalid(IReadOnlyCollection<ParameterViolation> violations) => throw Invalid(violations);
+
+    /// <summary>Throws NOT_FOUND with <paramref name="message"/>.</summary>
+    [DoesNotReturn]
+    public static void ThrowNotFound(string message) => throw new RouterException(new Status(StatusCode.NotFound, message));
+
+    /// <summary>Throws INTERNAL with <paramref name="message"/>.</summary>
+    [DoesNotReturn]
+    public static void ThrowInternal(string message) => throw new RouterException(new Status(StatusCode.Internal, message));
+}

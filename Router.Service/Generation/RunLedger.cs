@@ -1,0 +1,97 @@
+using Google.Protobuf.WellKnownTypes;
+using Pipeline.Contracts.Common.V1;
+using Pipeline.Contracts.Provider.V1;
+using Pipeline.Contracts.Storage.V1;
+using Router.Service.Catalogue;
+
+namespace Router.Service.Generation;
+
+/// <summary>
+/// What one generation has done so far, as the run record storage keeps: the attempt in use, usage and cost summed
+/// over the images, and whether the run is pinned to the spool (once one image was spooled, the rest of the run
+/// follows it there, so the spool delivers the run's records in order).
+/// </summary>
+internal sealed class RunLedger(GenerationPlan plan, DateTimeOffset createdAt, string traceId)
+{
+    private readonly Usage _usage = new();
+    private GenerationAttempt _attempt = plan.Primary;
+    private long _costUsdMicros;
+    private string _revisedPrompt = "";
+
+    public string RunId => plan.RunId;
+
+    public GenerationAttempt Attempt => _attempt;
+
+    /// <summary>The write of the RUNNING record, which every later write of the run waits for.</summary>
+    public Task Started { get; set; } = Task.CompletedTask;
+
+    /// <summary>True once an image of the run went to the spool.</summary>
+    public bool PinnedToSpool { get; set; }
+
+    public int Stored { get; private set; }
+
+    public int Pending { get; private set; }
+
+    public void Use(GenerationAttempt attempt) => _attempt = attempt;
+
+    public void Add(FinalImage image, bool pending)
+    {
+        if (image.Usage is { } usage)
+        {
+            _usage.InputTokens += usage.InputTokens;
+            _usage.OutputTokens += usage.OutputTokens;
+            _usage.TotalTokens += usage.TotalTokens;
+            _usage.InputTextTokens += usage.InputTextTokens;
+            _usage.InputImageTokens += usage.InputImageTokens;
+            _usage.OutputImageTokens += usage.OutputImageTokens;
+            _usage.OutputTextTokens += usage.OutputTextTokens;
+        }
+        _costUsdMicros += image.CostUsdMicros;
+        if (_revisedPrompt.Length == 0)
+        {
+            _revisedPrompt = image.RevisedPrompt;
+        }
+        if (pending)
+        {
+            Pending++;
+        }
+        else
+        {
+            Stored++;
+        }
+    }
+
+    /// <summary>The run record in <paramref name="state"/>; <paramref name="completedAt"/> and <paramref name="error"/> for the end states.</summary>
+    public RunRecord Record(RunState state, DateTimeOffset? completedAt = null, string error = "")
+    {
+        var parameters = _attempt.Parameters;
+        var record = new RunRecord
+        {
+            RunId = plan.RunId,
+            Config = _attempt.Config.Name,
+            Mode = plan.Mode,
+            Provider = _attempt.Provider,
+            Model = _attempt.Model,
+            Operation = _attempt.Config.Chunk.Operation.Name(),
+            Prompt = plan.UserPrompt,
+            RevisedPrompt = _revisedPrompt,
+            Parameters = ParameterMapping.ToStruct(parameters.ToDictionary()),
+            State = state,
+            CreatedAt = Timestamp.FromDateTimeOffset(createdAt),
+            StartedAt = Timestamp.FromDateTimeOffset(createdAt),
+            Usage = _usage.Clone(),
+            CostUsdMicros = _costUsdMicros,
+            TraceId = traceId,
+            Error = error,
+        };
+        if (parameters.Seed is { } seed)
+        {
+            record.Seed = seed;
+        }
+        if (completedAt is { } completed)
+        {
+            record.CompletedAt = Timestamp.FromDateTimeOffset(completed);
+        }
+        return record;
+    }
+}

@@ -1,0 +1,139 @@
+using Google.Protobuf;
+using Pipeline.Contracts.ImageGen.V1;
+using Pipeline.Contracts.Storage.V1;
+using Pipeline.Grpc;
+using Router.Service.Spool;
+using Router.Service.Storage;
+
+namespace Router.Service.Generation;
+
+/// <summary>
+/// Finds a run that was already completed (in the spool, where a run waits while storage was down, then in storage)
+/// and replays it: an Accepted frame marked replayed and one REPLAYED Final per image, without calling a provider.
+/// </summary>
+internal sealed class RunReplayer(RunStore store, ImageSpool spool, ILogger<RunReplayer> logger)
+{
+    /// <summary>
+    /// The completed run with id <paramref name="runId"/>, or null when there is none (unknown, running or failed).
+    /// UNAVAILABLE when storage cannot be asked: generating again might pay for the same images twice.
+    /// </summary>
+    public async Task<CompletedRun?> FindAsync(string runId, CancellationToken cancellationToken)
+    {
+        var spooled = spool.ListRun(runId);
+        if (spooled.LastOrDefault(e => e.CompletesRun) is { } completion)
+        {
+            var images = spooled.Where(e => e.Image is not null).Select(FromSpool).ToList();
+            if (images.Count < completion.ImageCount)
+            {
+                var stored = await FindStoredAsync(runId, cancellationToken);
+                images.AddRange(stored?.Images.Where(IsRunImage).Where(i => images.All(s => s.ImageIndex != i.ImageIndex)).Select(FromStorage) ?? []);
+            }
+            return new CompletedRun(completion.Run, [.. images.OrderBy(i => i.ImageIndex)]);
+        }
+
+        var run = await FindStoredAsync(runId, cancellationToken);
+        return run is { State: RunState.Succeeded }
+            ? new CompletedRun(run, [.. run.Images.Where(IsRunImage).Select(FromStorage).OrderBy(i => i.ImageIndex)])
+            : null;
+    }
+
+    /// <summary>Sends the stored result of <paramref name="run"/> (with the bytes when the plan asks for them).</summary>
+    public async Task ReplayAsync(CompletedRun run, GenerationPlan plan, IGenerationSink sink, CancellationToken cancellationToken)
+    {
+        GenerationLog.Replaying(logger, run.Record.RunId, run.Images.Count);
+        await sink.WriteAsync(new GenerateFrame
+        {
+            Accepted = new Accepted
+            {
+                RunId = run.Record.RunId,
+                Config = run.Record.Config,
+                Provider = run.Record.Provider,
+                Model = run.Record.Model,
+                ImageCount = run.Images.Count,
+                Replayed = true,
+            },
+        }, cancellationToken);
+        for (var i = 0; i < run.Images.Count; i++)
+        {
+            var image = run.Images[i];
+            var final = new Final
+            {
+                ImageIndex = image.ImageIndex,
+                ImageId = image.ImageId,
+                MimeType = image.MimeType,
+                Width = image.Width,
+                Height = image.Height,
+                RevisedPrompt = run.Record.RevisedPrompt,
+                Storage = new StorageReference
+                {
+                    ImageId = image.ImageId,
+                    UrlPath = RunMapper.ImageUrlPath(image.ImageId),
+                    Sha256 = image.Sha256,
+                    SizeBytes = image.SizeBytes,
+                    Pending = image.Spooled is not null,
+                },
+                FinishReason = FinishReason.Replayed,
+                Last = i == run.Images.Count - 1,
+            };
+            if (plan.IncludeImageData)
+            {
+                final.Data = await ReadAsync(image, cancellationToken);
+            }
+            await sink.WriteAsync(new GenerateFrame { Final = final }, cancellationToken);
+        }
+    }
+
+    private async Task<ByteString> ReadAsync(CompletedImage image, CancellationToken cancellationToken)
+    {
+        if (image.Spooled is { } entry)
+        {
+            try
+            {
+                return ByteString.CopyFrom(await spool.ReadImageAsync(entry, cancellationToken));
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                // Delivered to storage meanwhile: read it from there.
+            }
+        }
+        try
+        {
+            return (await store.ReadImageAsync(image.ImageId, cancellationToken)).Data;
+        }
+        catch (RpcException ex) when (StorageFailures.IsTransient(ex) && ex.StatusCode != StatusCode.Cancelled)
+        {
+            throw RouterException.Unavailable($"image '{image.ImageId}' cannot be read: storage is unavailable ({ex.StatusCode}: {ex.Status.Detail}); retry later", ex);
+        }
+    }
+
+    private async Task<RunRecord?> FindStoredAsync(string runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.FindRunAsync(runId, cancellationToken);
+        }
+        catch (RpcException ex) when (StorageFailures.IsTransient(ex) && ex.StatusCode != StatusCode.Cancelled)
+        {
+            throw RouterException.Unavailable(
+                $"run '{runId}' cannot be checked for an earlier result: storage is unavailable ({ex.StatusCode}: {ex.Status.Detail}); retry later", ex);
+        }
+    }
+
+    /// <summary>Grid tiles are images of a run too, but not results of its generation.</summary>
+    private static bool IsRunImage(ImageRecord image) => image.SourceImageId.Length == 0;
+
+    private static CompletedImage FromStorage(ImageRecord image) =>
+        new(image.ImageIndex, image.ImageId, image.MimeType, image.Width, image.Height, image.SizeBytes, image.Sha256, null);
+
+    private static CompletedImage FromSpool(SpoolEntry entry)
+    {
+        var image = entry.Image!;
+        return new(image.ImageIndex, image.ImageId, image.MimeType, image.Width, image.Height, image.SizeBytes, image.Sha256, entry);
+    }
+}
+
+/// <summary>A completed run: its record and its images in index order.</summary>
+internal sealed record CompletedRun(RunRecord Record, IReadOnlyList<CompletedImage> Images);
+
+/// <summary>An image of a completed run; <paramref name="Spooled"/> is set while it waits in the spool.</summary>
+internal sealed record CompletedImage(int ImageIndex, string ImageId, string MimeType, int Width, int Height, long SizeBytes, string Sha256, SpoolEntry? Spooled);

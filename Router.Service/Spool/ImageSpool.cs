@@ -1,0 +1,231 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using Microsoft.Extensions.Options;
+using Pipeline.Contracts.Storage.V1;
+
+namespace Router.Service.Spool;
+
+/// <summary>
+/// A local folder where final images (and run updates) wait while Storage.Service is unavailable. Each entry is a
+/// folder holding <c>entry.json</c> and the image file, written under a temporary name, fsynced, then renamed into
+/// place: an entry either exists whole or not at all. Entries are removed only once storage has accepted them.
+/// </summary>
+public sealed class ImageSpool
+{
+    /// <summary>The metadata file of an entry.</summary>
+    public const string EntryFileName = "entry.json";
+
+    /// <summary>Where entries storage refused for good are kept (never deleted by the router).</summary>
+    public const string RejectedFolderName = "rejected";
+
+    private const string TempPrefix = ".tmp-";
+    private static readonly JsonFormatter s_runFormatter = new(JsonFormatter.Settings.Default);
+    private static readonly JsonParser s_runParser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
+    private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
+
+    private readonly ILogger<ImageSpool> _logger;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _written = new(0);
+    private readonly ConcurrentDictionary<string, byte> _unreadable = new(StringComparer.Ordinal);
+    private long _sequence;
+
+    public ImageSpool(IOptions<SpoolOptions> options, IHostEnvironment environment, ILogger<ImageSpool> logger, TimeProvider time)
+    {
+        _logger = logger;
+        _time = time;
+        Directory = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.Directory));
+        System.IO.Directory.CreateDirectory(Directory);
+        RemoveUnfinishedWrites();
+    }
+
+    /// <summary>The spool folder (absolute).</summary>
+    public string Directory { get; }
+
+    /// <summary>Spools an image of a run; returns once the entry is durable.</summary>
+    public async Task<SpoolEntry> WriteImageAsync(RunRecord run, SpooledImage image, ReadOnlyMemory<byte> data)
+    {
+        var entry = NewEntry(run, image, $"image{image.ImageIndex}");
+        await CommitAsync(entry, data);
+        SpoolLog.EntrySpooled(_logger, entry.Name, entry.RunId, image.ImageId, image.SizeBytes, Directory);
+        return entry;
+    }
+
+    /// <summary>Spools a run record update (e.g. its completion, with how many images it has); returns once the entry is durable.</summary>
+    public async Task<SpoolEntry> WriteRunAsync(RunRecord run, int imageCount)
+    {
+        var entry = NewEntry(run, null, "run") with { ImageCount = imageCount };
+        await CommitAsync(entry, ReadOnlyMemory<byte>.Empty);
+        return entry;
+    }
+
+    /// <summary>Every committed entry, oldest first. Unreadable entries are logged and left in place.</summary>
+    public IReadOnlyList<SpoolEntry> List()
+    {
+        var entries = new List<SpoolEntry>();
+        foreach (var folder in System.IO.Directory.EnumerateDirectories(Directory).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(folder);
+            if (name.StartsWith('.') || name == RejectedFolderName)
+            {
+                continue;
+            }
+            try
+            {
+                entries.Add(Read(name));
+            }
+            catch (Exception ex) when (ex is IOException or JsonException or InvalidOperationException)
+            {
+                // Gone meanwhile (delivered) is fine; anything else is reported once and left for an operator.
+                if (System.IO.Directory.Exists(folder) && _unreadable.TryAdd(name, 0))
+                {
+                    SpoolLog.EntryUnreadable(_logger, name, ex);
+                }
+            }
+        }
+        return entries;
+    }
+
+    /// <summary>The committed entries of one run, oldest first.</summary>
+    public IReadOnlyList<SpoolEntry> ListRun(string runId) => [.. List().Where(e => e.RunId == runId)];
+
+    /// <summary>The bytes of a spooled image. Throws <see cref="FileNotFoundException"/> or <see cref="DirectoryNotFoundException"/> once it was delivered.</summary>
+    public Task<byte[]> ReadImageAsync(SpoolEntry entry, CancellationToken cancellationToken) =>
+        File.ReadAllBytesAsync(Path.Combine(Directory, entry.Name, entry.Image?.FileName ?? throw new InvalidOperationException($"spool entry {entry.Name} holds no image")), cancellationToken);
+
+    /// <summary>Removes a delivered entry.</summary>
+    public void Remove(SpoolEntry entry)
+    {
+        var folder = Path.Combine(Directory, entry.Name);
+        if (System.IO.Directory.Exists(folder))
+        {
+            System.IO.Directory.Delete(folder, recursive: true);
+            DirectorySync.Flush(Directory);
+        }
+    }
+
+    /// <summary>Moves an entry storage refused for good to <c>rejected/</c>; returns its new folder.</summary>
+    public string Reject(SpoolEntry entry)
+    {
+        var rejected = Path.Combine(Directory, RejectedFolderName);
+        System.IO.Directory.CreateDirectory(rejected);
+        var target = Path.Combine(rejected, entry.Name);
+        System.IO.Directory.Move(Path.Combine(Directory, entry.Name), target);
+        DirectorySync.Flush(rejected);
+        DirectorySync.Flush(Directory);
+        return target;
+    }
+
+    /// <summary>Completes when an entry is written after the call (or at once if one was written since the last wait).</summary>
+    public Task WaitForEntryAsync(CancellationToken cancellationToken) => _written.WaitAsync(cancellationToken);
+
+    private SpoolEntry NewEntry(RunRecord run, SpooledImage? image, string suffix)
+    {
+        var now = _time.GetUtcNow();
+        var sequence = Interlocked.Increment(ref _sequence);
+        var name = string.Create(CultureInfo.InvariantCulture, $"{now:yyyyMMdd'T'HHmmssfffffff}-{sequence:D8}-{run.RunId}-{suffix}");
+        return new SpoolEntry { Name = name, RunId = run.RunId, Run = run.Clone(), Image = image, SpooledAt = now };
+    }
+
+    private async Task CommitAsync(SpoolEntry entry, ReadOnlyMemory<byte> data)
+    {
+        var temp = Path.Combine(Directory, TempPrefix + entry.Name);
+        System.IO.Directory.CreateDirectory(temp);
+        try
+        {
+            if (entry.Image is { } image)
+            {
+                await WriteDurablyAsync(Path.Combine(temp, image.FileName), data);
+            }
+            await WriteDurablyAsync(Path.Combine(temp, EntryFileName), Serialize(entry));
+            DirectorySync.Flush(temp);
+            System.IO.Directory.Move(temp, Path.Combine(Directory, entry.Name));
+            DirectorySync.Flush(Directory);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+        _written.Release();
+    }
+
+    private static async Task WriteDurablyAsync(string path, ReadOnlyMemory<byte> data)
+    {
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
+        await file.WriteAsync(data);
+        file.Flush(flushToDisk: true);
+    }
+
+    private static byte[] Serialize(SpoolEntry entry)
+    {
+        var file = new EntryFile
+        {
+            Version = 1,
+            RunId = entry.RunId,
+            SpooledAt = entry.SpooledAt,
+            Image = entry.Image,
+            ImageCount = entry.ImageCount,
+            Run = JsonNode.Parse(s_runFormatter.Format(entry.Run)),
+        };
+        return JsonSerializer.SerializeToUtf8Bytes(file, s_json);
+    }
+
+    private SpoolEntry Read(string name)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(Directory, name, EntryFileName));
+        var file = JsonSerializer.Deserialize<EntryFile>(bytes, s_json) ?? throw new JsonException("entry.json is empty");
+        if (file.Version != 1 || string.IsNullOrEmpty(file.RunId) || file.Run is null)
+        {
+            throw new JsonException($"entry.json has version {file.Version}, run id '{file.RunId}'; expected version 1 with a run id and a run");
+        }
+        return new SpoolEntry
+        {
+            Name = name,
+            RunId = file.RunId,
+            Run = s_runParser.Parse<RunRecord>(file.Run.ToJsonString()),
+            Image = file.Image,
+            ImageCount = file.ImageCount,
+            SpooledAt = file.SpooledAt,
+        };
+    }
+
+    private void RemoveUnfinishedWrites()
+    {
+        foreach (var folder in System.IO.Directory.EnumerateDirectories(Directory, TempPrefix + "*"))
+        {
+            TryDelete(folder);
+            SpoolLog.UnfinishedRemoved(_logger, Path.GetFileName(folder));
+        }
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the next start-up's sweep.
+        }
+    }
+
+    /// <summary>The on-disk form of an entry (entry.json, snake_case).</summary>
+    private sealed record EntryFile
+    {
+        public int Version { get; init; }
+
+        public string RunId { get; init; } = "";
+
+        public DateTimeOffset SpooledAt { get; init; }
+
+        public SpooledImage? Image { get; init; }
+
+        public int ImageCount { get; init; }
+
+        public JsonNode? Run { get; init; }
+    }
+}

@@ -1,0 +1,56 @@
+using Pipeline.Contracts.ImageGen.V1;
+using Pipeline.Contracts.Storage.V1;
+
+namespace Router.Service.Storage;
+
+/// <summary>Storage's run records as the public <c>imagegen.v1.Run</c>.</summary>
+public static class RunMapper
+{
+    /// <summary>The HTTP path of an image (served by Storage.Service, forwarded by the gateway).</summary>
+    public static string ImageUrlPath(string imageId) => $"/images/{imageId}";
+
+    /// <summary>The public form of <paramref name="record"/>.</summary>
+    public static Run ToRun(RunRecord record)
+    {
+        var run = new Run
+        {
+            RunId = record.RunId,
+            Config = record.Config,
+            Mode = record.Mode,
+            Provider = record.Provider,
+            Model = record.Model,
+            Operation = record.Operation,
+            Prompt = record.Prompt,
+            RevisedPrompt = record.RevisedPrompt,
+            Parameters = record.Parameters?.Clone(),
+            Status = record.State switch
+            {
+                RunState.Running => RunStatus.Running,
+                RunState.Succeeded => RunStatus.Succeeded,
+                RunState.Failed => RunStatus.Failed,
+                _ => RunStatus.Unspecified,
+            },
+            CreatedAt = record.CreatedAt?.Clone(),
+            CompletedAt = record.CompletedAt?.Clone(),
+            Usage = record.Usage?.Clone(),
+            CostUsdMicros = record.CostUsdMicros,
+            TraceId = record.TraceId,
+            Error = record.Error,
+        };
+        foreach (var image in record.Images.OrderBy(i => i.ImageIndex))
+        {
+            run.Images.Add(new RunImage
+            {
+                ImageId = image.ImageId,
+                ImageIndex = image.ImageIndex,
+                MimeType = image.MimeType,
+                Width = image.Width,
+                Height = image.Height,
+                SizeBytes = image.SizeBytes,
+                Sha256 = image.Sha256,
+                UrlPath = ImageUrlPath(image.ImageId),
+            });
+        }
+        return run;
+    }
+}

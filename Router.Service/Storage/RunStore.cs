@@ -1,0 +1,81 @@
+using Google.Protobuf;
+using Microsoft.Extensions.Options;
+using Pipeline.Contracts.Storage.V1;
+using Pipeline.Grpc;
+using Pipeline.ServiceDefaults;
+using Router.Service.Generation;
+
+namespace Router.Service.Storage;
+
+/// <summary>
+/// The router's client of Storage.Service (found through service discovery). Every call has the configured timeout;
+/// writes are not cancelled by the caller of the generation (a paid image is stored even when its caller left).
+/// An unconfigured storage address fails as UNAVAILABLE, like an unreachable one.
+/// </summary>
+public sealed class RunStore(GrpcChannelFactory channels, IOptions<GenerationOptions> options)
+{
+    private const int ReadChunkSize = 1024 * 1024;
+
+    private readonly GenerationOptions _options = options.Value;
+
+    /// <summary>Stores one image (idempotent on run id and index).</summary>
+    public Task<PutImageResponse> PutImageAsync(PutImageRequest request) =>
+        Client().PutImageAsync(request, Call(CancellationToken.None));
+
+    /// <summary>Creates or updates a run record (empty fields keep their stored value).</summary>
+    public Task<RunRecord> UpsertRunAsync(RunRecord run) =>
+        Client().UpsertRunAsync(run, Call(CancellationToken.None));
+
+    /// <summary>The run, or null when storage does not know it.</summary>
+    public async Task<RunRecord?> FindRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Client().GetRunAsync(new GetRunRequest { RunId = runId }, Call(cancellationToken));
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The newest runs, at most <paramref name="pageSize"/>.</summary>
+    public Task<ListRunsResponse> ListRunsAsync(int pageSize, CancellationToken cancellationToken) =>
+        Client().ListRunsAsync(new ListRunsRequest { PageSize = pageSize }, Call(cancellationToken));
+
+    /// <summary>The bytes and record of a stored image.</summary>
+    public async Task<(ImageRecord Image, ByteString Data)> ReadImageAsync(string imageId, CancellationToken cancellationToken)
+    {
+        using var call = Client().GetImage(new GetImageRequest { ImageId = imageId, ChunkSize = ReadChunkSize }, Call(cancellationToken));
+        ImageRecord? image = null;
+        using var buffer = new MemoryStream();
+        await foreach (var chunk in call.ReadAllAsync(cancellationToken))
+        {
+            image ??= chunk.Image;
+            chunk.Data.WriteTo(buffer);
+        }
+        if (image is null)
+        {
+            throw new RpcException(new Status(StatusCode.Internal, $"storage sent no record for image '{imageId}'"));
+        }
+        return (image, ByteString.CopyFrom(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
+
+    private CallOptions Call(CancellationToken cancellationToken) => new()
+    {
+        Deadline = DateTime.UtcNow + _options.StorageCallTimeout,
+        CancellationToken = cancellationToken,
+    };
+
+    private StorageGrpc.StorageClient Client()
+    {
+        try
+        {
+            return new StorageGrpc.StorageClient(channels.Get(_options.StorageService));
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, ex.Message), innerException: ex);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Pipeline.Contracts.ImageGen.V1;
+using Pipeline.Contracts.Storage.V1;
+using Pipeline.Grpc;
+using Router.Service.Tests.Catalogue;
+using Router.Service.Tests.TestSupport;
+using GetRunRequest = Pipeline.Contracts.Storage.V1.GetRunRequest;
+using StatusCode = Pipeline.Grpc.StatusCode;
+
+namespace Router.Service.Tests.Generation;
+
+/// <summary>Fallbacks, deadlines and cancellation between the router and the adapters (scripted adapters, real storage).</summary>
+public sealed class GenerationRunnerTests : IAsyncLifetime
+{
+    private TestFleet _fleet = null!;
+
+    public async ValueTask InitializeAsync() => _fleet = await TestFleet.StartAsync();
+
+    public async ValueTask DisposeAsync() => await _fleet.DisposeAsync();
+
+    [Theory]
+    [InlineData(StatusCode.Unavailable)]
+    [InlineData(StatusCode.ResourceExhausted)]
+    [InlineData(StatusCode.Internal)]
+    public async Task Generate_RetryableFailureBeforeAnyFrame_FallsBackToTheNextConfig(StatusCode code)
+    {
+        _fleet.OpenAI.Script("gpt-image-1", AdapterScripts.Fail(code, "provider trouble"));
+
+        var result = (await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1", RunId = $"fallback-{code}" })).EnsureOk();
+
+        Assert.Equal(["gpt-image-1", "gpt-image-1.5"], _fleet.OpenAI.Calls.Select(c => c.Request.Model));
+        Assert.Equal(("gpt-image-1", false), (result.Accepted.Config, result.Accepted.Replayed));
+        Assert.Equal(FinishReason.Stored, Assert.Single(result.Finals).FinishReason);
+        var run = await _fleet.Storage.Client.GetRunAsync(new GetRunRequest { RunId = $"fallback-{code}" }).DefaultTimeout();
+        Assert.Equal(("gpt-image-1.5", "gpt-image-1.5", RunState.Succeeded), (run.Config, run.Model, run.State));
+    }
+
+    [Fact]
+    public async Task Generate_EveryOpenAIConfigUnavailable_FallsBackToTheOpenRouterAdapter()
+    {
+        _fleet.OpenAI.Script("gpt-image-1", AdapterScripts.Fail(StatusCode.Unavailable, "down"));
+        _fleet.OpenAI.Script("gpt-image-1.5", AdapterScripts.Fail(StatusCode.ResourceExhausted, "rate limited",
+            new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromSeconds(3)) }));
+
+        (await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1" })).EnsureOk();
+
+        Assert.Equal(2, _fleet.OpenAI.Calls.Count);
+        var call = Assert.Single(_fleet.OpenRouter.Calls);
+        Assert.Equal("google/gemini-2.5-flash-image", call.Request.Model);
+        Assert.Equal(Pipeline.Contracts.Provider.V1.Operation.Chat, call.Request.Operation);
+        Assert.Equal("1:1", call.Request.Extra.Fields["aspect_ratio"].StringValue);
+    }
+
+    [Fact]
+    public async Task Generate_LastFallbackFails_CallerGetsItsStatusWithDetails()
+    {
+        var retry = new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromSeconds(7)) };
+        _fleet.OpenAI.Script("gpt-image-1-mini", AdapterScripts.Fail(StatusCode.ResourceExhausted, "rate limited", retry));
+        _fleet.OpenAI.Script("gpt-image-1", AdapterScripts.Fail(StatusCode.Unavailable, "down"));
+
+        var result = await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1_draft" });
+
+        Assert.Equal(StatusCode.ResourceExhausted, result.Status.Code);
+        Assert.Equal(retry, result.Status.GetDetail<RetryInfo>());
+        Assert.Equal(["gpt-image-1", "gpt-image-1-mini"], _fleet.OpenAI.Calls.Select(c => c.Request.Model));
+        Assert.Equal(GenerateFrame.FrameOneofCase.Accepted, Assert.Single(result.Frames).FrameCase);
+        var run = await _fleet.Storage.Client.GetRunAsync(new GetRunRequest { RunId = result.Accepted.RunId }).DefaultTimeout();
+        Assert.Equal(RunState.Failed, run.State);
+        Assert.Contains("ResourceExhausted", run.Error);
+    }
+
+    [Fact]
+    public async Task Generate_FailureAfterAPartialFrame_NoFallbackAndTheStatusReachesTheCaller()
+    {
+        _fleet.OpenAI.Script("gpt-image-1", AdapterScripts.PartialThenFail(StatusCode.Unavailable));
+
+        var result = await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1", Parameters = new() { PartialImages = 1 } });
+
+        Assert.Equal(StatusCode.Unavailable, result.Status.Code);
+        Assert.Single(result.Partials);
+        Assert.Empty(result.Finals);
+        Assert.Single(_fleet.AdapterCalls);
+    }
+
+    [Theory]
+    [InlineData(StatusCode.InvalidArgument)]
+    [InlineData(StatusCode.Unauthenticated)]
+    [InlineData(StatusCode.PermissionDenied)]
+    public async Task Generate_NonRetryableFailure_NoFallback(StatusCode code)
+    {
+        _fleet.OpenAI.Script("gpt-image-1", AdapterScripts.Fail(code, "not this request"));
+
+        var result = await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1" });
+
+        Assert.Equal(code, result.Status.Code);
+        Assert.Single(_fleet.AdapterCalls);
+    }
+
+    [Fact]
+    public async Task Generate_ContentPolicy_FailedPreconditionWithTheProviderReasonAndNoFallback()
+    {
+        _fleet.OpenAI.Script("gpt-image-1", AdapterScripts.ContentPolicy());
+
+        var result = await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1" });
+
+        Assert.Equal(StatusCode.FailedPrecondition, result.Status.Code);
+        Assert.Equal("moderation_blocked", result.Status.GetDetail<ErrorInfo>()?.Reason);
+        Assert.Single(_fleet.AdapterCalls);
+    }
+
+    [Fact]
+    public async Task Generate_FallbackThatCannotTakeTheRequest_IsSkipped()
+    {
+        // gpt-image-1 falls back to gpt-image-1.5 (takes n=3) and gemini (max n 1): with n=3 gemini is skipped.
+        _fleet.OpenAI.Script("gpt-image-1", AdapterScripts.Fail(StatusCode.Unavailable, "down"));
+        _fleet.OpenAI.Script("gpt-image-1.5", AdapterScripts.Fail(StatusCode.Unavailable, "down"));
+
+        var result = await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1", Parameters = new() { N = 3 } });
+
+        Assert.Equal(StatusCode.Unavailable, result.Status.Code);
+        Assert.Empty(_fleet.OpenRouter.Calls);
+        Assert.Contains(_fleet.Router.Logs, e => e.EventId.Id == 103 && e.Message.Contains("gemini-2.5-flash-image", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Generate_NoCallerDeadline_AdapterGetsTheConfigTimeoutAsDeadlineAndTimeout()
+    {
+        var started = DateTime.UtcNow;
+
+        (await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1_draft" })).EnsureOk();
+
+        var call = Assert.Single(_fleet.OpenAI.Calls);
+        var timeout = call.Request.Timeout.ToTimeSpan();
+        Assert.InRange(timeout, TimeSpan.FromSeconds(100), TimeSpan.FromSeconds(120));   // config timeout_seconds = 120
+        Assert.InRange(call.Deadline, started + TimeSpan.FromSeconds(100), DateTime.UtcNow + TimeSpan.FromSeconds(121));
+    }
+
+    [Fact]
+    public async Task Generate_CallerDeadlineShorterThanTheConfigTimeout_BoundsTheAdapterCallWhichIsCancelled()
+    {
+        _fleet.OpenAI.Script("gpt-image-1", AdapterScripts.Hang());
+        var callerDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+
+        using var call = _fleet.Client.Generate(new GenerateRequest { Prompt = "x", Config = "gpt-image-1" }, new CallOptions { Deadline = callerDeadline });
+        var result = await GenerateResult.ReadAsync(call).DefaultTimeout();
+
+        Assert.Equal(StatusCode.DeadlineExceeded, result.Status.Code);
+        var adapterCall = Assert.Single(_fleet.AdapterCalls);   // no fallback once the caller's time is up
+        Assert.InRange(adapterCall.Request.Timeout.ToTimeSpan(), TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(3));
+        // Bounded by the caller's 3 s, not the config's 300 s (the slack covers grpc-timeout rounding and transit on a busy machine).
+        Assert.True(adapterCall.Deadline <= callerDeadline + TimeSpan.FromSeconds(2), $"adapter deadline {adapterCall.Deadline:O}, caller's {callerDeadline:O}");
+        await adapterCall.Cancelled.DefaultTimeout();
+    }
+
+    [Fact]
+    public async Task Generate_ConfigTimeoutPassesBeforeAnyFrame_FallsBackToTheNextConfig()
+    {
+        using var catalogue = new TestCatalogue();
+        catalogue.Edit("configs/gpt-image-1.json", config => config["timeout_seconds"] = 1);
+        await using var fleet = await TestFleet.StartAsync(new Dictionary<string, string?> { ["Catalogue:Path"] = catalogue.Directory });
+        fleet.OpenAI.Script("gpt-image-1", AdapterScripts.Hang());
+
+        var result = (await fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1" })).EnsureOk();
+
+        Assert.Equal(["gpt-image-1", "gpt-image-1.5"], fleet.OpenAI.Calls.Select(c => c.Request.Model));
+        var first = fleet.OpenAI.Calls[0];
+        Assert.InRange(first.Request.Timeout.ToTimeSpan(), TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1));
+        await first.Cancelled.DefaultTimeout();
+        Assert.InRange(fleet.OpenAI.Calls[1].Request.Timeout.ToTimeSpan(), TimeSpan.FromSeconds(200), TimeSpan.FromSeconds(300));
+        Assert.Single(result.Finals);
+    }
+
+    [Fact]
+    public async Task Generate_CallerGoesAway_AdapterCallIsCancelledAndTheRunFails()
+    {
+        _fleet.OpenAI.Script("gpt-image-1", AdapterScripts.PartialsThenWait(new TaskCompletionSource().Task));
+        var call = _fleet.Client.Generate(new GenerateRequest { Prompt = "x", Config = "gpt-image-1", RunId = "walked-away", Parameters = new() { PartialImages = 1 } });
+        await using (var frames = call.ReadAllAsync().GetAsyncEnumerator())
+        {
+            Assert.True(await frames.MoveNextAsync().AsTask().DefaultTimeout());   // accepted
+            Assert.True(await frames.MoveNextAsync().AsTask().DefaultTimeout());   // the partial: the adapter call is under way
+        }
+
+        call.Dispose();
+
+        var adapterCall = Assert.Single(_fleet.AdapterCalls);
+        await adapterCall.Cancelled.DefaultTimeout();
+        Assert.Equal(StatusCode.Cancelled, await adapterCall.Ended.Task.DefaultTimeout());
+        await TestTimeouts.WaitUntilAsync(async () => await RunStateAsync("walked-away") == RunState.Failed);
+        Assert.Single(_fleet.AdapterCalls);
+    }
+
+    /// <summary>The run's state in storage; unspecified while storage does not know it yet (its records are written in the background).</summary>
+    private async Task<RunState> RunStateAsync(string runId)
+    {
+        try
+        {
+            return (await _fleet.Storage.Client.GetRunAsync(new GetRunRequest { RunId = runId }).DefaultTimeout()).State;
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
+        {
+            return RunState.Unspecified;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using Pipeline.Contracts.ImageGen.V1;
+using Pipeline.Grpc;
+
+namespace Router.Service.Tests.TestSupport;
+
+/// <summary>
+/// What a router test talks to: the router (in-process) with the real Storage.Service over a temp data folder and two
+/// scripted adapters, registered under the service-discovery names <c>openai</c> and <c>openrouter</c>.
+/// </summary>
+internal sealed class TestFleet : IAsyncDisposable
+{
+    private readonly TempDirectory _data;
+
+    private TestFleet(TempDirectory data, StorageHost storage, ScriptedAdapter openAI, ScriptedAdapter openRouter, RouterHost router)
+    {
+        _data = data;
+        Storage = storage;
+        OpenAI = openAI;
+        OpenRouter = openRouter;
+        Router = router;
+    }
+
+    public StorageHost Storage { get; }
+
+    /// <summary>The adapter behind service name <c>openai</c>.</summary>
+    public ScriptedAdapter OpenAI { get; }
+
+    /// <summary>The adapter behind service name <c>openrouter</c>.</summary>
+    public ScriptedAdapter OpenRouter { get; }
+
+    public RouterHost Router { get; }
+
+    public ImageGenerationGrpc.ImageGenerationClient Client => Router.Client;
+
+    public static async Task<TestFleet> StartAsync(IDictionary<string, string?>? routerSettings = null)
+    {
+        var data = new TempDirectory("router-storage");
+        var storage = await StorageHost.StartAsync(data.Path);
+        var openAI = await ScriptedAdapter.StartAsync();
+        var openRouter = await ScriptedAdapter.StartAsync();
+        var settings = new Dictionary<string, string?> { ["services:openrouter:grpc:0"] = openRouter.Address.ToString() };
+        foreach (var (key, value) in routerSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        var router = await RouterHost.StartAsync(openAI.Address, storage.GrpcAddress, settings);
+        return new TestFleet(data, storage, openAI, openRouter, router);
+    }
+
+    /// <summary>Every adapter call, both adapters.</summary>
+    public IReadOnlyList<AdapterCall> AdapterCalls => [.. OpenAI.Calls, .. OpenRouter.Calls];
+
+    /// <summary>Calls Generate and reads the whole stream (bounded); the status is OK or the RpcException's.</summary>
+    public async Task<GenerateResult> GenerateAsync(GenerateRequest request, TimeSpan? deadline = null, Metadata? headers = null)
+    {
+        using var call = Client.Generate(request, new CallOptions
+        {
+            Deadline = deadline is { } d ? DateTime.UtcNow + d : null,
+            Headers = headers,
+            CancellationToken = TestContext.Current.CancellationToken,
+        });
+        return await GenerateResult.ReadAsync(call).DefaultTimeout();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Router.DisposeAsync();
+        await OpenAI.DisposeAsync();
+        await OpenRouter.DisposeAsync();
+        await Storage.DisposeAsync();
+        _data.Dispose();
+    }
+}
+
+/// <summary>The frames of a Generate stream and how it ended.</summary>
+internal sealed record GenerateResult(IReadOnlyList<GenerateFrame> Frames, Status Status)
+{
+    public Accepted Accepted => Frames[0].Accepted ?? throw new InvalidOperationException($"the first frame is {Frames[0].FrameCase}, not Accepted");
+
+    public IReadOnlyList<Partial> Partials => [.. Frames.Where(f => f.FrameCase == GenerateFrame.FrameOneofCase.Partial).Select(f => f.Partial)];
+
+    public IReadOnlyList<Final> Finals => [.. Frames.Where(f => f.FrameCase == GenerateFrame.FrameOneofCase.Final).Select(f => f.Final)];
+
+    public static async Task<GenerateResult> ReadAsync(AsyncServerStreamingCall<GenerateFrame> call)
+    {
+        var frames = new List<GenerateFrame>();
+        try
+        {
+            await foreach (var frame in call.ReadAllAsync())
+            {
+                frames.Add(frame);
+            }
+            return new GenerateResult(frames, Status.Ok);
+        }
+        catch (RpcException ex)
+        {
+            return new GenerateResult(frames, ex.Status);
+        }
+    }
+
+    /// <summary>Throws with the status unless the stream ended OK.</summary>
+    public GenerateResult EnsureOk()
+    {
+        Assert.True(Status.Code == StatusCode.OK, $"Generate ended with {Status}");
+        return this;
+    }
+}
