@@ -39,14 +39,17 @@ public sealed class BenchmarkFleet : IAsyncDisposable
             gateway.Environment.Add((name, () => value));
         }
         var app = builder.Build();
+        using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        startup.CancelAfter(TimeSpan.FromMinutes(3));
         try
         {
-            await app.StartAsync(cancellationToken);
-            await app.WaitForAllHealthyAsync(cancellationToken);
+            await app.StartAsync(startup.Token);
+            await app.WaitForAllHealthyAsync(startup.Token);
         }
         catch
         {
-            foreach (var line in app.GetConsoleLogs("apphost").TakeLast(40))
+            log.WriteLine("the fleet did not become healthy within 3 minutes; recent output:");
+            foreach (var line in app.Resources.Select(r => r.Name).Prepend("apphost").SelectMany(r => app.GetConsoleLogs(r).TakeLast(15).Select(l => $"{r} | {l}")))
             {
                 log.WriteLine(line);
             }
@@ -62,6 +65,6 @@ public sealed class BenchmarkFleet : IAsyncDisposable
     private static readonly (string Name, string Value)[] GatewayLimits =
     [
         ("Gateway__RateLimits__RequestsPerWindow", "1000000"),
-        ("Gateway__RateLimits__ConcurrentStreams", "100000"),
+        ("Gateway__RateLimits__ConcurrentStreams", "10000"),
     ];
 }
