@@ -12,15 +12,9 @@ public static class OpenAIAdapterExtensions
     public static readonly ProviderDefaults Defaults = new("openai", new Uri("https://api.openai.com/v1"), "OPENAI_API_KEY");
 
     /// <summary>
-    /// Adds the shared provider adapter (options, key, limiter, retries, gRPC service) around <see cref="OpenAIImageProvider"/>.
-    /// The provider's HttpClient never drains an abandoned response: a cancelled call closes the connection, so the
-    /// provider sees the disconnect and stops generating.
+    /// Adds the shared provider adapter (options, key, limiter, retries, gRPC service, provider HttpClient) around
+    /// <see cref="OpenAIImageProvider"/>.
     /// </summary>
-    public static IHostApplicationBuilder AddOpenAIAdapter(this IHostApplicationBuilder builder)
-    {
+    public static IHostApplicationBuilder AddOpenAIAdapter(this IHostApplicationBuilder builder) =>
         builder.AddProviderAdapter<OpenAIImageProvider>(SectionName, Defaults);
-        builder.Services.AddHttpClient<OpenAIImageProvider>()
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { MaxResponseDrainSize = 0 });
-        return builder;
-    }
 }

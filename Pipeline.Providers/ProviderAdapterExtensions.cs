@@ -49,7 +49,11 @@ public static class ProviderAdapterExtensions
             {
                 client.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
             }
-        }).RedactLoggedHeaders(_ => true);
+        })
+            // Never drain an abandoned response: a cancelled call closes its connection, so the provider sees the
+            // disconnect and stops generating (a drained response would end normally on the provider's side).
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { MaxResponseDrainSize = 0 })
+            .RedactLoggedHeaders(_ => true);
         services.AddTransient<IImageProvider>(sp => sp.GetRequiredService<TProvider>());
         services.AddTransient<ProviderAdapterService>();
         services.AddGrpcServer(grpc =>
