@@ -5,6 +5,7 @@ using Gateway.Proxy;
 using Gateway.RateLimiting;
 using Gateway.RequestLimits;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Pipeline.ServiceDefaults;
 
 namespace Gateway;
@@ -28,6 +29,8 @@ public static class GatewayServiceExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiKeyDefaults.Policy, policy => policy.AddAuthenticationSchemes(ApiKeyDefaults.Scheme).RequireAuthenticatedUser());
         services.AddGatewayRateLimits(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<RouterCatalogue>();
         services.AddSingleton<ImageGenerationHandler>();
         services.AddSingleton<ModelsHandler>();
         services.AddGatewayProxy(options);

@@ -11,11 +11,8 @@ namespace Gateway.OpenAI;
 /// Serves <c>POST /v1/images/generations</c> and <c>/v1/images/edits</c>: reads the request, resolves the model to a
 /// config, runs the router's Generate (with the image bytes) and answers as OpenAI does, streamed or not.
 /// </summary>
-public sealed class ImageGenerationHandler(GrpcChannelFactory channels, GatewayOptions options, ILogger<ImageGenerationHandler> logger)
+public sealed class ImageGenerationHandler(GrpcChannelFactory channels, RouterCatalogue catalogues, GatewayOptions options, ILogger<ImageGenerationHandler> logger)
 {
-    /// <summary>Deadline of the catalogue lookup that precedes a generation.</summary>
-    private static readonly TimeSpan s_listConfigsTimeout = TimeSpan.FromSeconds(30);
-
     public async Task HandleAsync(HttpContext context, ImageOperation operation)
     {
         var cancellationToken = context.RequestAborted;
@@ -25,7 +22,7 @@ public sealed class ImageGenerationHandler(GrpcChannelFactory channels, GatewayO
                 ? await ImageRequestReader.ReadJsonAsync(context.Request, cancellationToken)
                 : await ImageRequestReader.ReadMultipartAsync(context.Request, cancellationToken);
             var router = new ImageGenerationGrpc.ImageGenerationClient(channels.Get("router"));
-            var catalogue = await router.ListConfigsAsync(new ListConfigsRequest(), CallOptions.WithTimeout(s_listConfigsTimeout, cancellationToken));
+            var catalogue = await catalogues.GetAsync("", cancellationToken);
             var model = ModelResolver.Resolve(request.Model, operation, catalogue);
             using var call = router.Generate(GenerateRequestMapper.Map(request, model), new CallOptions
             {

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Gateway.Errors;
 using Pipeline.Contracts.ImageGen.V1;
 using Pipeline.Grpc;
-using Pipeline.ServiceDefaults;
 
 namespace Gateway.OpenAI;
 
@@ -11,10 +10,8 @@ namespace Gateway.OpenAI;
 /// name, <c>owned_by</c> = provider), with the display name, description (in the caller's <c>Accept-Language</c>),
 /// provider model and operation in a <c>pipeline</c> object.
 /// </summary>
-public sealed class ModelsHandler(GrpcChannelFactory channels, ILogger<ModelsHandler> logger)
+public sealed class ModelsHandler(RouterCatalogue catalogues, ILogger<ModelsHandler> logger)
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
-
     public async Task ListAsync(HttpContext context)
     {
         if (await ListConfigsAsync(context) is not { } catalogue)
@@ -57,8 +54,7 @@ public sealed class ModelsHandler(GrpcChannelFactory channels, ILogger<ModelsHan
             .FirstOrDefault(l => l is not null and not "*");
         try
         {
-            var router = new ImageGenerationGrpc.ImageGenerationClient(channels.Get("router"));
-            return await router.ListConfigsAsync(new ListConfigsRequest { Language = language ?? "" }, CallOptions.WithTimeout(s_timeout, context.RequestAborted));
+            return await catalogues.GetAsync(language ?? "", context.RequestAborted);
         }
         catch (RpcException ex) when (!context.RequestAborted.IsCancellationRequested)
         {

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts.Storage.V1;
+using Pipeline.ServiceDefaults;
 
 namespace Router.Service.Spool;
 

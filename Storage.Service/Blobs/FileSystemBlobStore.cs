@@ -1,3 +1,4 @@
+using Pipeline.ServiceDefaults;
 using Storage.Service.Configuration;
 using Storage.Service.Validation;
 

@@ -1,16 +1,18 @@
 using System.Runtime.InteropServices;
 
-namespace Router.Service.Spool;
+namespace Pipeline.ServiceDefaults;
 
 /// <summary>
-/// Syncs a folder so a rename inside it survives power loss, not only a process crash (POSIX needs an fsync of the
-/// folder itself; .NET has no API for it). A no-op elsewhere than Linux.
+/// Syncs a folder so a rename or delete inside it survives power loss, not only a process crash (POSIX needs an
+/// fsync of the folder itself; .NET has no API for it). A no-op on Windows, where NTFS journals the rename.
+/// Storage's blob store and the router's spool both commit files this way.
 /// </summary>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
-    // O_RDONLY: opening a folder read-only is enough to fsync it.
+    // O_RDONLY; opening a folder read-only is enough to fsync it, and O_DIRECTORY's value differs between CPUs.
     private const int ORdOnly = 0;
 
+    /// <summary>fsyncs <paramref name="directory"/> on Linux; failures to open it are ignored (the rename itself succeeded).</summary>
     public static void Flush(string directory)
     {
         if (!OperatingSystem.IsLinux())
