@@ -22,11 +22,11 @@ internal static partial class GatewayLog
     public static partial void GenerationCompleted(ILogger logger, string operation, string runId, int imageCount, long bytes);
 
     [LoggerMessage(7, LogLevel.Warning, "{Operation} failed with {StatusCode}: {Detail}")]
-    public static partial void GenerationFailed(ILogger logger, string operation, Pipeline.Grpc.StatusCode statusCode, string detail);
+    public static partial void GenerationFailed(ILogger logger, string operation, Grpc.Core.StatusCode statusCode, string detail);
 
     [LoggerMessage(8, LogLevel.Information, "{Operation}: the caller went away.")]
     public static partial void CallerGone(ILogger logger, string operation);
 
     [LoggerMessage(9, LogLevel.Warning, "Listing configs failed with {StatusCode}: {Detail}")]
-    public static partial void ListConfigsFailed(ILogger logger, Pipeline.Grpc.StatusCode statusCode, string detail);
+    public static partial void ListConfigsFailed(ILogger logger, Grpc.Core.StatusCode statusCode, string detail);
 }

@@ -6,7 +6,10 @@ using Gateway.RateLimiting;
 using Gateway.RequestLimits;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Pipeline.ServiceDefaults;
+using Grpc.Health.V1;
+using Grpc.Reflection;
+using Grpc.Reflection.V1;
+using Pipeline.Contracts.ImageGen.V1;
 
 namespace Gateway;
 
@@ -20,7 +23,7 @@ public static class GatewayServiceExtensions
     /// </summary>
     public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
     {
-        var options = GatewayOptionsLoader.Load(builder.Configuration, new ServiceEndpointResolver(builder.Configuration));
+        var options = GatewayOptionsLoader.Load(builder.Configuration);
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton<ApiKeyStore>();
@@ -30,10 +33,17 @@ public static class GatewayServiceExtensions
             .AddPolicy(ApiKeyDefaults.Policy, policy => policy.AddAuthenticationSchemes(ApiKeyDefaults.Scheme).RequireAuthenticatedUser());
         services.AddGatewayRateLimits(options);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddServiceGrpcClient<ImageGeneration.ImageGenerationClient>("router", BackendAddresses.MaxRouterMessageBytes);
         services.AddSingleton<RouterCatalogue>();
         services.AddSingleton<ImageGenerationHandler>();
         services.AddSingleton<ModelsHandler>();
         services.AddGatewayProxy(options);
+        // Reflection on the public port describes what a client can call there: the router's ImageGeneration (forwarded
+        // by YARP) and the gateway's own health. Registered after the service defaults, so these win.
+        Google.Protobuf.Reflection.ServiceDescriptor[] described =
+            [ImageGeneration.Descriptor, Health.Descriptor, ServerReflection.Descriptor, Grpc.Reflection.V1Alpha.ServerReflection.Descriptor];
+        services.AddSingleton(new ReflectionServiceImpl(described));
+        services.AddSingleton(new ReflectionV1ServiceImpl(described));
         return builder;
     }
 

@@ -4,8 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
 using Pipeline.Providers.Internal;
 
 namespace Pipeline.Providers;
@@ -55,13 +53,9 @@ public static class ProviderAdapterExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { MaxResponseDrainSize = 0 })
             .RedactLoggedHeaders(_ => true);
         services.AddTransient<IImageProvider>(sp => sp.GetRequiredService<TProvider>());
-        services.AddTransient<ProviderAdapterService>();
-        services.AddGrpcServer(grpc =>
-        {
-            // Edit requests carry every input image and the mask: accept what the router's channel sends (64 MiB).
-            grpc.MaxReceiveMessageSize = MaxRequestBytes;
-            grpc.ExceptionMappers.Add(ProviderStatusMapper.Map);
-        });
+                // Edit requests carry every input image and the mask: accept what the router's channel sends (64 MiB).
+        services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = MaxRequestBytes);
+        services.AddRpcExceptionMapper(ProviderStatusMapper.Map);
         return builder;
     }
 
@@ -72,7 +66,7 @@ public static class ProviderAdapterExtensions
     public static WebApplication MapProviderAdapter(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapGrpcService(ProviderAdapterGrpc.BindService<ProviderAdapterService>());
+        app.MapGrpcService<ProviderAdapterService>();
         var options = app.Services.GetRequiredService<ProviderOptions>();
         var defaults = app.Services.GetRequiredService<ProviderDefaults>();
         var keys = app.Services.GetRequiredService<ProviderApiKeyResolver>();

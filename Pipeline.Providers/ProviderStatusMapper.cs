@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Text.Json;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
-using Pipeline.Grpc;
-using Status = Pipeline.Grpc.Status;
+using Grpc.Core;
+using Pipeline.ServiceDefaults.Grpc;
 
 namespace Pipeline.Providers;
 
 /// <summary>
-/// The one mapping from provider failures to gRPC statuses, registered as a <see cref="GrpcServerOptions.ExceptionMappers"/> hook.
+/// The one mapping from provider failures to gRPC statuses, registered with the fleet's exception interceptor.
 /// Content policy → FAILED_PRECONDITION with ErrorInfo; 429 → RESOURCE_EXHAUSTED with RetryInfo; 5xx and connection
 /// failures → UNAVAILABLE; timeouts → DEADLINE_EXCEEDED; malformed output → INTERNAL.
 /// </summary>
@@ -18,16 +18,16 @@ public static class ProviderStatusMapper
     public static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromSeconds(1);
 
     /// <summary>The status for <paramref name="exception"/>, or null when it is not a provider failure.</summary>
-    public static Status? Map(Exception exception) => exception switch
+    public static Google.Rpc.Status? Map(Exception exception) => exception switch
     {
         ProviderException provider => FromProvider(provider),
-        HttpRequestException http => new Status(StatusCode.Unavailable, $"Could not reach the provider: {http.Message}"),
-        TimeoutException => new Status(StatusCode.DeadlineExceeded, "The provider call timed out."),
-        JsonException json => new Status(StatusCode.Internal, $"The provider sent malformed JSON: {json.Message}"),
+        HttpRequestException http => RichStatus.Create(StatusCode.Unavailable, $"Could not reach the provider: {http.Message}"),
+        TimeoutException => RichStatus.Create(StatusCode.DeadlineExceeded, "The provider call timed out."),
+        JsonException json => RichStatus.Create(StatusCode.Internal, $"The provider sent malformed JSON: {json.Message}"),
         _ => null,
     };
 
-    private static Status FromProvider(ProviderException e)
+    private static Google.Rpc.Status FromProvider(ProviderException e)
     {
         var code = e.Kind switch
         {
@@ -41,17 +41,17 @@ public static class ProviderStatusMapper
             ProviderFailureKind.NotFound => StatusCode.NotFound,
             _ => StatusCode.Internal,
         };
-        var status = new Status(code, e.Message).WithDetails(ErrorInfo(e));
+        var status = RichStatus.Create(code, e.Message, ErrorInfo(e));
         if (e.Kind is ProviderFailureKind.RateLimited or ProviderFailureKind.AdapterBusy)
         {
-            status = status.WithDetails(new RetryInfo { RetryDelay = Duration.FromTimeSpan(e.RetryAfter ?? DefaultRetryDelay) });
+            status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(e.RetryAfter ?? DefaultRetryDelay) }));
         }
         if (e.Kind == ProviderFailureKind.InvalidRequest && e.Param is { Length: > 0 } param)
         {
-            status = status.WithDetails(new BadRequest
+            status.Details.Add(Any.Pack(new BadRequest
             {
                 FieldViolations = { new BadRequest.Types.FieldViolation { Field = param, Description = e.Message } },
-            });
+            }));
         }
         return status;
     }

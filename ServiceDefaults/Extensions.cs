@@ -2,28 +2,28 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Pipeline.Grpc;
-using Pipeline.ServiceDefaults;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// The service defaults every Pipeline service calls (the shape of Aspire's ServiceDefaults template):
-/// OpenTelemetry, health checks, service discovery over <c>services__{name}__{endpoint}__{i}</c>, and the gRPC server.
+/// OpenTelemetry, health checks, service discovery on every HttpClient (gRPC clients included), and the gRPC server.
 /// </summary>
 public static class Extensions
 {
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
 
-    /// <summary>Adds OpenTelemetry (when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), health checks, service discovery and the gRPC server.</summary>
+    /// <summary>Adds OpenTelemetry (exported when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), health checks, service discovery and the gRPC server.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
-        builder.Services.AddSingleton<ServiceEndpointResolver>();
-        builder.Services.AddSingleton<GrpcChannelFactory>();
-        builder.Services.AddGrpcServer();
+        builder.Services.AddServiceDiscovery();
+        // No standard resilience handler: its 30 s total timeout and POST retries break minute-long streams and would
+        // pay for an image twice. Provider calls retry before their first frame only (Pipeline.Providers).
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
+        builder.Services.AddGrpcServiceDefaults();
         builder.Services.AddHostedService<AppHostWatchdog>();
         return builder;
     }
@@ -42,8 +42,7 @@ public static class Extensions
     {
         app.MapHealthChecks(HealthEndpointPath);
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
-        app.MapGrpcHealthService();
-        app.MapGrpcReflectionService();
+        app.MapGrpcServiceDefaults();
         return app;
     }
 }

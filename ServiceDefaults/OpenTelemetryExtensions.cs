@@ -11,7 +11,7 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Pipeline.Grpc;
+
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -44,7 +44,7 @@ public static class OpenTelemetryExtensions
         });
         builder.Services.AddSingleton(_ => Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(resource)
-            .AddSource("Microsoft.AspNetCore", "System.Net.Http", GrpcDiagnostics.ActivitySourceName, builder.Environment.ApplicationName)
+            .AddSource("Microsoft.AspNetCore", "System.Net.Http", builder.Environment.ApplicationName)
             .AddSource(PipelineActivitySourcePrefix + "*")
             .AddProcessor(new HealthProbeFilter())
             .AddOtlpExporter()

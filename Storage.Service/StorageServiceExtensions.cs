@@ -1,5 +1,3 @@
-using Pipeline.Contracts.Storage.V1;
-using Pipeline.Grpc;
 using Storage.Service.Blobs;
 using Storage.Service.Configuration;
 using Storage.Service.Export;
@@ -35,13 +33,9 @@ public static class StorageServiceExtensions
         services.AddSingleton<StorageEngine>();
         services.AddSingleton<GridSplitter>();
         services.AddSingleton<StorageInitializer>();
-        services.AddSingleton<StorageGrpcService>();
         services.AddProblemDetails();
-        services.AddGrpcServer(grpc =>
-        {
-            grpc.MaxReceiveMessageSize = options.GrpcMaxReceiveMessageSize;
-            grpc.ExceptionMappers.Add(StorageStatusMapper.Map);
-        });
+        services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = options.GrpcMaxReceiveMessageSize);
+        services.AddRpcExceptionMapper(StorageStatusMapper.Map);
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: ["ready"]);
         return builder;
     }
@@ -53,7 +47,7 @@ public static class StorageServiceExtensions
     /// <summary>Maps <c>storage.v1.Storage</c>.</summary>
     public static WebApplication MapStorageGrpc(this WebApplication app)
     {
-        app.MapGrpcService(StorageGrpc.BindService<StorageGrpcService>());
+        app.MapGrpcService<StorageGrpcService>();
         return app;
     }
 }

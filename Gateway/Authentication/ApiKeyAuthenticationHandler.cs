@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using Gateway.Errors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using Pipeline.Grpc;
+using Grpc.Core;
 
 namespace Gateway.Authentication;
 

@@ -10,7 +10,7 @@ public sealed record GatewayOptions
     public static readonly TimeSpan DefaultGenerationTimeout = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan DefaultProxyActivityTimeout = TimeSpan.FromMinutes(10);
 
-    /// <summary>Where the gateway forwards to, from service discovery. Required.</summary>
+    /// <summary>Where the gateway forwards to, by service-discovery name. Required.</summary>
     public required BackendAddresses Backends { get; init; }
 
     /// <summary>SHA-256 digests of the accepted API keys (32 bytes each). At least one. Plain keys are never kept.</summary>
@@ -35,8 +35,19 @@ public sealed record GatewayOptions
     public TimeSpan ProxyActivityTimeout { get; init; } = DefaultProxyActivityTimeout;
 }
 
-/// <summary>The backends' addresses, resolved through service discovery (<c>services:{name}:{endpoint}:0</c>).</summary>
-/// <param name="RouterGrpc">The router's gRPC (h2c) endpoint: <c>services:router:grpc:0</c>.</param>
-/// <param name="RouterHttp">The router's HTTP API: <c>services:router:http:0</c>.</param>
-/// <param name="StorageHttp">Storage's HTTP read path: <c>services:storage:http:0</c>.</param>
-public sealed record BackendAddresses(Uri RouterGrpc, Uri RouterHttp, Uri StorageHttp);
+/// <summary>
+/// The backends, as service-discovery addresses that YARP and the gRPC client resolve per request
+/// (<c>http://_{endpoint}.{service}</c> reads <c>services:{service}:{endpoint}:*</c>).
+/// </summary>
+/// <param name="RouterGrpc">The router's gRPC (h2c) endpoint: <c>services:router:grpc</c>.</param>
+/// <param name="RouterHttp">The router's HTTP API: <c>services:router:http</c>.</param>
+/// <param name="StorageHttp">Storage's HTTP read path: <c>services:storage:http</c>.</param>
+public sealed record BackendAddresses(Uri RouterGrpc, Uri RouterHttp, Uri StorageHttp)
+{
+    /// <summary>The fleet's backends by their service-discovery names.</summary>
+    public static BackendAddresses Discovered { get; } =
+        new(new Uri("http://_grpc.router"), new Uri("http://_http.router"), new Uri("http://_http.storage"));
+
+    /// <summary>Largest message exchanged with the router over gRPC: 64 MiB (edits carry every input image).</summary>
+    public const int MaxRouterMessageBytes = 64 * 1024 * 1024;
+}

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Pipeline.ServiceDefaults;
 
 namespace Gateway.Configuration;
 
@@ -15,7 +14,7 @@ public static class GatewayOptionsLoader
     private const long MaxBodyBytes = 1024L * 1024 * 1024;
 
     /// <summary>Binds and validates; throws <see cref="GatewayConfigurationException"/> listing every error.</summary>
-    public static GatewayOptions Load(IConfiguration configuration, ServiceEndpointResolver resolver)
+    public static GatewayOptions Load(IConfiguration configuration)
     {
         var settings = new GatewaySettings();
         var errors = new List<string>();
@@ -27,7 +26,7 @@ public static class GatewayOptionsLoader
         {
             errors.Add($"'{SectionName}' could not be read: {ex.Message}");
         }
-        var backends = ResolveBackends(resolver, errors);
+        var backends = CheckDiscovery(configuration, errors);
         var options = Validate(settings, backends, errors);
         return errors.Count == 0 ? options! : throw new GatewayConfigurationException(errors);
     }
@@ -87,25 +86,21 @@ public static class GatewayOptionsLoader
         };
     }
 
-    private static BackendAddresses? ResolveBackends(ServiceEndpointResolver resolver, List<string> errors)
+    /// <summary>The backends, when service discovery knows every endpoint the gateway forwards to; else null with an error for each missing one.</summary>
+    private static BackendAddresses? CheckDiscovery(IConfiguration configuration, List<string> errors)
     {
-        var routerGrpc = Resolve(resolver, "router", "grpc", errors);
-        var routerHttp = Resolve(resolver, "router", "http", errors);
-        var storageHttp = Resolve(resolver, "storage", "http", errors);
-        return routerGrpc is null || routerHttp is null || storageHttp is null ? null : new BackendAddresses(routerGrpc, routerHttp, storageHttp);
-    }
-
-    private static Uri? Resolve(ServiceEndpointResolver resolver, string service, string endpoint, List<string> errors)
-    {
-        try
+        var missing = 0;
+        foreach (var (service, endpoint) in new[] { ("router", "grpc"), ("router", "http"), ("storage", "http") })
         {
-            return resolver.Resolve(service, endpoint);
+            var section = configuration.GetSection($"services:{service}:{endpoint}");
+            if (string.IsNullOrWhiteSpace(section.Value) && !section.GetChildren().Any(c => !string.IsNullOrWhiteSpace(c.Value)))
+            {
+                missing++;
+                errors.Add($"No address for service '{service}' endpoint '{endpoint}'. Set services__{service}__{endpoint}__0 " +
+                    $"(the AppHost does this for every WithReference), e.g. services__{service}__{endpoint}__0=http://127.0.0.1:5000.");
+            }
         }
-        catch (Exception ex) when (ex is InvalidOperationException or UriFormatException)
-        {
-            errors.Add(ex.Message);
-            return null;
-        }
+        return missing == 0 ? BackendAddresses.Discovered : null;
     }
 
     private static T Check<T>(T? value, T fallback, T min, T max, string key, List<string> errors) where T : struct, IComparable<T>

@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using Pipeline.Grpc;
+using Grpc.Core;
+using Pipeline.ServiceDefaults.Grpc;
 
 namespace Gateway.Errors;
 
@@ -29,8 +30,7 @@ public static class GrpcErrorResponse
         response.Headers["grpc-message"] = PercentEncode(message);
         if (retryAfter is { } delay)
         {
-            var status = new Google.Rpc.Status { Code = (int)code, Message = message };
-            status.Details.Add(Any.Pack(new Google.Rpc.RetryInfo { RetryDelay = Duration.FromTimeSpan(delay) }));
+            var status = RichStatus.Create(code, message, new Google.Rpc.RetryInfo { RetryDelay = Duration.FromTimeSpan(delay) });
             response.Headers["grpc-status-details-bin"] = Convert.ToBase64String(status.ToByteArray()).TrimEnd('=');
         }
         return response.CompleteAsync();

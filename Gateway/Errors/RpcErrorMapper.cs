@@ -1,5 +1,6 @@
 using Google.Rpc;
-using Pipeline.Grpc;
+using Grpc.Core;
+using Pipeline.ServiceDefaults.Grpc;
 
 namespace Gateway.Errors;
 
@@ -11,11 +12,12 @@ public static class RpcErrorMapper
 {
     public static OpenAIError ToOpenAIError(RpcException exception)
     {
-        var status = exception.Status;
-        var message = string.IsNullOrWhiteSpace(status.Detail) ? $"The router answered {status.Code}." : status.Detail;
+        var status = exception.ToRichStatus();
+        var code = exception.StatusCode;
+        var message = string.IsNullOrWhiteSpace(status.Message) ? $"The router answered {code}." : status.Message;
         var param = Param(status.GetDetail<BadRequest>());
         var reason = status.GetDetail<ErrorInfo>()?.Reason is { Length: > 0 } r ? r.ToLowerInvariant() : null;
-        return status.Code switch
+        return code switch
         {
             StatusCode.InvalidArgument or StatusCode.OutOfRange => new OpenAIError(400, message, "invalid_request_error", param, reason ?? "invalid_value"),
             StatusCode.NotFound => new OpenAIError(404, message, "invalid_request_error", param ?? "model", reason ?? "model_not_found"),

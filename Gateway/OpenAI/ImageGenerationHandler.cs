@@ -2,8 +2,7 @@ using Gateway.Configuration;
 using Gateway.Errors;
 using Gateway.RequestLimits;
 using Pipeline.Contracts.ImageGen.V1;
-using Pipeline.Grpc;
-using Pipeline.ServiceDefaults;
+using Grpc.Core;
 
 namespace Gateway.OpenAI;
 
@@ -11,7 +10,7 @@ namespace Gateway.OpenAI;
 /// Serves <c>POST /v1/images/generations</c> and <c>/v1/images/edits</c>: reads the request, resolves the model to a
 /// config, runs the router's Generate (with the image bytes) and answers as OpenAI does, streamed or not.
 /// </summary>
-public sealed class ImageGenerationHandler(GrpcChannelFactory channels, RouterCatalogue catalogues, GatewayOptions options, ILogger<ImageGenerationHandler> logger)
+public sealed class ImageGenerationHandler(ImageGeneration.ImageGenerationClient router, RouterCatalogue catalogues, GatewayOptions options, ILogger<ImageGenerationHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, ImageOperation operation)
     {
@@ -21,15 +20,11 @@ public sealed class ImageGenerationHandler(GrpcChannelFactory channels, RouterCa
             var request = operation == ImageOperation.Generations
                 ? await ImageRequestReader.ReadJsonAsync(context.Request, cancellationToken)
                 : await ImageRequestReader.ReadMultipartAsync(context.Request, cancellationToken);
-            var router = new ImageGenerationGrpc.ImageGenerationClient(channels.Get("router"));
             var catalogue = await catalogues.GetAsync("", cancellationToken);
             var model = ModelResolver.Resolve(request.Model, operation, catalogue);
-            using var call = router.Generate(GenerateRequestMapper.Map(request, model), new CallOptions
-            {
-                Deadline = DateTime.UtcNow + options.GenerationTimeout,
-                CancellationToken = cancellationToken,
-            });
-            await using var frames = call.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+            using var call = router.Generate(GenerateRequestMapper.Map(request, model),
+                deadline: DateTime.UtcNow + options.GenerationTimeout, cancellationToken: cancellationToken);
+            await using var frames = call.ResponseStream.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
             if (!await frames.MoveNextAsync() || frames.Current.FrameCase != GenerateFrame.FrameOneofCase.Accepted)
             {
                 throw new RpcException(new Status(StatusCode.Internal, "The router's stream did not begin with an Accepted frame."));

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Gateway.Errors;
 using Pipeline.Contracts.ImageGen.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 
 namespace Gateway.OpenAI;
 

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using Pipeline.Contracts.ImageGen.V1;
-using Pipeline.Grpc;
-using Pipeline.ServiceDefaults;
 
 namespace Gateway.OpenAI;
 
@@ -10,7 +8,7 @@ namespace Gateway.OpenAI;
 /// <see cref="Lifetime"/>: a generation resolves its <c>model</c> without a ListConfigs round trip of its own. The
 /// router reloads its catalogue when a file changes, so an entry is only kept briefly; a failed fetch is not kept.
 /// </summary>
-public sealed class RouterCatalogue(GrpcChannelFactory channels, TimeProvider time)
+public sealed class RouterCatalogue(ImageGeneration.ImageGenerationClient router, TimeProvider time)
 {
     /// <summary>How long a fetched catalogue is reused: 5 s.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(5);
@@ -28,8 +26,7 @@ public sealed class RouterCatalogue(GrpcChannelFactory channels, TimeProvider ti
 
     // Not bound to one caller's cancellation: the fetch is shared by every request that arrives meanwhile.
     private Entry Fetch(string language, DateTimeOffset now) => new(
-        new ImageGenerationGrpc.ImageGenerationClient(channels.Get("router"))
-            .ListConfigsAsync(new ListConfigsRequest { Language = language }, CallOptions.WithTimeout(s_timeout)),
+        router.ListConfigsAsync(new ListConfigsRequest { Language = language }, deadline: time.GetUtcNow().UtcDateTime + s_timeout).ResponseAsync,
         now);
 
     private sealed record Entry(Task<ListConfigsResponse> Catalogue, DateTimeOffset FetchedAt)

@@ -1,7 +1,7 @@
 using Gateway.Configuration;
 using Gateway.Errors;
 using Gateway.RequestLimits;
-using Pipeline.Grpc;
+using Grpc.Core;
 
 namespace Gateway.Proxy;
 

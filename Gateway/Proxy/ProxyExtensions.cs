@@ -10,7 +10,7 @@ public static class ProxyExtensions
     public static IServiceCollection AddGatewayProxy(this IServiceCollection services, GatewayOptions options)
     {
         services.AddSingleton<IProxyConfigProvider>(ProxyConfigFactory.Create(options));
-        services.AddReverseProxy();
+        services.AddReverseProxy().AddServiceDiscoveryDestinationResolver();
         return services;
     }
 }

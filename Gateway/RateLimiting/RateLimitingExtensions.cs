@@ -4,7 +4,7 @@ using Gateway.Authentication;
 using Gateway.Configuration;
 using Gateway.Errors;
 using Microsoft.AspNetCore.RateLimiting;
-using Pipeline.Grpc;
+using Grpc.Core;
 
 namespace Gateway.RateLimiting;
 

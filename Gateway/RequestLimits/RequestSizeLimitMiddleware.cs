@@ -2,7 +2,7 @@ using System.Globalization;
 using Gateway.Configuration;
 using Gateway.Errors;
 using Microsoft.AspNetCore.Http.Features;
-using Pipeline.Grpc;
+using Grpc.Core;
 
 namespace Gateway.RequestLimits;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 
 namespace Pipeline.Providers.Internal;
 
@@ -20,7 +20,7 @@ internal sealed class ProviderAdapterService(
     ProviderRetryPolicy retry,
     ImageNormalizer images,
     TimeProvider time,
-    ILogger<ProviderAdapterService> logger) : ProviderAdapterGrpc.ProviderAdapterBase
+    ILogger<ProviderAdapterService> logger) : ProviderAdapter.ProviderAdapterBase
 {
     public override async Task Generate(ProviderRequest request, IServerStreamWriter<ProviderFrame> responseStream, ServerCallContext context)
     {

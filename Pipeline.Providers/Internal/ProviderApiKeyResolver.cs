@@ -1,5 +1,5 @@
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 
 namespace Pipeline.Providers.Internal;
 
@@ -10,7 +10,7 @@ internal sealed class ProviderApiKeyResolver(string? configuredKey, string secti
 
     public string Resolve(Metadata requestHeaders)
     {
-        if (requestHeaders.GetValue(ProviderAdapterGrpc.ProviderKeyHeader) is { } byok && !string.IsNullOrWhiteSpace(byok))
+        if (requestHeaders.GetValue(ProviderAdapter.ProviderKeyHeader) is { } byok && !string.IsNullOrWhiteSpace(byok))
         {
             return byok.Trim();
         }
@@ -20,6 +20,6 @@ internal sealed class ProviderApiKeyResolver(string? configuredKey, string secti
         }
         throw new ProviderException(ProviderFailureKind.Unauthenticated,
             $"No {defaults.Provider} API key: set the {defaults.ApiKeyEnvironmentVariable} environment variable, '{section}:ApiKey' or " +
-            $"'{section}:ApiKeyFile', or send the key in the '{ProviderAdapterGrpc.ProviderKeyHeader}' call metadata.");
+            $"'{section}:ApiKeyFile', or send the key in the '{ProviderAdapter.ProviderKeyHeader}' call metadata.");
     }
 }

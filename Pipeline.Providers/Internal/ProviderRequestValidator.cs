@@ -1,8 +1,8 @@
 using Google.Rpc;
 using Pipeline.Contracts.Common.V1;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
-using Status = Pipeline.Grpc.Status;
+using Grpc.Core;
+using Pipeline.ServiceDefaults.Grpc;
 
 namespace Pipeline.Providers.Internal;
 
@@ -60,8 +60,8 @@ internal static class ProviderRequestValidator
             return;
         }
         var summary = string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}"));
-        throw new RpcException(new Status(StatusCode.InvalidArgument, $"Invalid provider request: {summary}")
-            .WithDetails(new BadRequest { FieldViolations = { violations } }));
+        throw RichStatus.Create(StatusCode.InvalidArgument, $"Invalid provider request: {summary}",
+            new BadRequest { FieldViolations = { violations } }).ToRpcException();
     }
 
     private static void CheckImage(InputImage image, string field, Action<string, string> add)

@@ -1,6 +1,6 @@
 using Pipeline.Contracts.ImageGen.V1;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 using Router.Service.Catalogue;
 using Router.Service.Generation;
 using Router.Service.Storage;
@@ -12,11 +12,11 @@ namespace Router.Service.Api;
 /// call's deadline and cancellation reach the adapter), ListConfigs from the current catalogue, GetRun from storage.
 /// Failures are <see cref="RouterException"/>s, turned into statuses by <see cref="RouterStatusMapper"/>.
 /// </summary>
-internal sealed class ImageGenerationService(CatalogueProvider catalogue, GenerationPipeline pipeline, RunQueries runs) : ImageGenerationGrpc.ImageGenerationBase
+internal sealed class ImageGenerationService(CatalogueProvider catalogue, GenerationPipeline pipeline, RunQueries runs) : ImageGeneration.ImageGenerationBase
 {
     public override async Task Generate(GenerateRequest request, IServerStreamWriter<GenerateFrame> responseStream, ServerCallContext context)
     {
-        var plan = await pipeline.PrepareAsync(request, context.RequestHeaders.GetValue(ProviderAdapterGrpc.ProviderKeyHeader), context.CancellationToken);
+        var plan = await pipeline.PrepareAsync(request, context.RequestHeaders.GetValue(ProviderAdapter.ProviderKeyHeader), context.CancellationToken);
         await pipeline.RunAsync(plan, new GrpcGenerationSink(responseStream), context.Deadline, context.CancellationToken);
     }
 

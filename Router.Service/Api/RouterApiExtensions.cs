@@ -1,5 +1,3 @@
-using Pipeline.Grpc;
-using Pipeline.Contracts.ImageGen.V1;
 
 namespace Router.Service.Api;
 
@@ -9,7 +7,7 @@ public static class RouterApiExtensions
     /// <summary>Maps <c>imagegen.v1.ImageGeneration</c>.</summary>
     public static WebApplication MapRouterApi(this WebApplication app)
     {
-        app.MapGrpcService(ImageGenerationGrpc.BindService<ImageGenerationService>());
+        app.MapGrpcService<ImageGenerationService>();
         return app;
     }
 }

@@ -1,26 +1,29 @@
+using Grpc.Net.ClientFactory;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
-using Pipeline.ServiceDefaults;
 using Router.Service.Catalogue;
 
 namespace Router.Service.Generation;
 
 /// <summary>
-/// The provider adapters, found through service discovery under the chunk's adapter name (<c>openai</c>,
-/// <c>openrouter</c>, endpoint <c>grpc</c>). An adapter with no configured address fails as UNAVAILABLE.
+/// The provider adapters' typed clients, one named client per <see cref="AdapterKind"/> (<c>openai</c>,
+/// <c>openrouter</c>), each addressed by service discovery at the adapter's <c>grpc</c> endpoint.
 /// </summary>
-public sealed class AdapterClients(GrpcChannelFactory channels)
+public sealed class AdapterClients(GrpcClientFactory clients)
 {
+    /// <summary>Largest message exchanged with an adapter: 64 MiB (edit requests carry every input image).</summary>
+    public const int MaxMessageBytes = 64 * 1024 * 1024;
+
     /// <summary>The client of <paramref name="adapter"/>.</summary>
-    public ProviderAdapterGrpc.ProviderAdapterClient For(AdapterKind adapter)
+    public ProviderAdapter.ProviderAdapterClient For(AdapterKind adapter) =>
+        clients.CreateClient<ProviderAdapter.ProviderAdapterClient>(adapter.Name());
+
+    /// <summary>Registers a named client for every adapter kind.</summary>
+    public static void Register(IServiceCollection services)
     {
-        try
+        foreach (var adapter in Enum.GetValues<AdapterKind>())
         {
-            return new ProviderAdapterGrpc.ProviderAdapterClient(channels.Get(adapter.Name()));
+            services.AddServiceGrpcClient<ProviderAdapter.ProviderAdapterClient>(adapter.Name(), MaxMessageBytes, name: adapter.Name());
         }
-        catch (InvalidOperationException ex)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, ex.Message), innerException: ex);
-        }
+        services.AddSingleton<AdapterClients>();
     }
 }

@@ -1,4 +1,4 @@
-using Pipeline.Grpc;
+using Grpc.Core;
 
 namespace Router.Service.Generation;
 

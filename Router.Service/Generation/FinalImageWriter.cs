@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
 using Pipeline.Contracts.Provider.V1;
 using Pipeline.Contracts.Storage.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 using Pipeline.Imaging;
 using Router.Service.Spool;
 using Router.Service.Storage;
+using Pipeline.ServiceDefaults.Grpc;
+using RpcStatus = Google.Rpc.Status;
 
 namespace Router.Service.Generation;
 
@@ -67,11 +69,11 @@ internal sealed class FinalImageWriter(RunStore store, ImageSpool spool, TimePro
         EndAsync(ledger, ledger.Record(RunState.Succeeded, time.GetUtcNow()), imageCount: ledger.Stored + ledger.Pending);
 
     /// <summary>Records the run as FAILED with <paramref name="status"/>; never throws.</summary>
-    public async Task FailAsync(RunLedger ledger, Status status)
+    public async Task FailAsync(RunLedger ledger, RpcStatus status)
     {
         try
         {
-            await EndAsync(ledger, ledger.Record(RunState.Failed, time.GetUtcNow(), $"{status.Code}: {status.Detail}"), imageCount: 0);
+            await EndAsync(ledger, ledger.Record(RunState.Failed, time.GetUtcNow(), $"{status.GetStatusCode()}: {status.Message}"), imageCount: 0);
         }
         catch (Exception ex) when (ex is RpcException or IOException or UnauthorizedAccessException)
         {

@@ -1,5 +1,7 @@
 using System.Diagnostics;
-using Pipeline.Grpc;
+using Grpc.Core;
+using Pipeline.ServiceDefaults.Grpc;
+using RpcStatus = Google.Rpc.Status;
 
 namespace Router.Service.Generation;
 
@@ -40,13 +42,13 @@ public static class GenerationDiagnostics
         activity?.SetTag("gen_ai.request.model", attempt.Model);
     }
 
-    /// <summary>Records a fallback from <paramref name="failed"/> (which ended with <paramref name="status"/>) to <paramref name="next"/>.</summary>
-    public static void AddFallback(Activity? activity, GenerationAttempt failed, GenerationAttempt next, Status status) =>
+    /// <summary>Records a fallback from <paramref name="failed"/> (which ended with <paramref name="code"/>) to <paramref name="next"/>.</summary>
+    public static void AddFallback(Activity? activity, GenerationAttempt failed, GenerationAttempt next, StatusCode code) =>
         activity?.AddEvent(new ActivityEvent("pipeline.fallback", tags: new ActivityTagsCollection
         {
             ["pipeline.config"] = failed.Config.Name,
             ["pipeline.config.next"] = next.Config.Name,
-            ["rpc.grpc.status_code"] = (int)status.Code,
+            ["rpc.grpc.status_code"] = (int)code,
         }));
 
     /// <summary>Records an image stored (or spooled).</summary>
@@ -64,9 +66,9 @@ public static class GenerationDiagnostics
     public static void SetReplayed(Activity? activity) => activity?.SetTag("pipeline.replayed", true);
 
     /// <summary>Marks the span failed with <paramref name="status"/>.</summary>
-    public static void SetFailed(Activity? activity, Status status)
+    public static void SetFailed(Activity? activity, RpcStatus status)
     {
-        activity?.SetTag("rpc.grpc.status_code", (int)status.Code);
-        activity?.SetStatus(ActivityStatusCode.Error, status.Code.ToString());
+        activity?.SetTag("rpc.grpc.status_code", status.Code);
+        activity?.SetStatus(ActivityStatusCode.Error, status.GetStatusCode().ToString());
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Grpc.AspNetCore.Server;
 using Microsoft.Extensions.Options;
-using Pipeline.Grpc;
 using Router.Service.Storage;
 
 namespace Router.Service.Generation;
@@ -20,9 +20,11 @@ public static class GenerationExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GenerationOptions>, GenerationOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddServiceGrpcClient<Pipeline.Contracts.Storage.V1.Storage.StorageClient>(
+            sp => sp.GetRequiredService<IOptions<GenerationOptions>>().Value.StorageService, RunStore.MaxMessageBytes);
         services.AddSingleton<RunStore>();
         services.AddSingleton<RunQueries>();
-        services.AddSingleton<AdapterClients>();
+        AdapterClients.Register(services);
         services.AddSingleton<InputImageResolver>();
         services.AddSingleton<GenerationPreparer>();
         services.AddSingleton<RunLocks>();
@@ -32,8 +34,8 @@ public static class GenerationExtensions
         services.AddSingleton(sp => new GenerationPipeline(
             sp.GetRequiredService<GenerationPreparer>(), sp.GetRequiredService<RunLocks>(),
             sp.GetRequiredService<RunReplayer>(), sp.GetRequiredService<GenerationRunner>()));
-        services.AddGrpcServer(grpc => grpc.ExceptionMappers.Add(RouterStatusMapper.Map));
-        services.AddOptions<GrpcServerOptions>().Configure<IOptions<GenerationOptions>>((grpc, generation) =>
+        services.AddRpcExceptionMapper(RouterStatusMapper.Map);
+        services.AddOptions<GrpcServiceOptions>().Configure<IOptions<GenerationOptions>>((grpc, generation) =>
             grpc.MaxReceiveMessageSize = generation.Value.MaxRequestBytes);
         return builder;
     }

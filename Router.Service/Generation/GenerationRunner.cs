@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using Pipeline.Contracts.ImageGen.V1;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 using Router.Service.Catalogue;
 using Router.Service.Storage;
+using Pipeline.ServiceDefaults.Grpc;
 
 namespace Router.Service.Generation;
 
@@ -52,7 +53,7 @@ internal sealed class GenerationRunner(AdapterClients adapters, FinalImageWriter
                     && FallbackPolicy.CanFallBack(ex.StatusCode, relay.Relayed, DateTime.UtcNow < callerDeadline, attemptTimedOutFirst: !boundByCaller))
                 {
                     GenerationLog.FallingBack(logger, plan.RunId, attempt.Config.Name, ex.StatusCode, ex.Status.Detail, attempts[i + 1].Config.Name);
-                    GenerationDiagnostics.AddFallback(activity, attempt, attempts[i + 1], ex.Status);
+                    GenerationDiagnostics.AddFallback(activity, attempt, attempts[i + 1], ex.StatusCode);
                 }
             }
             await writer.CompleteAsync(ledger);
@@ -62,15 +63,15 @@ internal sealed class GenerationRunner(AdapterClients adapters, FinalImageWriter
         {
             var status = !cancellationToken.IsCancellationRequested ? RouterStatusMapper.ToStatus(ex)
                 // The call's token fires on the caller's deadline too; its timer may fire a little early.
-                : DateTime.UtcNow >= callerDeadline - DeadlineTolerance ? new Status(StatusCode.DeadlineExceeded, "The caller's deadline passed.")
-                : new Status(StatusCode.Cancelled, "The caller went away.");
-            if (status.Code is StatusCode.Cancelled or StatusCode.DeadlineExceeded && cancellationToken.IsCancellationRequested)
+                : DateTime.UtcNow >= callerDeadline - DeadlineTolerance ? RichStatus.Create(StatusCode.DeadlineExceeded, "The caller's deadline passed.")
+                : RichStatus.Create(StatusCode.Cancelled, "The caller went away.");
+            if (status.GetStatusCode() is StatusCode.Cancelled or StatusCode.DeadlineExceeded && cancellationToken.IsCancellationRequested)
             {
                 GenerationLog.Cancelled(logger, plan.RunId);
             }
             else
             {
-                GenerationLog.Failed(logger, plan.RunId, ledger.Attempt.Config.Name, status.Code, status.Detail);
+                GenerationLog.Failed(logger, plan.RunId, ledger.Attempt.Config.Name, status.GetStatusCode(), status.Message);
             }
             await writer.FailAsync(ledger, status);
             if (ex is RpcException)
@@ -85,15 +86,11 @@ internal sealed class GenerationRunner(AdapterClients adapters, FinalImageWriter
         GenerationPlan plan, GenerationAttempt attempt, DateTime deadline, RunLedger ledger, IGenerationSink sink, RelayState relay, Activity? activity, CancellationToken cancellationToken)
     {
         var request = ProviderRequestFactory.Create(plan, attempt, deadline - DateTime.UtcNow);
-        var options = new CallOptions
-        {
-            Deadline = deadline,
-            CancellationToken = cancellationToken,
-            Headers = plan.ProviderKey is { } key ? new Metadata().Add(ProviderAdapterGrpc.ProviderKeyHeader, key) : null,
-        };
+        var headers = plan.ProviderKey is { } key ? new Metadata { { ProviderAdapter.ProviderKeyHeader, key } } : null;
+        var options = new CallOptions(headers, deadline, cancellationToken);
         using var call = adapters.For(attempt.Config.Chunk.Adapter).Generate(request, options);
         var finals = new HashSet<int>();
-        await foreach (var frame in call.ReadAllAsync(cancellationToken))
+        await foreach (var frame in call.ResponseStream.ReadAllAsync(cancellationToken))
         {
             switch (frame.FrameCase)
             {

@@ -2,7 +2,7 @@ using System.Buffers;
 using Google.Protobuf;
 using Pipeline.Contracts.Common.V1;
 using Pipeline.Contracts.ImageGen.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 using Pipeline.Imaging;
 using Router.Service.Catalogue;
 using Router.Service.Storage;

@@ -1,8 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using Google.Rpc;
 using Router.Service.Catalogue;
-using Status = Pipeline.Grpc.Status;
-using StatusCode = Pipeline.Grpc.StatusCode;
+using StatusCode = Grpc.Core.StatusCode;
+using Pipeline.ServiceDefaults.Grpc;
+using RpcStatus = Google.Rpc.Status;
 
 namespace Router.Service.Generation;
 
@@ -10,10 +11,10 @@ namespace Router.Service.Generation;
 /// A request the router refuses or a generation that failed, carrying the exact status to answer with. Both edges turn
 /// it into their error in one place: <see cref="RouterStatusMapper"/> (gRPC) and <c>Http.HttpProblems</c> (HTTP).
 /// </summary>
-public sealed class RouterException(Status status, Exception? innerException = null) : Exception(status.Detail, innerException)
+public sealed class RouterException(RpcStatus status, Exception? innerException = null) : Exception(status.Message, innerException)
 {
     /// <summary>The status to answer with (code, message and google.rpc details).</summary>
-    public Status Status { get; } = status;
+    public RpcStatus Status { get; } = status;
 
     /// <summary>INVALID_ARGUMENT naming every violation, in the message and as google.rpc.BadRequest details.</summary>
     public static RouterException Invalid(IReadOnlyCollection<ParameterViolation> violations)
@@ -24,11 +25,11 @@ public sealed class RouterException(Status status, Exception? innerException = n
             badRequest.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = violation.Field, Description = violation.Description });
         }
         var message = $"The request has {violations.Count} invalid field(s): {string.Join("; ", violations.Select(v => v.Description))}";
-        return new RouterException(new Status(StatusCode.InvalidArgument, message).WithDetails(badRequest));
+        return new RouterException(RichStatus.Create(StatusCode.InvalidArgument, message, badRequest));
     }
 
     /// <summary>UNAVAILABLE with <paramref name="message"/>.</summary>
-    public static RouterException Unavailable(string message, Exception? inner = null) => new(new Status(StatusCode.Unavailable, message), inner);
+    public static RouterException Unavailable(string message, Exception? inner = null) => new(RichStatus.Create(StatusCode.Unavailable, message), inner);
 
     /// <summary>Throws <see cref="Invalid"/>.</summary>
     [DoesNotReturn]
@@ -36,9 +37,9 @@ public sealed class RouterException(Status status, Exception? innerException = n
 
     /// <summary>Throws NOT_FOUND with <paramref name="message"/>.</summary>
     [DoesNotReturn]
-    public static void ThrowNotFound(string message) => throw new RouterException(new Status(StatusCode.NotFound, message));
+    public static void ThrowNotFound(string message) => throw new RouterException(RichStatus.Create(StatusCode.NotFound, message));
 
     /// <summary>Throws INTERNAL with <paramref name="message"/>.</summary>
     [DoesNotReturn]
-    public static void ThrowInternal(string message) => throw new RouterException(new Status(StatusCode.Internal, message));
+    public static void ThrowInternal(string message) => throw new RouterException(RichStatus.Create(StatusCode.Internal, message));
 }

@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Pipeline.Contracts.ImageGen.V1;
 using Pipeline.Contracts.Storage.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 using Router.Service.Spool;
 using Router.Service.Storage;
 

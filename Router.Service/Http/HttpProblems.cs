@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Google.Rpc;
-using Status = Pipeline.Grpc.Status;
-using StatusCode = Pipeline.Grpc.StatusCode;
+using StatusCode = Grpc.Core.StatusCode;
+using Pipeline.ServiceDefaults.Grpc;
+using RpcStatus = Google.Rpc.Status;
 
 namespace Router.Service.Http;
 
@@ -14,12 +15,12 @@ namespace Router.Service.Http;
 internal static class HttpProblems
 {
     /// <summary>The ProblemDetails result for <paramref name="status"/>; sets <c>Retry-After</c> when the status carries RetryInfo.</summary>
-    public static IResult Result(HttpContext context, Status status)
+    public static IResult Result(HttpContext context, RpcStatus status)
     {
         var extensions = new Dictionary<string, object?>
         {
-            ["code"] = CodeName(status.Code),
-            ["grpcStatus"] = (int)status.Code,
+            ["code"] = CodeName(status.GetStatusCode()),
+            ["grpcStatus"] = status.GetStatusCode(),
         };
         if (RetryAfterSeconds(status) is { } retryAfter)
         {
@@ -31,9 +32,9 @@ internal static class HttpProblems
             var errors = badRequest.FieldViolations
                 .GroupBy(v => v.Field, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => g.Select(v => v.Description).ToArray(), StringComparer.Ordinal);
-            return TypedResults.ValidationProblem(errors, status.Detail, title: "The request is invalid", extensions: extensions);
+            return TypedResults.ValidationProblem(errors, status.Message, title: "The request is invalid", extensions: extensions);
         }
-        return TypedResults.Problem(status.Detail, statusCode: HttpStatus(status.Code), title: Title(status.Code), extensions: extensions);
+        return TypedResults.Problem(status.Message, statusCode: HttpStatus(status.GetStatusCode()), title: Title(status.GetStatusCode()), extensions: extensions);
     }
 
     /// <summary>A 400 ProblemDetails for a body that is not a valid request.</summary>
@@ -45,15 +46,15 @@ internal static class HttpProblems
     /// The data of an SSE error event, one line:
     /// <c>{"code":"…","status":n,"message":"…","violations":[{"field","description"}],"retryAfterSeconds":n}</c>.
     /// </summary>
-    public static string ErrorEventJson(Status status)
+    public static string ErrorEventJson(RpcStatus status)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            json.WriteString("code", CodeName(status.Code));
-            json.WriteNumber("status", (int)status.Code);
-            json.WriteString("message", status.Detail);
+            json.WriteString("code", CodeName(status.GetStatusCode()));
+            json.WriteNumber("status", status.Code);
+            json.WriteString("message", status.Message);
             if (status.GetDetail<BadRequest>() is { FieldViolations.Count: > 0 } badRequest)
             {
                 json.WriteStartArray("violations");
@@ -122,6 +123,6 @@ internal static class HttpProblems
         _ => "The request failed",
     };
 
-    private static int? RetryAfterSeconds(Status status) =>
+    private static int? RetryAfterSeconds(RpcStatus status) =>
         status.GetDetail<RetryInfo>()?.RetryDelay is { } delay ? (int)Math.Ceiling(delay.ToTimeSpan().TotalSeconds) : null;
 }

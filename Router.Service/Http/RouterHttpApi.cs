@@ -77,7 +77,7 @@ public static class RouterHttpApi
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            if (ex is not (RouterException or Pipeline.Grpc.RpcException))
+            if (ex is not (RouterException or Grpc.Core.RpcException))
             {
                 GenerationLog.UnexpectedFailure(logger, plan.RunId, ex);
             }

@@ -2,6 +2,7 @@ using System.Text;
 using Google.Protobuf;
 using Pipeline.Contracts.ImageGen.V1;
 using Router.Service.Generation;
+using RpcStatus = Google.Rpc.Status;
 
 namespace Router.Service.Http;
 
@@ -37,7 +38,7 @@ internal sealed class SseGenerationSink(HttpResponse response) : IGenerationSink
     }
 
     /// <summary>Sends an <c>error</c> event (the stream ends after it).</summary>
-    public Task WriteErrorAsync(Pipeline.Grpc.Status status, CancellationToken cancellationToken) =>
+    public Task WriteErrorAsync(RpcStatus status, CancellationToken cancellationToken) =>
         WriteEventAsync("error", HttpProblems.ErrorEventJson(status), cancellationToken);
 
     private async Task WriteEventAsync(string name, string json, CancellationToken cancellationToken)

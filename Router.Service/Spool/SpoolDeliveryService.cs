@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts.Storage.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 using Router.Service.Storage;
 
 namespace Router.Service.Spool;

@@ -1,5 +1,5 @@
 using Pipeline.Contracts.ImageGen.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 using Router.Service.Catalogue;
 using Router.Service.Generation;
 

@@ -1,7 +1,8 @@
 using Google.Protobuf;
+using Grpc.Core;
 using Pipeline.Contracts.Storage.V1;
-using Pipeline.Grpc;
 using Storage.Service.Grid;
+using StorageContract = Pipeline.Contracts.Storage.V1.Storage;
 
 namespace Storage.Service.Grpc;
 
@@ -9,7 +10,7 @@ namespace Storage.Service.Grpc;
 /// <c>storage.v1.Storage</c>. Translates messages to <see cref="StorageEngine"/> calls; its
 /// <see cref="StorageException"/>s become statuses in <see cref="StorageStatusMapper"/>.
 /// </summary>
-public sealed class StorageGrpcService(StorageEngine engine, GridSplitter splitter) : StorageGrpc.StorageBase
+public sealed class StorageGrpcService(StorageEngine engine, GridSplitter splitter) : StorageContract.StorageBase
 {
     private const int DefaultChunkSize = 64 * 1024;
     private const int MaxChunkSize = 1024 * 1024;

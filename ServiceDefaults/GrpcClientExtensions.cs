@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Typed gRPC clients to other services of the fleet, addressed by service discovery.</summary>
+public static class GrpcClientExtensions
+{
+    /// <summary>
+    /// Registers <typeparamref name="TClient"/> for the endpoint named <c>grpc</c> of <paramref name="service"/>
+    /// (<c>http://_grpc.{service}</c>, resolved from <c>services__{service}__grpc__0</c>), with messages up to
+    /// <paramref name="maxMessageBytes"/> both ways. <paramref name="name"/> names the client when one type talks to
+    /// several services (resolve it with <c>GrpcClientFactory.CreateClient&lt;TClient&gt;(name)</c>).
+    /// </summary>
+    public static IHttpClientBuilder AddServiceGrpcClient<TClient>(this IServiceCollection services, string service, int maxMessageBytes, string? name = null)
+        where TClient : class =>
+        services.AddServiceGrpcClient<TClient>(_ => service, maxMessageBytes, name);
+
+    /// <summary>As above, with the service's name read from the container (e.g. from options) when the client is first made.</summary>
+    public static IHttpClientBuilder AddServiceGrpcClient<TClient>(this IServiceCollection services, Func<IServiceProvider, string> service, int maxMessageBytes, string? name = null)
+        where TClient : class
+    {
+        void Configure(IServiceProvider sp, Grpc.Net.ClientFactory.GrpcClientFactoryOptions o) => o.Address = new Uri($"http://_grpc.{service(sp)}");
+        var builder = name is null ? services.AddGrpcClient<TClient>(Configure) : services.AddGrpcClient<TClient>(name, Configure);
+        return builder.ConfigureChannel(channel =>
+        {
+            channel.MaxReceiveMessageSize = maxMessageBytes;
+            channel.MaxSendMessageSize = maxMessageBytes;
+        });
+    }
+}
