@@ -1,5 +1,5 @@
+using Grpc.AspNetCore.Server;
 using Microsoft.Extensions.Options;
-using Pipeline.Grpc;
 using Pipeline.Providers.Tests.TestSupport;
 
 namespace Pipeline.Providers.Tests;
@@ -27,7 +27,7 @@ public sealed class ProviderAdapterExtensionsTests
     {
         using var app = Build();
 
-        var options = app.Services.GetRequiredService<IOptions<GrpcServerOptions>>().Value;
+        var options = app.Services.GetRequiredService<IOptions<GrpcServiceOptions>>().Value;
 
         Assert.Equal(64 * 1024 * 1024, options.MaxReceiveMessageSize);
         Assert.Equal(ProviderAdapterExtensions.MaxRequestBytes, options.MaxReceiveMessageSize);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Google.Rpc;
-using Pipeline.Grpc;
+using Grpc.Core;
+using Pipeline.ServiceDefaults.Grpc;
 
 namespace Pipeline.Providers.Tests;
 
@@ -23,7 +24,7 @@ public sealed class ProviderStatusMapperTests
         var status = ProviderStatusMapper.Map(new ProviderException(kind, "what happened"));
 
         Assert.NotNull(status);
-        Assert.Equal((expected, "what happened"), (status.Code, status.Detail));
+        Assert.Equal((expected, "what happened"), (status.GetStatusCode(), status.Message));
     }
 
     [Fact]
@@ -86,19 +87,19 @@ public sealed class ProviderStatusMapperTests
 
     [Fact]
     public void Map_HttpRequestException_Unavailable() =>
-        Assert.Equal(StatusCode.Unavailable, ProviderStatusMapper.Map(new HttpRequestException("Connection refused (127.0.0.1:1)"))!.Code);
+        Assert.Equal(StatusCode.Unavailable, ProviderStatusMapper.Map(new HttpRequestException("Connection refused (127.0.0.1:1)"))!.GetStatusCode());
 
     [Fact]
     public void Map_TimeoutException_DeadlineExceeded() =>
-        Assert.Equal(StatusCode.DeadlineExceeded, ProviderStatusMapper.Map(new TimeoutException())!.Code);
+        Assert.Equal(StatusCode.DeadlineExceeded, ProviderStatusMapper.Map(new TimeoutException())!.GetStatusCode());
 
     [Fact]
     public void Map_JsonException_InternalSayingMalformedJson()
     {
         var status = ProviderStatusMapper.Map(new JsonException("'x' is an invalid start of a value."))!;
 
-        Assert.Equal(StatusCode.Internal, status.Code);
-        Assert.Contains("malformed JSON", status.Detail);
+        Assert.Equal(StatusCode.Internal, status.GetStatusCode());
+        Assert.Contains("malformed JSON", status.Message);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
+using Grpc.Core;
 using Pipeline.Contracts.Storage.V1;
-using Pipeline.Grpc;
 using Storage.Service.Tests.TestSupport;
 
 namespace Storage.Service.Tests;
@@ -15,8 +15,8 @@ public sealed class StorageProcessTests
         var jpeg = TestImages.Jpeg(40, 30, seed: 3);
         await using (var service = await ServiceProcess.StartAsync(data.Path))
         {
-            await service.Client.PutImageAsync(Requests.Put("durable", 0, png), Requests.Timeout).DefaultTimeout();
-            await service.Client.PutImageAsync(Requests.Put("durable", 1, jpeg), Requests.Timeout).DefaultTimeout();
+            await service.Client.PutImageAsync(Requests.Put("durable", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
+            await service.Client.PutImageAsync(Requests.Put("durable", 1, jpeg), Requests.Timeout).ResponseAsync.DefaultTimeout();
             await service.KillAsync();
         }
 
@@ -42,12 +42,12 @@ public sealed class StorageProcessTests
         // A committed image before the crash: the start-up sweep must keep its blob.
         await using (var service = await ServiceProcess.StartAsync(data.Path))
         {
-            await service.Client.PutImageAsync(Requests.Put("kept", 0, kept), Requests.Timeout).DefaultTimeout();
+            await service.Client.PutImageAsync(Requests.Put("kept", 0, kept), Requests.Timeout).ResponseAsync.DefaultTimeout();
             await service.KillAsync();
         }
         await using (var service = await ServiceProcess.StartAsync(data.Path, "Storage:FaultInjection:PauseAfterTempWrite=00:02:00"))
         {
-            var put = service.Client.PutImageAsync(Requests.Put("crashed", 0, png), Requests.Timeout);
+            var put = service.Client.PutImageAsync(Requests.Put("crashed", 0, png), Requests.Timeout).ResponseAsync;
             // The temp file is complete and synced: the put is now paused before its rename.
             await TaskTimeouts.WaitUntilAsync(
                 () => Directory.EnumerateFiles(tempFolder).Any(f => new FileInfo(f).Length == png.Length), TaskTimeouts.Default);
@@ -62,7 +62,7 @@ public sealed class StorageProcessTests
         var blobs = Requests.AssertBlobsMatchRows(data.Path);
         Assert.Equal([Requests.Sha256(kept)], blobs);
         var missing = await Assert.ThrowsAsync<RpcException>(
-            () => restarted.Client.GetRunAsync(new GetRunRequest { RunId = "crashed" }, Requests.Timeout)).DefaultTimeout();
+            () => restarted.Client.GetRunAsync(new GetRunRequest { RunId = "crashed" }, Requests.Timeout).ResponseAsync).DefaultTimeout();
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
         var (_, keptBytes, _) = await Requests.ReadImageAsync(restarted.Client, "kept-0").DefaultTimeout();
         Assert.Equal(kept, keptBytes);
@@ -76,7 +76,7 @@ public sealed class StorageProcessTests
         var blobPath = Path.Combine(data.Path, "blobs", Requests.Sha256(png)[..2], Requests.Sha256(png));
         await using (var service = await ServiceProcess.StartAsync(data.Path, "Storage:FaultInjection:PauseBeforeMetadataCommit=00:02:00"))
         {
-            var put = service.Client.PutImageAsync(Requests.Put("uncommitted", 0, png), Requests.Timeout);
+            var put = service.Client.PutImageAsync(Requests.Put("uncommitted", 0, png), Requests.Timeout).ResponseAsync;
             await TaskTimeouts.WaitUntilAsync(() => File.Exists(blobPath), TaskTimeouts.Default);
             Assert.Equal(png, await File.ReadAllBytesAsync(blobPath).DefaultTimeout());
             await service.KillAsync();
@@ -87,7 +87,7 @@ public sealed class StorageProcessTests
         Assert.False(File.Exists(blobPath), "the orphan blob of the uncommitted put should be swept at start-up");
         Assert.Empty(Requests.AssertBlobsMatchRows(data.Path));
         var missing = await Assert.ThrowsAsync<RpcException>(
-            () => restarted.Client.GetRunAsync(new GetRunRequest { RunId = "uncommitted" }, Requests.Timeout)).DefaultTimeout();
+            () => restarted.Client.GetRunAsync(new GetRunRequest { RunId = "uncommitted" }, Requests.Timeout).ResponseAsync).DefaultTimeout();
         Assert.Equal(StatusCode.NotFound, missing.StatusCode);
         Assert.Contains("orphan blob", restarted.Output, StringComparison.Ordinal);
     }

@@ -4,10 +4,11 @@ using System.Text.Json;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
+using Grpc.Core;
 using Pipeline.Contracts.Common.V1;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
 using Pipeline.Providers.Tests.TestSupport;
+using Pipeline.ServiceDefaults.Grpc;
 using static Pipeline.Providers.Tests.TestSupport.Scripted;
 
 namespace Pipeline.Providers.Tests.Internal;
@@ -28,7 +29,7 @@ public sealed class ProviderAdapterServiceTests
 
         var (frames, status) = await host.GenerateAsync(Request());
 
-        Assert.Equal(StatusCode.OK, status.Code);
+        Assert.Equal(StatusCode.OK, status.GetStatusCode());
         Assert.Single(frames);
         Assert.Equal(2, script.Attempts);
     }
@@ -45,7 +46,7 @@ public sealed class ProviderAdapterServiceTests
         var (frames, status) = await host.GenerateAsync(Request());
 
         Assert.Equal(ProviderFrame.FrameOneofCase.Partial, Assert.Single(frames).FrameCase);
-        Assert.Equal(StatusCode.Unavailable, status.Code);
+        Assert.Equal(StatusCode.Unavailable, status.GetStatusCode());
         Assert.Equal(1, script.Attempts);
     }
 
@@ -57,7 +58,7 @@ public sealed class ProviderAdapterServiceTests
 
         var (_, status) = await host.GenerateAsync(Request());
 
-        Assert.Equal(StatusCode.FailedPrecondition, status.Code);
+        Assert.Equal(StatusCode.FailedPrecondition, status.GetStatusCode());
         Assert.Equal(("moderation_blocked", "testprovider"), (status.GetDetail<ErrorInfo>()!.Reason, status.GetDetail<ErrorInfo>()!.Domain));
         Assert.Equal(1, script.Attempts);
     }
@@ -79,7 +80,7 @@ public sealed class ProviderAdapterServiceTests
 
         var (_, status) = await host.GenerateAsync(Request());
 
-        Assert.Equal(expected, status.Code);
+        Assert.Equal(expected, status.GetStatusCode());
     }
 
     [Fact]
@@ -124,8 +125,8 @@ public sealed class ProviderAdapterServiceTests
 
         var (_, status) = await host.GenerateAsync(Request());
 
-        Assert.Equal(StatusCode.Internal, status.Code);
-        Assert.Contains("held no image", status.Detail);
+        Assert.Equal(StatusCode.Internal, status.GetStatusCode());
+        Assert.Contains("held no image", status.Message);
     }
 
     [Fact]
@@ -138,16 +139,12 @@ public sealed class ProviderAdapterServiceTests
         };
         await using var host = await ServiceHost.StartAsync(script);
 
-        var (_, status) = await host.GenerateAsync(Request(), new CallOptions
-        {
-            Headers = new Metadata().Add(ProviderAdapterGrpc.ProviderKeyHeader, callerKey),
-            Deadline = DateTime.UtcNow + TaskTimeouts.Default,
-        });
+        var (_, status) = await host.GenerateAsync(Request(), ServiceHost.Timeout(new Metadata { { ProviderAdapter.ProviderKeyHeader, callerKey } }));
 
-        Assert.Equal(StatusCode.Unauthenticated, status.Code);
+        Assert.Equal(StatusCode.Unauthenticated, status.GetStatusCode());
         Assert.Equal(callerKey, script.LastContext!.ApiKey);
-        Assert.Contains("Incorrect API key provided: ***.", status.Detail);
-        Assert.DoesNotContain(callerKey, status.Detail);
+        Assert.Contains("Incorrect API key provided: ***.", status.Message);
+        Assert.DoesNotContain(callerKey, status.Message);
         Assert.DoesNotContain(callerKey, status.GetDetail<ErrorInfo>()!.Metadata["provider_message"]);
     }
 
@@ -159,9 +156,9 @@ public sealed class ProviderAdapterServiceTests
 
         var (_, status) = await host.GenerateAsync(Request());
 
-        Assert.Equal(StatusCode.Unauthenticated, status.Code);
-        Assert.Contains("TESTPROVIDER_API_KEY", status.Detail);
-        Assert.Contains("'Test:ApiKeyFile'", status.Detail);
+        Assert.Equal(StatusCode.Unauthenticated, status.GetStatusCode());
+        Assert.Contains("TESTPROVIDER_API_KEY", status.Message);
+        Assert.Contains("'Test:ApiKeyFile'", status.Message);
         Assert.Equal(0, script.Attempts);
     }
 
@@ -176,8 +173,8 @@ public sealed class ProviderAdapterServiceTests
 
         var (_, status) = await host.GenerateAsync(request);
 
-        Assert.Equal(StatusCode.DeadlineExceeded, status.Code);
-        Assert.Contains("request timeout of 0.3 s", status.Detail);
+        Assert.Equal(StatusCode.DeadlineExceeded, status.GetStatusCode());
+        Assert.Contains("request timeout of 0.3 s", status.Message);
         await cancelled.Task.DefaultTimeout();
         Assert.Equal(1, script.Attempts);
     }
@@ -189,12 +186,12 @@ public sealed class ProviderAdapterServiceTests
         var script = new ProviderScript { Steps = (_, _, _, ct) => Hang(ct, cancelled) };
         await using var host = await ServiceHost.StartAsync(script);
         using var cancel = new CancellationTokenSource();
-        var run = host.GenerateAsync(Request(), CallOptions.WithTimeout(TaskTimeouts.Default, cancel.Token));
+        var run = host.GenerateAsync(Request(), ServiceHost.Timeout(cancellationToken: cancel.Token));
         await TaskTimeouts.WaitUntilAsync(() => script.Attempts > 0);
 
         await cancel.CancelAsync();
 
-        Assert.Equal(StatusCode.Cancelled, (await run.DefaultTimeout()).Status.Code);
+        Assert.Equal(StatusCode.Cancelled, (await run.DefaultTimeout()).Status.GetStatusCode());
         await cancelled.Task.DefaultTimeout();
     }
 
@@ -205,12 +202,12 @@ public sealed class ProviderAdapterServiceTests
         var script = new ProviderScript { Steps = (_, _, _, ct) => Hang(ct, cancelled) };
         await using var host = await ServiceHost.StartAsync(script, new Dictionary<string, string?> { ["Test:MaxConcurrentCalls"] = "1", ["Test:QueueLimit"] = "0" });
         using var cancel = new CancellationTokenSource();
-        var holding = host.GenerateAsync(Request(), CallOptions.WithTimeout(TaskTimeouts.Default, cancel.Token));
+        var holding = host.GenerateAsync(Request(), ServiceHost.Timeout(cancellationToken: cancel.Token));
         await TaskTimeouts.WaitUntilAsync(() => script.Attempts > 0);
 
         var (_, status) = await host.GenerateAsync(Request());
 
-        Assert.Equal(StatusCode.ResourceExhausted, status.Code);
+        Assert.Equal(StatusCode.ResourceExhausted, status.GetStatusCode());
         Assert.NotNull(status.GetDetail<RetryInfo>());
         Assert.Equal(1, script.Attempts);
         await cancel.CancelAsync();
@@ -227,7 +224,7 @@ public sealed class ProviderAdapterServiceTests
 
         var (_, status) = await host.GenerateAsync(request);
 
-        Assert.Equal(StatusCode.InvalidArgument, status.Code);
+        Assert.Equal(StatusCode.InvalidArgument, status.GetStatusCode());
         Assert.Equal(["n", "input_images", "mask"], status.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field));
         Assert.Equal(0, script.Attempts);
     }
@@ -242,8 +239,8 @@ public sealed class ProviderAdapterServiceTests
 
         var (_, status) = await host.GenerateAsync(request);
 
-        Assert.Equal(StatusCode.InvalidArgument, status.Code);
-        Assert.Contains("at most 4", status.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, status.GetStatusCode());
+        Assert.Contains("at most 4", status.Message);
     }
 
     [Fact]
@@ -296,7 +293,7 @@ public sealed class ProviderAdapterServiceTests
     {
         await using var host = await ServiceHost.StartAsync(new ProviderScript());
 
-        var response = await host.Client.ListModelsAsync(new ListModelsRequest(), CallOptions.WithTimeout(TaskTimeouts.Default)).DefaultTimeout();
+        var response = await host.Client.ListModelsAsync(new ListModelsRequest(), ServiceHost.Timeout()).ResponseAsync.DefaultTimeout();
 
         Assert.Equal("testprovider", response.Provider);
         var model = Assert.Single(response.Models);

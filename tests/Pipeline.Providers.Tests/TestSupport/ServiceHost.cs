@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
+using Pipeline.ServiceDefaults.Grpc;
+using RpcStatus = Google.Rpc.Status;
 
 namespace Pipeline.Providers.Tests.TestSupport;
 
@@ -21,14 +24,14 @@ internal sealed class ServiceHost : IAsyncDisposable
         _app = app;
         Script = script;
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
-        Client = new ProviderAdapterGrpc.ProviderAdapterClient(Channel);
+        Client = new ProviderAdapter.ProviderAdapterClient(Channel);
     }
 
     public ProviderScript Script { get; }
 
     public GrpcChannel Channel { get; }
 
-    public ProviderAdapterGrpc.ProviderAdapterClient Client { get; }
+    public ProviderAdapter.ProviderAdapterClient Client { get; }
 
     public static async Task<ServiceHost> StartAsync(ProviderScript script, IDictionary<string, string?>? settings = null)
     {
@@ -73,22 +76,26 @@ internal sealed class ServiceHost : IAsyncDisposable
         return new ServiceHost(app, script, listeners.Single().IPEndPoint!.Port);
     }
 
-    /// <summary>Runs Generate to its end: every frame, and the status it ended with.</summary>
-    public async Task<(List<ProviderFrame> Frames, Status Status)> GenerateAsync(ProviderRequest request, CallOptions? options = null)
+    /// <summary>Call options with a deadline of <see cref="TaskTimeouts.Default"/> from now.</summary>
+    public static CallOptions Timeout(Metadata? headers = null, CancellationToken cancellationToken = default) =>
+        new(headers: headers, deadline: DateTime.UtcNow + TaskTimeouts.Default, cancellationToken: cancellationToken);
+
+    /// <summary>Runs Generate to its end: every frame, and the status it ended with, with the details the server sent.</summary>
+    public async Task<(List<ProviderFrame> Frames, RpcStatus Status)> GenerateAsync(ProviderRequest request, CallOptions? options = null)
     {
         var frames = new List<ProviderFrame>();
         try
         {
-            using var call = Client.Generate(request, options ?? CallOptions.WithTimeout(TaskTimeouts.Default));
-            await foreach (var frame in call.ReadAllAsync())
+            using var call = Client.Generate(request, options ?? Timeout());
+            await foreach (var frame in call.ResponseStream.ReadAllAsync())
             {
                 frames.Add(frame);
             }
-            return (frames, Status.Ok);
+            return (frames, new RpcStatus { Code = (int)StatusCode.OK });
         }
         catch (RpcException ex)
         {
-            return (frames, ex.Status);
+            return (frames, ex.ToRichStatus());
         }
     }
 

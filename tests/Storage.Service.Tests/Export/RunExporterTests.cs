@@ -18,8 +18,8 @@ public sealed class RunExporterTests
         var png = TestImages.Png(6, 6);
         var jpeg = TestImages.Jpeg(8, 8);
 
-        await host.Client.PutImageAsync(Requests.Put("exported", 0, png), Requests.Timeout).DefaultTimeout();
-        await host.Client.PutImageAsync(Requests.Put("exported", 1, jpeg), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("exported", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("exported", 1, jpeg), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         var folder = Path.Combine(export.Path, "exported");
         Assert.Equal(png, await File.ReadAllBytesAsync(Path.Combine(folder, "exported-0.png")).DefaultTimeout());
@@ -29,7 +29,7 @@ public sealed class RunExporterTests
         Assert.Equal(2, json.RootElement.GetProperty("images").GetArrayLength());
         Assert.Empty(Directory.EnumerateFiles(folder, "*.tmp"));
 
-        await host.Client.DeleteRunAsync(new DeleteRunRequest { RunId = "exported" }, Requests.Timeout).DefaultTimeout();
+        await host.Client.DeleteRunAsync(new DeleteRunRequest { RunId = "exported" }, Requests.Timeout).ResponseAsync.DefaultTimeout();
         Assert.False(Directory.Exists(folder));
     }
 
@@ -38,7 +38,7 @@ public sealed class RunExporterTests
     {
         await using var host = await StorageHost.StartAsync();
 
-        await host.Client.PutImageAsync(Requests.Put("plain", 0, TestImages.Png()), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("plain", 0, TestImages.Png()), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         Assert.Equal(["blobs", "storage.db", "storage.db-shm", "storage.db-wal"],
             Directory.EnumerateFileSystemEntries(host.DataDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));

@@ -1,5 +1,5 @@
+using Grpc.Core;
 using Pipeline.Contracts.Storage.V1;
-using Pipeline.Grpc;
 using Pipeline.Imaging;
 using Storage.Service.Tests.TestSupport;
 
@@ -12,9 +12,9 @@ public sealed class GridSplitterTests
     {
         await using var host = await StorageHost.StartAsync();
         var grid = PngCodec.Encode(TestImages.Quadrants(64, 48));
-        await host.Client.PutImageAsync(Requests.Put("grid", 0, grid), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("grid", 0, grid), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
-        var response = await host.Client.SplitGridAsync(new SplitGridRequest { ImageId = "grid-0", Rows = 2, Columns = 2 }, Requests.Timeout).DefaultTimeout();
+        var response = await host.Client.SplitGridAsync(new SplitGridRequest { ImageId = "grid-0", Rows = 2, Columns = 2 }, Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         Assert.Equal(4, response.Tiles.Count);
         Assert.Equal([(0, 0), (0, 1), (1, 0), (1, 1)], response.Tiles.Select(t => (t.GridRow, t.GridColumn)));
@@ -32,7 +32,7 @@ public sealed class GridSplitterTests
             Assert.Equal(expected[i], decoded.GetPixel(0, 0));
             Assert.Equal(expected[i], decoded.GetPixel(31, 23));
         }
-        var run = await host.Client.GetRunAsync(new GetRunRequest { RunId = "grid" }, Requests.Timeout).DefaultTimeout();
+        var run = await host.Client.GetRunAsync(new GetRunRequest { RunId = "grid" }, Requests.Timeout).ResponseAsync.DefaultTimeout();
         Assert.Equal(5, run.Images.Count);
         Requests.AssertBlobsMatchRows(host.DataDirectory);
     }
@@ -41,9 +41,9 @@ public sealed class GridSplitterTests
     public async Task SplitGrid_SizeNotDivisible_TilesCoverEveryPixel()
     {
         await using var host = await StorageHost.StartAsync();
-        await host.Client.PutImageAsync(Requests.Put("odd", 0, TestImages.Png(10, 7)), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("odd", 0, TestImages.Png(10, 7)), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
-        var response = await host.Client.SplitGridAsync(new SplitGridRequest { ImageId = "odd-0", Rows = 2, Columns = 3 }, Requests.Timeout).DefaultTimeout();
+        var response = await host.Client.SplitGridAsync(new SplitGridRequest { ImageId = "odd-0", Rows = 2, Columns = 3 }, Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         Assert.Equal([3, 3, 4], response.Tiles.Take(3).Select(t => t.Width));
         Assert.Equal([3, 4], response.Tiles.Where(t => t.GridColumn == 0).Select(t => t.Height));
@@ -54,14 +54,14 @@ public sealed class GridSplitterTests
     public async Task SplitGrid_SameGridAgain_ReturnsTheStoredTiles()
     {
         await using var host = await StorageHost.StartAsync();
-        await host.Client.PutImageAsync(Requests.Put("again", 0, TestImages.Png(8, 8)), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("again", 0, TestImages.Png(8, 8)), Requests.Timeout).ResponseAsync.DefaultTimeout();
         var request = new SplitGridRequest { ImageId = "again-0", Rows = 2, Columns = 2 };
 
-        var first = await host.Client.SplitGridAsync(request, Requests.Timeout).DefaultTimeout();
-        var second = await host.Client.SplitGridAsync(request, Requests.Timeout).DefaultTimeout();
+        var first = await host.Client.SplitGridAsync(request, Requests.Timeout).ResponseAsync.DefaultTimeout();
+        var second = await host.Client.SplitGridAsync(request, Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         Assert.Equal(first.Tiles, second.Tiles);
-        var run = await host.Client.GetRunAsync(new GetRunRequest { RunId = "again" }, Requests.Timeout).DefaultTimeout();
+        var run = await host.Client.GetRunAsync(new GetRunRequest { RunId = "again" }, Requests.Timeout).ResponseAsync.DefaultTimeout();
         Assert.Equal(5, run.Images.Count);
     }
 
@@ -69,10 +69,10 @@ public sealed class GridSplitterTests
     public async Task SplitGrid_JpegSource_FailedPrecondition()
     {
         await using var host = await StorageHost.StartAsync();
-        await host.Client.PutImageAsync(Requests.Put("jpeg", 0, TestImages.Jpeg()), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("jpeg", 0, TestImages.Jpeg()), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.SplitGridAsync(
-            new SplitGridRequest { ImageId = "jpeg-0", Rows = 2, Columns = 2 }, Requests.Timeout)).DefaultTimeout();
+            new SplitGridRequest { ImageId = "jpeg-0", Rows = 2, Columns = 2 }, Requests.Timeout).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Contains("PNG", error.Status.Detail, StringComparison.Ordinal);
@@ -85,10 +85,10 @@ public sealed class GridSplitterTests
     public async Task SplitGrid_GridOutOfRange_InvalidArgument(int rows, int columns)
     {
         await using var host = await StorageHost.StartAsync();
-        await host.Client.PutImageAsync(Requests.Put("small", 0, TestImages.Png(8, 8)), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("small", 0, TestImages.Png(8, 8)), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.SplitGridAsync(
-            new SplitGridRequest { ImageId = "small-0", Rows = rows, Columns = columns }, Requests.Timeout)).DefaultTimeout();
+            new SplitGridRequest { ImageId = "small-0", Rows = rows, Columns = columns }, Requests.Timeout).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
     }
@@ -99,7 +99,7 @@ public sealed class GridSplitterTests
         await using var host = await StorageHost.StartAsync();
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.SplitGridAsync(
-            new SplitGridRequest { ImageId = "none", Rows = 2, Columns = 2 }, Requests.Timeout)).DefaultTimeout();
+            new SplitGridRequest { ImageId = "none", Rows = 2, Columns = 2 }, Requests.Timeout).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }

@@ -1,6 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using Pipeline.Contracts.Storage.V1;
-using Pipeline.Grpc;
 using Storage.Service.Tests.TestSupport;
 
 namespace Storage.Service.Tests.Grpc;
@@ -55,7 +55,7 @@ public sealed class StorageGrpcServiceListRunsTests
         var token = "";
         do
         {
-            var page = await host.Client.ListRunsAsync(new ListRunsRequest { PageSize = 4, PageToken = token }, Requests.Timeout).DefaultTimeout();
+            var page = await host.Client.ListRunsAsync(new ListRunsRequest { PageSize = 4, PageToken = token }, Requests.Timeout).ResponseAsync.DefaultTimeout();
             listed.AddRange(page.Runs);
             token = page.NextPageToken;
             await Task.Delay(5);
@@ -79,10 +79,10 @@ public sealed class StorageGrpcServiceListRunsTests
     public async Task ListRuns_RunsWithImages_IncludeImages()
     {
         await using var host = await StorageHost.StartAsync();
-        await host.Client.PutImageAsync(Requests.Put("with", 0, TestImages.Png(seed: 1)), Requests.Timeout).DefaultTimeout();
-        await host.Client.PutImageAsync(Requests.Put("with", 1, TestImages.Png(seed: 2)), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("with", 0, TestImages.Png(seed: 1)), Requests.Timeout).ResponseAsync.DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("with", 1, TestImages.Png(seed: 2)), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
-        var page = await host.Client.ListRunsAsync(new ListRunsRequest(), Requests.Timeout).DefaultTimeout();
+        var page = await host.Client.ListRunsAsync(new ListRunsRequest(), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         Assert.Equal([0, 1], page.Runs.Single().Images.Select(i => i.ImageIndex));
         Assert.Equal("", page.NextPageToken);
@@ -97,7 +97,7 @@ public sealed class StorageGrpcServiceListRunsTests
         await using var host = await StorageHost.StartAsync();
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.ListRunsAsync(
-            new ListRunsRequest { PageToken = token, Config = "cfg" }, Requests.Timeout)).DefaultTimeout();
+            new ListRunsRequest { PageToken = token, Config = "cfg" }, Requests.Timeout).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("page_token", error.Status.Detail, StringComparison.Ordinal);
@@ -111,10 +111,10 @@ public sealed class StorageGrpcServiceListRunsTests
         {
             await UpsertAsync(host, $"r{i}", s_base.AddSeconds(i), "a");
         }
-        var first = await host.Client.ListRunsAsync(new ListRunsRequest { PageSize = 1, Config = "a" }, Requests.Timeout).DefaultTimeout();
+        var first = await host.Client.ListRunsAsync(new ListRunsRequest { PageSize = 1, Config = "a" }, Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.ListRunsAsync(
-            new ListRunsRequest { PageSize = 1, Config = "b", PageToken = first.NextPageToken }, Requests.Timeout)).DefaultTimeout();
+            new ListRunsRequest { PageSize = 1, Config = "b", PageToken = first.NextPageToken }, Requests.Timeout).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
     }
@@ -127,13 +127,13 @@ public sealed class StorageGrpcServiceListRunsTests
         await using var host = await StorageHost.StartAsync();
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.ListRunsAsync(
-            new ListRunsRequest { PageSize = pageSize }, Requests.Timeout)).DefaultTimeout();
+            new ListRunsRequest { PageSize = pageSize }, Requests.Timeout).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
     }
 
     private static Task<RunRecord> UpsertAsync(StorageHost host, string runId, DateTimeOffset created, string config) =>
-        host.Client.UpsertRunAsync(new RunRecord { RunId = runId, Config = config, CreatedAt = Timestamp.FromDateTimeOffset(created) }, Requests.Timeout).DefaultTimeout();
+        host.Client.UpsertRunAsync(new RunRecord { RunId = runId, Config = config, CreatedAt = Timestamp.FromDateTimeOffset(created) }, Requests.Timeout).ResponseAsync.DefaultTimeout();
 
     private static async Task<List<RunRecord>> ReadAllPagesAsync(StorageHost host, int pageSize, string config)
     {
@@ -141,7 +141,7 @@ public sealed class StorageGrpcServiceListRunsTests
         var token = "";
         do
         {
-            var page = await host.Client.ListRunsAsync(new ListRunsRequest { PageSize = pageSize, PageToken = token, Config = config }, Requests.Timeout).DefaultTimeout();
+            var page = await host.Client.ListRunsAsync(new ListRunsRequest { PageSize = pageSize, PageToken = token, Config = config }, Requests.Timeout).ResponseAsync.DefaultTimeout();
             Assert.True(page.Runs.Count <= pageSize);
             runs.AddRange(page.Runs);
             token = page.NextPageToken;

@@ -1,9 +1,10 @@
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
+using Grpc.Core;
+using Grpc.Health.V1;
 using Pipeline.Contracts.Storage.V1;
-using Pipeline.Grpc;
 using Storage.Service.Tests.TestSupport;
-using StatusCode = Pipeline.Grpc.StatusCode;
+using HealthClient = Grpc.Health.V1.Health.HealthClient;
 
 namespace Storage.Service.Tests.Grpc;
 
@@ -15,7 +16,7 @@ public sealed class StorageGrpcServiceTests
         await using var host = await StorageHost.StartAsync();
         var png = TestImages.Png(12, 7);
 
-        var response = await host.Client.PutImageAsync(Requests.Put("run1", 0, png), Requests.Timeout).DefaultTimeout();
+        var response = await host.Client.PutImageAsync(Requests.Put("run1", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         var image = response.Image;
         Assert.False(response.Deduplicated);
@@ -33,8 +34,8 @@ public sealed class StorageGrpcServiceTests
         await using var host = await StorageHost.StartAsync();
         var png = TestImages.Png(9, 9, seed: 4);
 
-        var first = await host.Client.PutImageAsync(Requests.Put("a", 0, png), Requests.Timeout).DefaultTimeout();
-        var second = await host.Client.PutImageAsync(Requests.Put("b", 3, png), Requests.Timeout).DefaultTimeout();
+        var first = await host.Client.PutImageAsync(Requests.Put("a", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
+        var second = await host.Client.PutImageAsync(Requests.Put("b", 3, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         Assert.False(first.Deduplicated);
         Assert.True(second.Deduplicated);
@@ -48,15 +49,15 @@ public sealed class StorageGrpcServiceTests
     {
         await using var host = await StorageHost.StartAsync();
         var png = TestImages.Png(5, 5, seed: 2);
-        var first = await host.Client.PutImageAsync(Requests.Put("idem", 0, png), Requests.Timeout).DefaultTimeout();
+        var first = await host.Client.PutImageAsync(Requests.Put("idem", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
-        var again = await host.Client.PutImageAsync(Requests.Put("idem", 0, png), Requests.Timeout).DefaultTimeout();
-        var other = await host.Client.PutImageAsync(Requests.Put("idem", 0, TestImages.Png(6, 6, seed: 9)), Requests.Timeout).DefaultTimeout();
+        var again = await host.Client.PutImageAsync(Requests.Put("idem", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
+        var other = await host.Client.PutImageAsync(Requests.Put("idem", 0, TestImages.Png(6, 6, seed: 9)), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         Assert.Equal(first.Image, again.Image);
         Assert.True(again.Deduplicated);
         Assert.Equal(first.Image, other.Image);
-        var run = await host.Client.GetRunAsync(new GetRunRequest { RunId = "idem" }, Requests.Timeout).DefaultTimeout();
+        var run = await host.Client.GetRunAsync(new GetRunRequest { RunId = "idem" }, Requests.Timeout).ResponseAsync.DefaultTimeout();
         Assert.Single(run.Images);
         Assert.Single(Requests.AssertBlobsMatchRows(host.DataDirectory));
     }
@@ -66,7 +67,7 @@ public sealed class StorageGrpcServiceTests
     {
         await using var host = await StorageHost.StartAsync();
         var puts = Enumerable.Range(0, 8)
-            .Select(i => host.Client.PutImageAsync(Requests.Put("race", 0, TestImages.Png(4, 4, seed: i)), Requests.Timeout))
+            .Select(i => host.Client.PutImageAsync(Requests.Put("race", 0, TestImages.Png(4, 4, seed: i)), Requests.Timeout).ResponseAsync)
             .ToArray();
 
         var results = await Task.WhenAll(puts).DefaultTimeout();
@@ -85,10 +86,10 @@ public sealed class StorageGrpcServiceTests
         await using var host = await StorageHost.StartAsync();
 
         var error = await Assert.ThrowsAsync<RpcException>(
-            () => host.Client.PutImageAsync(Requests.Put("bad", 0, data), Requests.Timeout)).DefaultTimeout();
+            () => host.Client.PutImageAsync(Requests.Put("bad", 0, data), Requests.Timeout).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Equal("data", error.Status.GetDetail<BadRequest>()!.FieldViolations.Single().Field);
+        Assert.Equal("data", error.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Single().Field);
         Assert.Contains("image", error.Status.Detail, StringComparison.Ordinal);
         Assert.Empty(Requests.AssertBlobsMatchRows(host.DataDirectory));
     }
@@ -100,10 +101,10 @@ public sealed class StorageGrpcServiceTests
         var request = Requests.Put("mime", 0, TestImages.Png());
         request.MimeType = "image/jpeg";
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.PutImageAsync(request, Requests.Timeout)).DefaultTimeout();
+        var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.PutImageAsync(request, Requests.Timeout).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Equal("mime_type", error.Status.GetDetail<BadRequest>()!.FieldViolations.Single().Field);
+        Assert.Equal("mime_type", error.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Single().Field);
     }
 
     [Fact]
@@ -114,7 +115,7 @@ public sealed class StorageGrpcServiceTests
         Assert.True(big.Length > 65536);
 
         var error = await Assert.ThrowsAsync<RpcException>(
-            () => host.Client.PutImageAsync(Requests.Put("big", 0, big), Requests.Timeout)).DefaultTimeout();
+            () => host.Client.PutImageAsync(Requests.Put("big", 0, big), Requests.Timeout).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("65536", error.Status.Detail, StringComparison.Ordinal);
@@ -129,7 +130,7 @@ public sealed class StorageGrpcServiceTests
         TestImages.Png().CopyTo(huge, 0);
 
         var error = await Assert.ThrowsAsync<RpcException>(
-            () => host.Client.PutImageAsync(Requests.Put("huge", 0, huge), Requests.Timeout)).DefaultTimeout();
+            () => host.Client.PutImageAsync(Requests.Put("huge", 0, huge), Requests.Timeout).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
     }
@@ -143,7 +144,7 @@ public sealed class StorageGrpcServiceTests
         var data = new byte[20 * 1024 * 1024];
         png.CopyTo(data, 0);
 
-        var response = await host.Client.PutImageAsync(Requests.Put("large", 0, data), Requests.Timeout).DefaultTimeout();
+        var response = await host.Client.PutImageAsync(Requests.Put("large", 0, data), Requests.Timeout).ResponseAsync.DefaultTimeout();
         var (_, bytes, chunks) = await Requests.ReadImageAsync(host.Client, "large-0", chunkSize: 1024 * 1024).DefaultTimeout();
 
         Assert.Equal(data.Length, response.Image.SizeBytes);
@@ -167,10 +168,10 @@ public sealed class StorageGrpcServiceTests
         await using var host = await StorageHost.StartAsync();
 
         var error = await Assert.ThrowsAsync<RpcException>(
-            () => host.Client.PutImageAsync(Requests.Put("run", 0, TestImages.Png(), imageId: imageId), Requests.Timeout)).DefaultTimeout();
+            () => host.Client.PutImageAsync(Requests.Put("run", 0, TestImages.Png(), imageId: imageId), Requests.Timeout).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Equal("image_id", error.Status.GetDetail<BadRequest>()!.FieldViolations.Single().Field);
+        Assert.Equal("image_id", error.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Single().Field);
         Assert.Contains("[A-Za-z0-9_-]", error.Status.Detail, StringComparison.Ordinal);
     }
 
@@ -185,20 +186,20 @@ public sealed class StorageGrpcServiceTests
         await using var host = await StorageHost.StartAsync();
 
         var error = await Assert.ThrowsAsync<RpcException>(
-            () => host.Client.PutImageAsync(Requests.Put(runId, 0, TestImages.Png()), Requests.Timeout)).DefaultTimeout();
+            () => host.Client.PutImageAsync(Requests.Put(runId, 0, TestImages.Png()), Requests.Timeout).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Equal("run.run_id", error.Status.GetDetail<BadRequest>()!.FieldViolations.Single().Field);
+        Assert.Equal("run.run_id", error.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Single().Field);
     }
 
     [Fact]
     public async Task PutImage_ImageIdTakenByAnotherRun_AlreadyExists()
     {
         await using var host = await StorageHost.StartAsync();
-        await host.Client.PutImageAsync(Requests.Put("r1", 0, TestImages.Png(seed: 1), imageId: "shared-id"), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("r1", 0, TestImages.Png(seed: 1), imageId: "shared-id"), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.PutImageAsync(
-            Requests.Put("r2", 0, TestImages.Png(seed: 2), imageId: "shared-id"), Requests.Timeout)).DefaultTimeout();
+            Requests.Put("r2", 0, TestImages.Png(seed: 2), imageId: "shared-id"), Requests.Timeout).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.AlreadyExists, error.StatusCode);
         Requests.AssertBlobsMatchRows(host.DataDirectory);
@@ -209,11 +210,11 @@ public sealed class StorageGrpcServiceTests
     {
         await using var host = await StorageHost.StartAsync();
         var png = TestImages.NoisePng(64, 64, seed: 8);
-        await host.Client.PutImageAsync(Requests.Put("chunks", 0, png), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("chunks", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         using var call = host.Client.GetImage(new GetImageRequest { ImageId = "chunks-0", ChunkSize = 1000 }, Requests.Timeout);
         var chunks = new List<ImageChunk>();
-        await foreach (var chunk in call.ReadAllAsync().WithCancellation(CancellationToken.None))
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync())
         {
             chunks.Add(chunk);
         }
@@ -243,7 +244,7 @@ public sealed class StorageGrpcServiceTests
     public async Task GetImage_ChunkSizeOverOneMiB_InvalidArgument()
     {
         await using var host = await StorageHost.StartAsync();
-        await host.Client.PutImageAsync(Requests.Put("c", 0, TestImages.Png()), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("c", 0, TestImages.Png()), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         var error = await Assert.ThrowsAsync<RpcException>(
             () => Requests.ReadImageAsync(host.Client, "c-0", chunkSize: 2 * 1024 * 1024)).DefaultTimeout();
@@ -264,7 +265,7 @@ public sealed class StorageGrpcServiceTests
             State = RunState.Running,
             Parameters = Struct.Parser.ParseJson("""{"size":"1024x1024","n":2}"""),
             TraceId = "0af7651916cd43dd8448eb211c80319c",
-        }, Requests.Timeout).DefaultTimeout();
+        }, Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         var updated = await host.Client.UpsertRunAsync(new RunRecord
         {
@@ -274,7 +275,7 @@ public sealed class StorageGrpcServiceTests
             CompletedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UnixEpoch.AddDays(20000)),
             Usage = new Pipeline.Contracts.Common.V1.Usage { InputTokens = 10, OutputTokens = 20, TotalTokens = 30 },
             CostUsdMicros = 40000,
-        }, Requests.Timeout).DefaultTimeout();
+        }, Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         Assert.Equal("x_high", updated.Config);
         Assert.Equal("a cat", updated.Prompt);
@@ -285,7 +286,7 @@ public sealed class StorageGrpcServiceTests
         Assert.Equal(created.CreatedAt, updated.CreatedAt);
         Assert.Equal(30, updated.Usage.TotalTokens);
         Assert.Equal(40000, updated.CostUsdMicros);
-        Assert.Equal(updated, await host.Client.GetRunAsync(new GetRunRequest { RunId = "upsert" }, Requests.Timeout).DefaultTimeout());
+        Assert.Equal(updated, await host.Client.GetRunAsync(new GetRunRequest { RunId = "upsert" }, Requests.Timeout).ResponseAsync.DefaultTimeout());
     }
 
     [Theory]
@@ -296,10 +297,10 @@ public sealed class StorageGrpcServiceTests
         await using var host = await StorageHost.StartAsync();
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.UpsertRunAsync(
-            new RunRecord { RunId = "r", TraceId = traceId }, Requests.Timeout)).DefaultTimeout();
+            new RunRecord { RunId = "r", TraceId = traceId }, Requests.Timeout).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Equal(field, error.Status.GetDetail<BadRequest>()!.FieldViolations.Single().Field);
+        Assert.Equal(field, error.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Single().Field);
     }
 
     [Fact]
@@ -308,7 +309,7 @@ public sealed class StorageGrpcServiceTests
         await using var host = await StorageHost.StartAsync();
 
         var error = await Assert.ThrowsAsync<RpcException>(
-            () => host.Client.GetRunAsync(new GetRunRequest { RunId = "nope" }, Requests.Timeout)).DefaultTimeout();
+            () => host.Client.GetRunAsync(new GetRunRequest { RunId = "nope" }, Requests.Timeout).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
         Assert.Contains("nope", error.Status.Detail, StringComparison.Ordinal);
@@ -320,11 +321,11 @@ public sealed class StorageGrpcServiceTests
         await using var host = await StorageHost.StartAsync();
         var shared = TestImages.Png(seed: 1);
         var own = TestImages.Png(seed: 2);
-        await host.Client.PutImageAsync(Requests.Put("keep", 0, shared), Requests.Timeout).DefaultTimeout();
-        await host.Client.PutImageAsync(Requests.Put("gone", 0, shared), Requests.Timeout).DefaultTimeout();
-        await host.Client.PutImageAsync(Requests.Put("gone", 1, own), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("keep", 0, shared), Requests.Timeout).ResponseAsync.DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("gone", 0, shared), Requests.Timeout).ResponseAsync.DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("gone", 1, own), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
-        var deleted = await host.Client.DeleteRunAsync(new DeleteRunRequest { RunId = "gone" }, Requests.Timeout).DefaultTimeout();
+        var deleted = await host.Client.DeleteRunAsync(new DeleteRunRequest { RunId = "gone" }, Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         Assert.Equal(2, deleted.ImagesDeleted);
         Assert.Equal(1, deleted.BlobsDeleted);
@@ -332,7 +333,7 @@ public sealed class StorageGrpcServiceTests
         var (_, bytes, _) = await Requests.ReadImageAsync(host.Client, "keep-0").DefaultTimeout();
         Assert.Equal(shared, bytes);
         var error = await Assert.ThrowsAsync<RpcException>(
-            () => host.Client.GetRunAsync(new GetRunRequest { RunId = "gone" }, Requests.Timeout)).DefaultTimeout();
+            () => host.Client.GetRunAsync(new GetRunRequest { RunId = "gone" }, Requests.Timeout).ResponseAsync).DefaultTimeout();
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }
 
@@ -342,7 +343,7 @@ public sealed class StorageGrpcServiceTests
         await using var host = await StorageHost.StartAsync();
 
         var error = await Assert.ThrowsAsync<RpcException>(
-            () => host.Client.DeleteRunAsync(new DeleteRunRequest { RunId = "never" }, Requests.Timeout)).DefaultTimeout();
+            () => host.Client.DeleteRunAsync(new DeleteRunRequest { RunId = "never" }, Requests.Timeout).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }
@@ -351,10 +352,10 @@ public sealed class StorageGrpcServiceTests
     public async Task Health_StorageReady_Serving()
     {
         await using var host = await StorageHost.StartAsync();
-        var method = Pipeline.Grpc.Health.GrpcHealthService.CheckMethod;
+        var health = new HealthClient(host.Channel);
 
-        var response = await host.Channel.UnaryAsync(method, new global::Grpc.Health.V1.HealthCheckRequest(), Requests.Timeout).DefaultTimeout();
+        var response = await health.CheckAsync(new HealthCheckRequest(), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
-        Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
     }
 }

@@ -14,7 +14,7 @@ public sealed class StorageHttpApiTests
     {
         await using var host = await StorageHost.StartAsync();
         var jpeg = TestImages.Jpeg(20, 10);
-        await host.Client.PutImageAsync(Requests.Put("http", 0, jpeg), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("http", 0, jpeg), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         using var response = await host.HttpClient.GetAsync("/images/http-0").DefaultTimeout();
 
@@ -34,7 +34,7 @@ public sealed class StorageHttpApiTests
     {
         await using var host = await StorageHost.StartAsync();
         var png = TestImages.Png();
-        await host.Client.PutImageAsync(Requests.Put("etag", 0, png), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("etag", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/images/etag-0");
         request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue($"\"{Requests.Sha256(png)}\""));
 
@@ -50,7 +50,7 @@ public sealed class StorageHttpApiTests
     {
         await using var host = await StorageHost.StartAsync();
         var png = TestImages.Png();
-        await host.Client.PutImageAsync(Requests.Put("etag", 0, png), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("etag", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/images/etag-0");
         request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue("\"0000\""));
 
@@ -65,7 +65,7 @@ public sealed class StorageHttpApiTests
     {
         await using var host = await StorageHost.StartAsync();
         var png = TestImages.NoisePng(50, 50, seed: 3);
-        await host.Client.PutImageAsync(Requests.Put("range", 0, png), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("range", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/images/range-0");
         request.Headers.Range = new RangeHeaderValue(100, 199);
 
@@ -83,7 +83,7 @@ public sealed class StorageHttpApiTests
     {
         await using var host = await StorageHost.StartAsync();
         var png = TestImages.Png(30, 30);
-        await host.Client.PutImageAsync(Requests.Put("suffix", 0, png), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("suffix", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/images/suffix-0");
         request.Headers.Range = new RangeHeaderValue(null, 12);
 
@@ -98,7 +98,7 @@ public sealed class StorageHttpApiTests
     {
         await using var host = await StorageHost.StartAsync();
         var png = TestImages.Png();
-        await host.Client.PutImageAsync(Requests.Put("bad-range", 0, png), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("bad-range", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/images/bad-range-0");
         request.Headers.Range = new RangeHeaderValue(png.Length + 10, png.Length + 20);
 
@@ -147,7 +147,7 @@ public sealed class StorageHttpApiTests
     public async Task GetImage_DotSegmentsAndAbsolutePaths_NeverReachTheFileSystem(string path)
     {
         await using var host = await StorageHost.StartAsync();
-        await host.Client.PutImageAsync(Requests.Put("x", 0, TestImages.Png()), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("x", 0, TestImages.Png()), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         var (status, body) = await RawGetAsync(host, path).DefaultTimeout();
 
@@ -161,7 +161,7 @@ public sealed class StorageHttpApiTests
     public async Task GetRun_Stored_JsonWithImages()
     {
         await using var host = await StorageHost.StartAsync();
-        await host.Client.PutImageAsync(Requests.Put("json-run", 0, TestImages.Png(7, 3)), Requests.Timeout).DefaultTimeout();
+        await host.Client.PutImageAsync(Requests.Put("json-run", 0, TestImages.Png(7, 3)), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         using var response = await host.HttpClient.GetAsync("/runs/json-run").DefaultTimeout();
 

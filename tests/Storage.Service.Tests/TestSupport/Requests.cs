@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
+using Grpc.Core;
 using Microsoft.Data.Sqlite;
 using Pipeline.Contracts.Storage.V1;
-using Pipeline.Grpc;
+using StorageClient = Pipeline.Contracts.Storage.V1.Storage.StorageClient;
 
 namespace Storage.Service.Tests.TestSupport;
 
@@ -17,18 +18,19 @@ internal static class Requests
         ImageId = imageId,
     };
 
-    public static CallOptions Timeout => CallOptions.WithTimeout(TaskTimeouts.Default);
+    /// <summary>Call options with a deadline of <see cref="TaskTimeouts.Default"/> from now (a new deadline on every read).</summary>
+    public static CallOptions Timeout => new(deadline: DateTime.UtcNow + TaskTimeouts.Default);
 
     public static string Sha256(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 
     /// <summary>Reads an image through the GetImage stream; returns its record and bytes.</summary>
-    public static async Task<(ImageRecord Image, byte[] Bytes, int Chunks)> ReadImageAsync(StorageGrpc.StorageClient client, string imageId, int chunkSize = 0)
+    public static async Task<(ImageRecord Image, byte[] Bytes, int Chunks)> ReadImageAsync(StorageClient client, string imageId, int chunkSize = 0)
     {
         using var call = client.GetImage(new GetImageRequest { ImageId = imageId, ChunkSize = chunkSize }, Timeout);
         ImageRecord? image = null;
         using var bytes = new MemoryStream();
         var chunks = 0;
-        await foreach (var chunk in call.ReadAllAsync())
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync())
         {
             image ??= chunk.Image;
             Assert.Equal(bytes.Length, chunk.Offset);

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using Pipeline.Contracts.Storage.V1;
-using Pipeline.Grpc;
+using Grpc.Net.Client;
+using StorageClient = Pipeline.Contracts.Storage.V1.Storage.StorageClient;
 
 namespace Storage.Service.Tests.TestSupport;
 
@@ -23,14 +23,14 @@ internal sealed class ServiceProcess : IAsyncDisposable
             MaxReceiveMessageSize = 128 * 1024 * 1024,
             MaxSendMessageSize = 128 * 1024 * 1024,
         });
-        Client = new StorageGrpc.StorageClient(Channel);
+        Client = new StorageClient(Channel);
     }
 
     public HttpClient HttpClient { get; }
 
     public GrpcChannel Channel { get; }
 
-    public StorageGrpc.StorageClient Client { get; }
+    public StorageClient Client { get; }
 
     public string Output
     {

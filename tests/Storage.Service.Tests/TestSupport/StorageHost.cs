@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Pipeline.Contracts.Storage.V1;
-using Pipeline.Grpc;
 using Storage.Service.Http;
+using StorageClient = Pipeline.Contracts.Storage.V1.Storage.StorageClient;
 
 namespace Storage.Service.Tests.TestSupport;
 
@@ -28,7 +28,7 @@ internal sealed class StorageHost : IAsyncDisposable
             MaxReceiveMessageSize = 256 * 1024 * 1024,
             MaxSendMessageSize = 256 * 1024 * 1024,
         });
-        Client = new StorageGrpc.StorageClient(Channel);
+        Client = new StorageClient(Channel);
     }
 
     public string DataDirectory { get; }
@@ -39,7 +39,7 @@ internal sealed class StorageHost : IAsyncDisposable
 
     public GrpcChannel Channel { get; }
 
-    public StorageGrpc.StorageClient Client { get; }
+    public StorageClient Client { get; }
 
     public IServiceProvider Services => _app.Services;
 
