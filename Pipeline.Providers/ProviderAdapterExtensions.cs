@@ -53,7 +53,7 @@ public static class ProviderAdapterExtensions
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { MaxResponseDrainSize = 0 })
             .RedactLoggedHeaders(_ => true);
         services.AddTransient<IImageProvider>(sp => sp.GetRequiredService<TProvider>());
-                // Edit requests carry every input image and the mask: accept what the router's channel sends (64 MiB).
+        // Edit requests carry every input image and the mask: accept what the router's channel sends (64 MiB).
         services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = MaxRequestBytes);
         services.AddRpcExceptionMapper(ProviderStatusMapper.Map);
         return builder;
