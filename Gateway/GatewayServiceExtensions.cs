@@ -38,6 +38,10 @@ public static class GatewayServiceExtensions
         services.AddSingleton<ImageGenerationHandler>();
         services.AddSingleton<ModelsHandler>();
         services.AddGatewayProxy(options);
+        // The gateway serves only health and reflection itself; every other gRPC service belongs to YARP's routes.
+        // Without this, grpc-dotnet's catch-all "unimplemented service" endpoint would answer ListConfigs and GetRun
+        // (YARP's catch-all route has a higher order) with UNIMPLEMENTED, before authentication.
+        services.AddGrpc(grpc => grpc.IgnoreUnknownServices = true);
         // Reflection on the public port describes what a client can call there: the router's ImageGeneration (forwarded
         // by YARP) and the gateway's own health. Registered after the service defaults, so these win.
         Google.Protobuf.Reflection.ServiceDescriptor[] described =

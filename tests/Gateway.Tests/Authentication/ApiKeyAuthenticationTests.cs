@@ -1,7 +1,8 @@
 using System.Net;
 using Gateway.Tests.TestSupport;
 using Pipeline.Contracts.ImageGen.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace Gateway.Tests.Authentication;
 
@@ -90,14 +91,11 @@ public sealed class ApiKeyAuthenticationTests : IAsyncLifetime
     public async Task Grpc_NoKeyOrWrongKey_UnauthenticatedTrailersOnly()
     {
         using var channel = GrpcChannel.ForAddress(_env.Gateway.GrpcAddress);
-        var client = new ImageGenerationGrpc.ImageGenerationClient(channel);
+        var client = new ImageGeneration.ImageGenerationClient(channel);
 
-        var missing = await Assert.ThrowsAsync<RpcException>(() => client.ListConfigsAsync(new ListConfigsRequest(), CallOptions.WithTimeout(TaskTimeouts.Default))).DefaultTimeout();
-        var wrong = await Assert.ThrowsAsync<RpcException>(() => client.ListConfigsAsync(new ListConfigsRequest(), new CallOptions
-        {
-            Headers = new Metadata().Add("authorization", "Bearer pk-wrong"),
-            Deadline = DateTime.UtcNow + TaskTimeouts.Default,
-        })).DefaultTimeout();
+        var missing = await Assert.ThrowsAsync<RpcException>(() => client.ListConfigsAsync(new ListConfigsRequest(), deadline: DateTime.UtcNow + TaskTimeouts.Default).ResponseAsync).DefaultTimeout();
+        var wrong = await Assert.ThrowsAsync<RpcException>(() => client.ListConfigsAsync(new ListConfigsRequest(),
+            headers: new Metadata { { "authorization", "Bearer pk-wrong" } }, deadline: DateTime.UtcNow + TaskTimeouts.Default).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.Unauthenticated, missing.StatusCode);
         Assert.Equal(StatusCode.Unauthenticated, wrong.StatusCode);
@@ -109,13 +107,10 @@ public sealed class ApiKeyAuthenticationTests : IAsyncLifetime
     public async Task Grpc_ValidKey_ForwardedWithoutTheKey()
     {
         using var channel = GrpcChannel.ForAddress(_env.Gateway.GrpcAddress);
-        var client = new ImageGenerationGrpc.ImageGenerationClient(channel);
+        var client = new ImageGeneration.ImageGenerationClient(channel);
 
-        var configs = await client.ListConfigsAsync(new ListConfigsRequest(), new CallOptions
-        {
-            Headers = new Metadata().Add("authorization", "Bearer " + GatewayEnvironment.ApiKey),
-            Deadline = DateTime.UtcNow + TaskTimeouts.Default,
-        }).DefaultTimeout();
+        var configs = await client.ListConfigsAsync(new ListConfigsRequest(),
+            headers: new Metadata { { "authorization", "Bearer " + GatewayEnvironment.ApiKey } }, deadline: DateTime.UtcNow + TaskTimeouts.Default).ResponseAsync.DefaultTimeout();
 
         Assert.Equal(_env.Router.Script.Catalogue.Configs.Count, configs.Configs.Count);
         var call = Assert.Single(_env.Router.Calls.All);

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Gateway.Configuration;
 using Gateway.Proxy;
-using Pipeline.ServiceDefaults;
 
 namespace Gateway.Tests.Configuration;
 
@@ -35,15 +34,16 @@ public sealed class GatewayOptionsLoaderTests
     }
 
     [Fact]
-    public void Load_Destinations_FromServiceDiscovery()
+    public void Load_Destinations_AreServiceDiscoveryNamesResolvedPerRequest()
     {
         var options = Load(new() { ["Gateway:ApiKeys:0"] = "k" });
 
         var clusters = ProxyConfigFactory.Clusters(options).ToDictionary(c => c.ClusterId, c => c.Destinations!.Values.Single().Address);
 
-        Assert.Equal("http://127.0.0.1:6001/", clusters[ProxyConfigFactory.RouterGrpcCluster]);
-        Assert.Equal("http://127.0.0.1:6000/", clusters[ProxyConfigFactory.RouterHttpCluster]);
-        Assert.Equal("http://127.0.0.1:6010/", clusters[ProxyConfigFactory.StorageHttpCluster]);
+        Assert.Equal("http://_grpc.router/", clusters[ProxyConfigFactory.RouterGrpcCluster]);
+        Assert.Equal("http://_http.router/", clusters[ProxyConfigFactory.RouterHttpCluster]);
+        Assert.Equal("http://_http.storage/", clusters[ProxyConfigFactory.StorageHttpCluster]);
+        Assert.DoesNotContain(clusters.Values, address => address.Contains("127.0.0.1"));
         var grpc = ProxyConfigFactory.Clusters(options).Single(c => c.ClusterId == ProxyConfigFactory.RouterGrpcCluster).HttpRequest!;
         Assert.Equal((new Version(2, 0), HttpVersionPolicy.RequestVersionExact), (grpc.Version, grpc.VersionPolicy));
     }
@@ -59,7 +59,7 @@ public sealed class GatewayOptionsLoaderTests
             ["Gateway:Limits:MaxRequestBodyBytes"] = "10",
         }).Build();
 
-        var error = Assert.Throws<GatewayConfigurationException>(() => GatewayOptionsLoader.Load(configuration, new ServiceEndpointResolver(configuration)));
+        var error = Assert.Throws<GatewayConfigurationException>(() => GatewayOptionsLoader.Load(configuration));
 
         Assert.Equal(7, error.Errors.Count);
         Assert.Contains(error.Errors, e => e.Contains("Gateway:ApiKeyHashes:0") && e.Contains("sha256sum"));
@@ -79,9 +79,20 @@ public sealed class GatewayOptionsLoaderTests
         Assert.Contains("Gateway:ApiKeys:0", Assert.Single(error.Errors));
     }
 
+    [Fact]
+    public void Load_OneDiscoveryEntryMissing_OnlyThatOneReported()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(
+            s_discovery.Where(e => e.Key != "services:storage:http:0").Append(new("Gateway:ApiKeys:0", "k"))).Build();
+
+        var error = Assert.Throws<GatewayConfigurationException>(() => GatewayOptionsLoader.Load(configuration));
+
+        Assert.Contains("services__storage__http__0", Assert.Single(error.Errors));
+    }
+
     private static GatewayOptions Load(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(s_discovery.Concat(settings)).Build();
-        return GatewayOptionsLoader.Load(configuration, new ServiceEndpointResolver(configuration));
+        return GatewayOptionsLoader.Load(configuration);
     }
 }

@@ -1,6 +1,7 @@
 using Gateway.Errors;
 using Google.Protobuf.WellKnownTypes;
-using Pipeline.Grpc;
+using Grpc.Core;
+using Pipeline.ServiceDefaults.Grpc;
 
 namespace Gateway.Tests.Errors;
 
@@ -30,27 +31,27 @@ public sealed class RpcErrorMapperTests
     [InlineData("prompt", "prompt")]
     public void ToOpenAIError_BadRequest_FirstViolationIsTheParam(string field, string param)
     {
-        var status = new Status(StatusCode.InvalidArgument, "bad").WithDetails(new Google.Rpc.BadRequest
+        var status = RichStatus.Create(StatusCode.InvalidArgument, "bad", new Google.Rpc.BadRequest
         {
             FieldViolations = { new Google.Rpc.BadRequest.Types.FieldViolation { Field = field, Description = "d" } },
         });
 
-        Assert.Equal(param, RpcErrorMapper.ToOpenAIError(new RpcException(status)).Param);
+        Assert.Equal(param, RpcErrorMapper.ToOpenAIError(status.ToRpcException()).Param);
     }
 
     [Fact]
     public void ToOpenAIError_ErrorInfoReason_BecomesTheCode()
     {
-        var status = new Status(StatusCode.FailedPrecondition, "blocked").WithDetails(new Google.Rpc.ErrorInfo { Reason = "CONTENT_POLICY_VIOLATION" });
+        var status = RichStatus.Create(StatusCode.FailedPrecondition, "blocked", new Google.Rpc.ErrorInfo { Reason = "CONTENT_POLICY_VIOLATION" });
 
-        Assert.Equal("content_policy_violation", RpcErrorMapper.ToOpenAIError(new RpcException(status)).Code);
+        Assert.Equal("content_policy_violation", RpcErrorMapper.ToOpenAIError(status.ToRpcException()).Code);
     }
 
     [Fact]
     public void ToOpenAIError_RetryInfo_RoundedUpToWholeSeconds()
     {
-        var status = new Status(StatusCode.ResourceExhausted, "slow down").WithDetails(new Google.Rpc.RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(1500)) });
+        var status = RichStatus.Create(StatusCode.ResourceExhausted, "slow down", new Google.Rpc.RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(1500)) });
 
-        Assert.Equal(2, RpcErrorMapper.ToOpenAIError(new RpcException(status)).RetryAfterSeconds);
+        Assert.Equal(2, RpcErrorMapper.ToOpenAIError(status.ToRpcException()).RetryAfterSeconds);
     }
 }

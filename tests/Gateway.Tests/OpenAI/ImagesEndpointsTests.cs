@@ -3,7 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Gateway.Tests.TestSupport;
 using Google.Protobuf.WellKnownTypes;
-using Pipeline.Grpc;
+using Grpc.Core;
+using Pipeline.ServiceDefaults.Grpc;
 
 namespace Gateway.Tests.OpenAI;
 
@@ -97,8 +98,8 @@ public sealed class ImagesEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task Generations_RouterInvalidArgument_400WithTheViolatedParameter()
     {
-        _env.Router.Script.FailBeforeAccepted = new RpcException(new Status(StatusCode.InvalidArgument, "config 'gpt-image-1' sets size='7x7'; allowed: 1024x1024, auto")
-            .WithDetails(new Google.Rpc.BadRequest { FieldViolations = { new Google.Rpc.BadRequest.Types.FieldViolation { Field = "parameters.size", Description = "not allowed" } } }));
+        _env.Router.Script.FailBeforeAccepted = RichStatus.Create(StatusCode.InvalidArgument, "config 'gpt-image-1' sets size='7x7'; allowed: 1024x1024, auto",
+            new Google.Rpc.BadRequest { FieldViolations = { new Google.Rpc.BadRequest.Types.FieldViolation { Field = "parameters.size", Description = "not allowed" } } }).ToRpcException();
 
         using var response = await _client.PostAsJsonAsync("/v1/images/generations", new { prompt = "x", model = "gpt-image-1", size = "7x7" }).DefaultTimeout();
 
@@ -110,8 +111,8 @@ public sealed class ImagesEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task Generations_RouterResourceExhausted_429WithRetryAfterFromRetryInfo()
     {
-        _env.Router.Script.FailBeforeAccepted = new RpcException(new Status(StatusCode.ResourceExhausted, "provider rate limit")
-            .WithDetails(new Google.Rpc.RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromSeconds(6.2)) }));
+        _env.Router.Script.FailBeforeAccepted = RichStatus.Create(StatusCode.ResourceExhausted, "provider rate limit",
+            new Google.Rpc.RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromSeconds(6.2)) }).ToRpcException();
 
         using var response = await _client.PostAsJsonAsync("/v1/images/generations", new { prompt = "x", model = "gpt-image-1" }).DefaultTimeout();
 

@@ -2,7 +2,9 @@ using System.Net;
 using System.Text.Json;
 using Gateway.Tests.TestSupport;
 using Pipeline.Contracts.ImageGen.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
+using Pipeline.ServiceDefaults.Grpc;
+using Grpc.Net.Client;
 
 namespace Gateway.Tests.Proxy;
 
@@ -81,15 +83,12 @@ public sealed class ProxyRoutingTests : IAsyncLifetime
         var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _env.Router.Script.HoldBeforeFinal = hold;
         using var channel = GrpcChannel.ForAddress(_env.Gateway.GrpcAddress);
-        var client = new ImageGenerationGrpc.ImageGenerationClient(channel);
+        var client = new ImageGeneration.ImageGenerationClient(channel);
 
-        using var call = client.Generate(new GenerateRequest { Prompt = "a fox", Config = "gpt-image-1_responses" }, new CallOptions
-        {
-            Headers = new Metadata().Add("authorization", "Bearer " + GatewayEnvironment.ApiKey),
-            Deadline = DateTime.UtcNow + TaskTimeouts.Default,
-        });
+        using var call = client.Generate(new GenerateRequest { Prompt = "a fox", Config = "gpt-image-1_responses" },
+            headers: new Metadata { { "authorization", "Bearer " + GatewayEnvironment.ApiKey } }, deadline: DateTime.UtcNow + TaskTimeouts.Default);
         var frames = new List<GenerateFrame>();
-        await foreach (var frame in call.ReadAllAsync(TaskTimeouts.Token()))
+        await foreach (var frame in call.ResponseStream.ReadAllAsync(TaskTimeouts.Token()))
         {
             frames.Add(frame);
             if (frames.Count(f => f.FrameCase == GenerateFrame.FrameOneofCase.Partial) == 2)
@@ -101,32 +100,29 @@ public sealed class ProxyRoutingTests : IAsyncLifetime
         Assert.Equal(
             [GenerateFrame.FrameOneofCase.Accepted, GenerateFrame.FrameOneofCase.Partial, GenerateFrame.FrameOneofCase.Partial, GenerateFrame.FrameOneofCase.Final],
             frames.Select(f => f.FrameCase));
-        Assert.Equal(StatusCode.OK, call.GetStatus().Code);
+        Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
     }
 
     [Fact]
     public async Task Grpc_RouterStatus_PassesThroughUnchanged()
     {
-        _env.Router.Script.FailBeforeAccepted = new RpcException(new Status(StatusCode.InvalidArgument, "size '7x7' is not allowed; allowed: 1024x1024")
-            .WithDetails(new Google.Rpc.BadRequest { FieldViolations = { new Google.Rpc.BadRequest.Types.FieldViolation { Field = "parameters.size", Description = "not allowed" } } }));
+        _env.Router.Script.FailBeforeAccepted = RichStatus.Create(StatusCode.InvalidArgument, "size '7x7' is not allowed; allowed: 1024x1024",
+            new Google.Rpc.BadRequest { FieldViolations = { new Google.Rpc.BadRequest.Types.FieldViolation { Field = "parameters.size", Description = "not allowed" } } }).ToRpcException();
         using var channel = GrpcChannel.ForAddress(_env.Gateway.GrpcAddress);
-        var client = new ImageGenerationGrpc.ImageGenerationClient(channel);
+        var client = new ImageGeneration.ImageGenerationClient(channel);
 
-        using var call = client.Generate(new GenerateRequest { Prompt = "x", Config = "gpt-image-1" }, new CallOptions
-        {
-            Headers = new Metadata().Add("authorization", "Bearer " + GatewayEnvironment.ApiKey),
-            Deadline = DateTime.UtcNow + TaskTimeouts.Default,
-        });
+        using var call = client.Generate(new GenerateRequest { Prompt = "x", Config = "gpt-image-1" },
+            headers: new Metadata { { "authorization", "Bearer " + GatewayEnvironment.ApiKey } }, deadline: DateTime.UtcNow + TaskTimeouts.Default);
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            await foreach (var _ in call.ReadAllAsync(TaskTimeouts.Token()))
+            await foreach (var _ in call.ResponseStream.ReadAllAsync(TaskTimeouts.Token()))
             {
             }
         }).DefaultTimeout();
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal("size '7x7' is not allowed; allowed: 1024x1024", error.Status.Detail);
-        Assert.Equal("parameters.size", error.Status.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations[0].Field);
+        Assert.Equal("parameters.size", error.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations[0].Field);
     }
 
     private static async Task<(string Name, JsonElement Data)?> ReadEventAsync(StreamReader reader)

@@ -1,7 +1,8 @@
 using System.Net;
 using Gateway.Tests.TestSupport;
 using Pipeline.Contracts.ImageGen.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace Gateway.Tests.RateLimiting;
 
@@ -111,14 +112,14 @@ public sealed class RateLimitTests
             ["Gateway:RateLimits:Window"] = "01:00:00",
         });
         using var channel = GrpcChannel.ForAddress(env.Gateway.GrpcAddress);
-        var client = new ImageGenerationGrpc.ImageGenerationClient(channel);
-        var options = new CallOptions { Headers = new Metadata().Add("authorization", "Bearer " + GatewayEnvironment.ApiKey), Deadline = DateTime.UtcNow + TaskTimeouts.Default };
+        var client = new ImageGeneration.ImageGenerationClient(channel);
+        var options = new CallOptions(headers: new Metadata { { "authorization", "Bearer " + GatewayEnvironment.ApiKey } }, deadline: DateTime.UtcNow + TaskTimeouts.Default);
 
-        await client.ListConfigsAsync(new ListConfigsRequest(), options).DefaultTimeout();
-        var refused = await Assert.ThrowsAsync<RpcException>(() => client.ListConfigsAsync(new ListConfigsRequest(), options)).DefaultTimeout();
+        await client.ListConfigsAsync(new ListConfigsRequest(), options).ResponseAsync.DefaultTimeout();
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.ListConfigsAsync(new ListConfigsRequest(), options).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
-        Assert.True(refused.Status.GetDetail<Google.Rpc.RetryInfo>()?.RetryDelay.Seconds > 0);
+        Assert.True(refused.GetRpcStatus()?.GetDetail<Google.Rpc.RetryInfo>()?.RetryDelay.Seconds > 0);
         Assert.Single(env.Router.Calls.All);
     }
 }

@@ -4,18 +4,22 @@ using Google.Protobuf.WellKnownTypes;
 using Pipeline.Contracts.Common.V1;
 using Pipeline.Contracts.ImageGen.V1;
 using Pipeline.Contracts.Storage.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 using Pipeline.Imaging;
+using Pipeline.ServiceDefaults.Grpc;
 
 namespace Gateway.Tests.TestSupport;
 
 /// <summary>
 /// The fake router's Generate, shared by its gRPC service and its <c>/api/generate</c>: resolves the config from its
 /// catalogue like the router (config, else the mode's default), plays Accepted, the requested partial frames and one
-/// Final per image, and stores every final image in the real Storage.Service so the ids are real.
+/// Final per image, and stores every final image in the real Storage.Service so the ids are real. A size the models do
+/// not offer is refused as the router refuses it: INVALID_ARGUMENT with a <c>google.rpc.BadRequest</c>.
 /// </summary>
 internal sealed class FakeGeneration(FakeRouterScript script, StorageBackend storage)
 {
+    private static readonly string[] s_sizes = ["auto", "1024x1024", "1024x1536", "1536x1024"];
+
     public async IAsyncEnumerable<GenerateFrame> RunAsync(GenerateRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (script.FailBeforeAccepted is { } failure)
@@ -23,6 +27,15 @@ internal sealed class FakeGeneration(FakeRouterScript script, StorageBackend sto
             throw failure;
         }
         var config = Resolve(request);
+        if (request.Parameters is { HasSize: true, Size: var size } && !s_sizes.Contains(size))
+        {
+            var allowed = string.Join(", ", s_sizes);
+            throw RichStatus.Create(StatusCode.InvalidArgument, $"config '{config.Name}' sets size='{size}'; allowed: {allowed}",
+                new Google.Rpc.BadRequest
+                {
+                    FieldViolations = { new Google.Rpc.BadRequest.Types.FieldViolation { Field = "parameters.size", Description = $"'{size}' is not one of {allowed}." } },
+                }).ToRpcException();
+        }
         var n = request.Parameters?.HasN == true ? request.Parameters.N : 1;
         var partials = request.Parameters?.HasPartialImages == true
             ? request.Parameters.PartialImages
@@ -47,6 +60,10 @@ internal sealed class FakeGeneration(FakeRouterScript script, StorageBackend sto
         {
             for (var partial = 0; partial < partials; partial++)
             {
+                if (script.PartialDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(script.PartialDelay, cancellationToken);
+                }
                 var preview = TestImages.Png(script.ImageSize, script.ImageSize, color, detail: (partial + 1.0) / (partials + 1));
                 yield return new GenerateFrame { Partial = new Partial { ImageIndex = image, PartialIndex = partial, Data = ByteString.CopyFrom(preview), MimeType = "image/png" } };
             }
@@ -68,13 +85,13 @@ internal sealed class FakeGeneration(FakeRouterScript script, StorageBackend sto
                 ImageIndex = image,
                 Data = ByteString.CopyFrom(bytes),
                 MimeType = "image/png",
-            }, CallOptions.WithTimeout(TaskTimeouts.Default, cancellationToken));
+            }, deadline: DateTime.UtcNow + TaskTimeouts.Default, cancellationToken: cancellationToken);
             yield return new GenerateFrame { Final = ToFinal(stored.Image, bytes, request.IncludeImageData, last: image == n - 1) };
         }
         run.State = RunState.Succeeded;
         run.CompletedAt = Timestamp.FromDateTime(DateTime.UtcNow);
         run.RevisedPrompt = script.RevisedPrompt;
-        await storage.Client.UpsertRunAsync(run, CallOptions.WithTimeout(TaskTimeouts.Default, cancellationToken));
+        await storage.Client.UpsertRunAsync(run, deadline: DateTime.UtcNow + TaskTimeouts.Default, cancellationToken: cancellationToken);
     }
 
     private ConfigInfo Resolve(GenerateRequest request)

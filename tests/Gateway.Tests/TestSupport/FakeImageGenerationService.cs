@@ -1,17 +1,26 @@
+using Grpc.Core;
 using Pipeline.Contracts.ImageGen.V1;
-using Pipeline.Grpc;
 
 namespace Gateway.Tests.TestSupport;
 
 /// <summary>The fake router's <c>imagegen.v1.ImageGeneration</c>: records every call, then plays the script.</summary>
-internal sealed class FakeImageGenerationService(FakeRouterScript script, CallLog calls, FakeGeneration generation) : ImageGenerationGrpc.ImageGenerationBase
+internal sealed class FakeImageGenerationService(FakeRouterScript script, CallLog calls, FakeGeneration generation, StorageBackend storage)
+    : ImageGeneration.ImageGenerationBase
 {
     public override async Task Generate(GenerateRequest request, IServerStreamWriter<GenerateFrame> responseStream, ServerCallContext context)
     {
         calls.Add(new RecordedCall("grpc Generate", request, context.RequestHeaders.GetValue("authorization")));
-        await foreach (var frame in generation.RunAsync(request, context.CancellationToken))
+        try
         {
-            await responseStream.WriteAsync(frame);
+            await foreach (var frame in generation.RunAsync(request, context.CancellationToken))
+            {
+                await responseStream.WriteAsync(frame, context.CancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The caller is gone (cancelled, or its deadline passed): the router stops its provider call and says so.
+            calls.AddGenerateCancelled(request);
         }
     }
 
@@ -19,5 +28,13 @@ internal sealed class FakeImageGenerationService(FakeRouterScript script, CallLo
     {
         calls.Add(new RecordedCall("grpc ListConfigs", request, context.RequestHeaders.GetValue("authorization")));
         return Task.FromResult(FakeCatalogue.Localize(script.Catalogue, request.Language));
+    }
+
+    public override async Task<Run> GetRun(GetRunRequest request, ServerCallContext context)
+    {
+        calls.Add(new RecordedCall("grpc GetRun", request, context.RequestHeaders.GetValue("authorization")));
+        var record = await storage.Client.GetRunAsync(new Pipeline.Contracts.Storage.V1.GetRunRequest { RunId = request.RunId },
+            deadline: DateTime.UtcNow + TaskTimeouts.Default, cancellationToken: context.CancellationToken);
+        return FakeRouterHttpApi.ToRun(record);
     }
 }

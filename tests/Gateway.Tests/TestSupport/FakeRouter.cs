@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Pipeline.Contracts.ImageGen.V1;
-using Pipeline.Grpc;
 
 namespace Gateway.Tests.TestSupport;
 
@@ -53,7 +51,7 @@ internal sealed class FakeRouter : IAsyncDisposable
         builder.Logging.AddProvider(logs);
         var listeners = new ConcurrentBag<ListenOptions>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listeners.Add));
-        builder.Services.AddGrpcServer(grpc => grpc.MaxReceiveMessageSize = 64 * 1024 * 1024);
+        builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = 64 * 1024 * 1024);
         builder.Services.AddSingleton(storage);
         builder.Services.AddSingleton<FakeRouterScript>();
         builder.Services.AddSingleton<CallLog>();
@@ -61,7 +59,7 @@ internal sealed class FakeRouter : IAsyncDisposable
         builder.Services.AddSingleton<FakeImageGenerationService>();
 
         var app = builder.Build();
-        app.MapGrpcService(ImageGenerationGrpc.BindService<FakeImageGenerationService>());
+        app.MapGrpcService<FakeImageGenerationService>();
         FakeRouterHttpApi.Map(app);
         await app.StartAsync().DefaultTimeout();
 
@@ -78,6 +76,7 @@ internal sealed class FakeRouter : IAsyncDisposable
         script.FailBeforeAccepted = null;
         script.FailAfterPartials = null;
         script.HoldBeforeFinal = null;
+        script.PartialDelay = TimeSpan.Zero;
         script.RevisedPrompt = "";
         script.ImageSize = 48;
         Calls.Clear();

@@ -2,7 +2,7 @@ using System.Text;
 using Google.Protobuf;
 using Pipeline.Contracts.ImageGen.V1;
 using Pipeline.Contracts.Storage.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 
 namespace Gateway.Tests.TestSupport;
 
@@ -26,7 +26,7 @@ internal static class FakeRouterHttpApi
         app.MapGet("/api/runs", async (HttpContext context, int? limit, StorageBackend storage, CallLog calls) =>
         {
             Record(context, calls);
-            var page = await storage.Client.ListRunsAsync(new ListRunsRequest { PageSize = limit ?? 20 }, CallOptions.WithTimeout(TaskTimeouts.Default));
+            var page = await storage.Client.ListRunsAsync(new ListRunsRequest { PageSize = limit ?? 20 }, deadline: DateTime.UtcNow + TaskTimeouts.Default);
             var json = new StringBuilder("{\"runs\":[");
             json.AppendJoin(',', page.Runs.Select(r => s_json.Format(ToRun(r))));
             json.Append("]}");
@@ -35,7 +35,7 @@ internal static class FakeRouterHttpApi
         app.MapGet("/api/runs/{runId}", async (HttpContext context, string runId, StorageBackend storage, CallLog calls) =>
         {
             Record(context, calls);
-            var run = await storage.Client.GetRunAsync(new Pipeline.Contracts.Storage.V1.GetRunRequest { RunId = runId }, CallOptions.WithTimeout(TaskTimeouts.Default));
+            var run = await storage.Client.GetRunAsync(new Pipeline.Contracts.Storage.V1.GetRunRequest { RunId = runId }, deadline: DateTime.UtcNow + TaskTimeouts.Default);
             return Json(ToRun(run));
         });
     }
@@ -96,7 +96,8 @@ internal static class FakeRouterHttpApi
 
     private static IResult Json(IMessage message) => Results.Text(s_json.Format(message), "application/json; charset=utf-8");
 
-    private static Run ToRun(RunRecord record)
+    /// <summary>A stored run as the public API shows it (as the router maps it).</summary>
+    public static Run ToRun(RunRecord record)
     {
         var run = new Run
         {

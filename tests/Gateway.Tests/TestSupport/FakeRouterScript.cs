@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Google.Protobuf;
 using Pipeline.Contracts.ImageGen.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 
 namespace Gateway.Tests.TestSupport;
 
@@ -25,6 +25,9 @@ internal sealed class FakeRouterScript
 
     /// <summary>Pixel size of the images it draws.</summary>
     public int ImageSize { get; set; } = 48;
+
+    /// <summary>How long Generate waits before each partial frame (a provider drawing); zero by default.</summary>
+    public TimeSpan PartialDelay { get; set; } = TimeSpan.Zero;
 }
 
 /// <summary>One call the fake router received (gRPC method or HTTP route), with what the tests check about it.</summary>
@@ -47,5 +50,16 @@ internal sealed class CallLog
 
     public void Clear() => _calls.Clear();
 
+    private readonly TaskCompletionSource<GenerateRequest> _generateCancelled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public IReadOnlyList<GenerateRequest> Generates => [.. _calls.Select(c => c.Request).OfType<GenerateRequest>()];
+
+    /// <summary>Completes with the request of the first Generate whose caller cancelled it (or whose deadline passed) mid-stream.</summary>
+    public Task<GenerateRequest> GenerateCancelled => _generateCancelled.Task;
+
+    public void AddGenerateCancelled(GenerateRequest request)
+    {
+        Add(new RecordedCall("grpc Generate cancelled", request, null));
+        _generateCancelled.TrySetResult(request);
+    }
 }

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Pipeline.Contracts.Storage.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Storage.Service;
 using Storage.Service.Http;
+using StorageClient = Pipeline.Contracts.Storage.V1.Storage.StorageClient;
 
 namespace Gateway.Tests.TestSupport;
 
@@ -25,7 +27,7 @@ internal sealed class StorageBackend : IAsyncDisposable
         HttpAddress = new Uri($"http://127.0.0.1:{httpPort}");
         GrpcAddress = new Uri($"http://127.0.0.1:{grpcPort}");
         Channel = GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024, MaxSendMessageSize = 64 * 1024 * 1024 });
-        Client = new StorageGrpc.StorageClient(Channel);
+        Client = new StorageClient(Channel);
     }
 
     public Uri HttpAddress { get; }
@@ -34,7 +36,7 @@ internal sealed class StorageBackend : IAsyncDisposable
 
     public GrpcChannel Channel { get; }
 
-    public StorageGrpc.StorageClient Client { get; }
+    public StorageClient Client { get; }
 
     /// <summary>Service discovery entries for a service that references storage.</summary>
     public IReadOnlyDictionary<string, string?> Discovery => new Dictionary<string, string?>
@@ -78,9 +80,9 @@ internal sealed class StorageBackend : IAsyncDisposable
     /// <summary>The stored bytes of <paramref name="imageId"/>, read over storage's own gRPC API.</summary>
     public async Task<byte[]> ReadImageAsync(string imageId)
     {
-        using var call = Client.GetImage(new GetImageRequest { ImageId = imageId }, CallOptions.WithTimeout(TaskTimeouts.Default));
+        using var call = Client.GetImage(new GetImageRequest { ImageId = imageId }, deadline: DateTime.UtcNow + TaskTimeouts.Default);
         using var bytes = new MemoryStream();
-        await foreach (var chunk in call.ReadAllAsync())
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync(TaskTimeouts.Token()))
         {
             chunk.Data.WriteTo(bytes);
         }

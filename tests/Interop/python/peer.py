@@ -1,279 +1,261 @@
-"""Python grpcio peer for Pipeline.Grpc's interop tests (run with Debian's /usr/bin/python3 and python3-grpcio).
+"""A python grpcio client of Pipeline's public gRPC API (imagegen.v1.ImageGeneration, grpc.health.v1, reflection v1).
 
-  peer.py server                 serves interop.v1.Interop and grpc.health.v1.Health on 127.0.0.1, prints "PORT n"
-  peer.py client TARGET CASE ... runs one case against TARGET and prints one JSON line with what it observed
+Run with Debian's /usr/bin/python3 (python3-grpcio, python3-protobuf) and /usr/bin/protoc (protobuf-compiler). The
+messages are generated at start by protoc --python_out from the repository's protos/ and from ../protos-thirdparty
+(health, reflection, google.rpc status); the stubs are grpcio's generic unary_unary / unary_stream / stream_stream,
+exactly what grpc_tools' *_pb2_grpc.py would contain (Debian has no grpcio-health-checking or grpcio-reflection).
 
-Byte-level stubs: the few interop.v1 messages are encoded and decoded by hand (see interop.proto).
+  peer.py [--protos DIR] [--include DIR]... TARGET KEY CASE [name=value]...
+
+TARGET is host:port; KEY "-" sends no authorization metadata. --include adds protoc include folders (the
+google/protobuf well-known types, when protoc does not find them itself). Prints one JSON line per observation, the
+last one {"done": true, "case": CASE, "code": "OK" | status name, "details": ..., ...case results}.
+
+Cases (arguments with their defaults):
+  generate           prompt="a lighthouse" config="" partials=2 n=1 size=  frames with t_ms (ms since the call began)
+  list_configs       language=""                          config names and display names
+  get_run            run_id=                              the run, its status and images
+  health_check       service=""                           the serving status
+  reflection_list    symbol=imagegen.v1.ImageGeneration   the listed services; the file that describes symbol
+  bad_size           config="" size=7x7                   the status and its google.rpc.BadRequest field violations
+  deadline_1ms       config="" partials=2                 Generate with a 1 ms deadline
+  cancel_mid_stream  config="" partials=2                 Generate cancelled after the first partial frame
 """
 
+import importlib.util
 import json
+import os
+import subprocess
 import sys
-import threading
+import tempfile
 import time
-from concurrent import futures
 
 import grpc
 
-SERVICE = "interop.v1.Interop"
+HERE = os.path.dirname(os.path.abspath(__file__))
+SERVICE = "/imagegen.v1.ImageGeneration/"
 LIMIT = 64 * 1024 * 1024
-ECHOED_PREFIX = "x-meta"
+OWN_PROTOS = ["imagegen/v1/generation.proto", "common/v1/media.proto"]
+THIRD_PARTY_PROTOS = ["grpc/health/v1/health.proto", "grpc/reflection/v1/reflection.proto",
+                      "google/rpc/status.proto", "google/rpc/error_details.proto"]
 
 
-# --- protobuf by hand: varint (wire type 0) and length-delimited (wire type 2) fields only -----------------------
+def emit(record):
+    print(json.dumps(record), flush=True)
 
-def _varint(value):
-    value &= (1 << 64) - 1
-    out = bytearray()
-    while True:
-        bits = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(bits | 0x80)
+
+def parse_arguments(argv):
+    protos = os.path.normpath(os.path.join(HERE, "..", "..", "..", "protos"))
+    includes = []
+    rest = []
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--protos":
+            protos = argv[i + 1]
+            i += 2
+        elif argv[i] == "--include":
+            includes.append(argv[i + 1])
+            i += 2
         else:
-            out.append(bits)
-            return bytes(out)
+            rest.append(argv[i])
+            i += 1
+    if len(rest) < 3:
+        raise SystemExit(__doc__)
+    target, key, case = rest[:3]
+    options = dict(item.split("=", 1) for item in rest[3:])
+    return protos, includes, target, key, case, options
 
 
-def encode(fields):
-    """fields: list of (number, int | bytes | str); zero / empty values are skipped as proto3 does."""
-    out = bytearray()
-    for number, value in fields:
-        if isinstance(value, str):
-            value = value.encode("utf-8")
-        if isinstance(value, bool):
-            value = int(value)
-        if isinstance(value, int):
-            if value:
-                out += _varint(number << 3) + _varint(value)
-        elif value:
-            out += _varint(number << 3 | 2) + _varint(len(value)) + value
-    return bytes(out)
+def generate_messages(protos, includes, output):
+    third_party = os.path.join(HERE, "..", "protos-thirdparty")
+    command = ["protoc", "-I" + protos, "-I" + third_party] + ["-I" + d for d in includes]
+    command += ["--python_out=" + output] + OWN_PROTOS + THIRD_PARTY_PROTOS
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit("protoc failed: " + result.stderr)
 
 
-def decode(data):
-    """Returns {number: value} (last one wins); ints for varints, bytes for length-delimited fields."""
-    fields, i = {}, 0
-    while i < len(data):
-        key, i = _read_varint(data, i)
-        number, wire = key >> 3, key & 7
-        if wire == 0:
-            fields[number], i = _read_varint(data, i)
-        elif wire == 2:
-            length, i = _read_varint(data, i)
-            fields[number] = bytes(data[i:i + length])
-            i += length
+def load(output, relative):
+    """Loads a generated module by file: the grpc.* and google.rpc names would clash with grpcio's and protobuf's packages."""
+    path = os.path.join(output, relative.replace(".proto", "_pb2.py"))
+    spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Peer:
+    def __init__(self, output, target, key):
+        sys.path.insert(0, output)
+        from imagegen.v1 import generation_pb2
+        self.gen = generation_pb2
+        self.health = load(output, "grpc/health/v1/health.proto")
+        self.reflection = load(output, "grpc/reflection/v1/reflection.proto")
+        self.status = load(output, "google/rpc/status.proto")
+        self.details = load(output, "google/rpc/error_details.proto")
+        self.metadata = [] if key == "-" else [("authorization", "Bearer " + key)]
+        self.channel = grpc.insecure_channel(target, options=[
+            ("grpc.max_receive_message_length", LIMIT), ("grpc.max_send_message_length", LIMIT)])
+
+    def method(self, kind, path, request, response):
+        return getattr(self.channel, kind)(path, request_serializer=request.SerializeToString,
+                                           response_deserializer=response.FromString)
+
+    def generate_request(self, options, size=None):
+        parameters = self.gen.GenerationParameters(partial_images=int(options.get("partials", "2")))
+        if "n" in options:
+            parameters.n = int(options["n"])
+        if size or options.get("size"):
+            parameters.size = size or options["size"]
+        return self.gen.GenerateRequest(prompt=options.get("prompt", "a lighthouse"), config=options.get("config", ""),
+                                        parameters=parameters)
+
+    def generate_call(self, request, timeout):
+        generate = self.method("unary_stream", SERVICE + "Generate", self.gen.GenerateRequest, self.gen.GenerateFrame)
+        return generate(request, metadata=self.metadata, timeout=timeout)
+
+    def frame_record(self, frame, started):
+        kind = frame.WhichOneof("frame")
+        record = {"frame": kind, "t_ms": round((time.monotonic() - started) * 1000, 3)}
+        if kind == "accepted":
+            record.update(run_id=frame.accepted.run_id, config=frame.accepted.config, image_count=frame.accepted.image_count)
+        elif kind == "partial":
+            record.update(image_index=frame.partial.image_index, partial_index=frame.partial.partial_index,
+                          bytes=len(frame.partial.data), png=frame.partial.data[:8] == b"\x89PNG\r\n\x1a\n")
         else:
-            raise ValueError("unsupported wire type %d" % wire)
-    return fields
+            record.update(image_index=frame.final.image_index, image_id=frame.final.image_id,
+                          url_path=frame.final.storage.url_path, sha256=frame.final.storage.sha256, last=frame.final.last)
+        return record
 
+    def case_generate(self, options):
+        started = time.monotonic()
+        frames = 0
+        for frame in self.generate_call(self.generate_request(options), timeout=120):
+            emit(self.frame_record(frame, started))
+            frames += 1
+        return {"frames": frames}
 
-def _read_varint(data, i):
-    shift = result = 0
-    while True:
-        b = data[i]
-        i += 1
-        result |= (b & 0x7F) << shift
-        if not b & 0x80:
-            return result, i
-        shift += 7
+    def case_list_configs(self, options):
+        list_configs = self.method("unary_unary", SERVICE + "ListConfigs", self.gen.ListConfigsRequest, self.gen.ListConfigsResponse)
+        response = list_configs(self.gen.ListConfigsRequest(language=options.get("language", "")), metadata=self.metadata, timeout=60)
+        return {"configs": [c.name for c in response.configs], "display_names": [c.display_name for c in response.configs]}
 
+    def case_get_run(self, options):
+        get_run = self.method("unary_unary", SERVICE + "GetRun", self.gen.GetRunRequest, self.gen.Run)
+        run = get_run(self.gen.GetRunRequest(run_id=options.get("run_id", "")), metadata=self.metadata, timeout=60)
+        return {"run_id": run.run_id, "config": run.config, "prompt": run.prompt,
+                "status": self.gen.RunStatus.Name(run.status),
+                "images": [{"image_id": i.image_id, "image_index": i.image_index, "sha256": i.sha256} for i in run.images]}
 
-def now_ms():
-    return int(time.time() * 1000)
+    def case_health_check(self, options):
+        h = self.health
+        check = self.method("unary_unary", "/grpc.health.v1.Health/Check", h.HealthCheckRequest, h.HealthCheckResponse)
+        response = check(h.HealthCheckRequest(service=options.get("service", "")), metadata=self.metadata, timeout=60)
+        return {"status": h.HealthCheckResponse.ServingStatus.Name(response.status)}
 
+    def case_reflection_list(self, options):
+        from google.protobuf import descriptor_pb2
+        r = self.reflection
+        symbol = options.get("symbol", "imagegen.v1.ImageGeneration")
+        info = self.method("stream_stream", "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo",
+                           r.ServerReflectionRequest, r.ServerReflectionResponse)
+        requests = [r.ServerReflectionRequest(list_services=""), r.ServerReflectionRequest(file_containing_symbol=symbol)]
+        responses = list(info(iter(requests), metadata=self.metadata, timeout=60))
+        services = [s.name for s in responses[0].list_services_response.service]
+        emit({"services": services})
+        files = [descriptor_pb2.FileDescriptorProto.FromString(b)
+                 for b in responses[1].file_descriptor_response.file_descriptor_proto]
+        described = None
+        for f in files:
+            for service in f.service:
+                if (f.package + "." if f.package else "") + service.name == symbol:
+                    described = {"file": f.name, "methods": [m.name for m in service.method]}
+        emit({"files": [f.name for f in files], "described": described})
+        return {"services": services, "described": described}
 
-# --- server --------------------------------------------------------------------------------------------------------
-
-class Interop:
-    def __init__(self):
-        self.cancelled = set()
-        self.lock = threading.Lock()
-
-    def _record(self, call_id):
-        with self.lock:
-            self.cancelled.add(call_id)
-
-    def echo(self, request, context):
-        req = decode(request)
-        echoed = [(k, v) for k, v in context.invocation_metadata() if k.startswith(ECHOED_PREFIX)]
-        if echoed:
-            context.send_initial_metadata(echoed)
-            context.set_trailing_metadata(echoed)
-        delay = req.get(3, 0) / 1000.0
-        end = time.monotonic() + delay
-        while time.monotonic() < end:
-            if not context.is_active():
-                self._record(req.get(4, b"").decode())
-                return b""
-            time.sleep(0.01)
-        size = req.get(2, 0)
-        return encode([(1, b"\0" * size if size else req.get(1, b""))])
-
-    def stream(self, request, context):
-        req = decode(request)
-        for i in range(req.get(1, 0)):
-            if i:
-                time.sleep(req.get(2, 0) / 1000.0)
-            yield encode([(1, i), (2, now_ms()), (3, b"\0" * req.get(3, 0))])
-
-    def fail(self, request, context):
-        req = decode(request)
-        code = next(c for c in grpc.StatusCode if c.value[0] == req.get(1, 0))
-        message = req.get(2, b"").decode("utf-8")
-        delay = req.get(3, 0)
-        if delay:
-            # google.rpc.Status { code, message, details: [Any { type_url, RetryInfo { Duration } }] }
-            duration = encode([(1, delay // 1000), (2, (delay % 1000) * 1_000_000)])
-            any_ = encode([(1, "type.googleapis.com/google.rpc.RetryInfo"), (2, encode([(1, duration)]))])
-            details = encode([(1, code.value[0]), (2, message), (3, any_)])
-            context.set_trailing_metadata([("grpc-status-details-bin", details)])
-        context.abort(code, message)
-
-    def wait_for_cancel(self, request, context):
-        call_id = decode(request).get(1, b"").decode()
-        # grpcio stops iterating a streaming handler whose send failed because the call was cancelled, so the code
-        # after a yield may never run: the termination callback is the one place that always sees the cancel.
-        finished = threading.Event()
-        context.add_callback(lambda: None if finished.is_set() else self._record(call_id))
-        yield encode([(1, 0), (2, now_ms())])
-        deadline = time.monotonic() + 60
-        while context.is_active() and time.monotonic() < deadline:
-            time.sleep(0.01)
-        if not context.is_active():
-            self._record(call_id)
-        else:
-            finished.set()
-
-    def get_cancelled(self, request, context):
-        call_id = decode(request).get(1, b"").decode()
-        with self.lock:
-            return encode([(1, call_id in self.cancelled)])
-
-
-def health_check(request, context):
-    service = decode(request).get(1, b"").decode()
-    if service not in ("", SERVICE):
-        context.abort(grpc.StatusCode.NOT_FOUND, "unknown service")
-    return encode([(1, 1)])  # SERVING
-
-
-def serve():
-    interop = Interop()
-    unary = grpc.unary_unary_rpc_method_handler
-    streaming = grpc.unary_stream_rpc_method_handler
-    server = grpc.server(
-        futures.ThreadPoolExecutor(max_workers=32),
-        options=[("grpc.max_receive_message_length", LIMIT), ("grpc.max_send_message_length", LIMIT)],
-    )
-    server.add_generic_rpc_handlers((
-        grpc.method_handlers_generic_handler(SERVICE, {
-            "Echo": unary(interop.echo),
-            "Stream": streaming(interop.stream),
-            "Fail": unary(interop.fail),
-            "WaitForCancel": streaming(interop.wait_for_cancel),
-            "GetCancelled": unary(interop.get_cancelled),
-        }),
-        grpc.method_handlers_generic_handler("grpc.health.v1.Health", {"Check": unary(health_check)}),
-    ))
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    print("PORT %d" % port, flush=True)
-    # Runs until the test kills it or closes stdin.
-    sys.stdin.read()
-    server.stop(0)
-
-
-# --- client --------------------------------------------------------------------------------------------------------
-
-def _metadata(pairs):
-    out = []
-    for key, value in pairs or ():
-        out.append([key, value.hex() if isinstance(value, bytes) else value])
-    return out
-
-
-def _error(e):
-    return {"code": e.code().name, "details": e.details(), "trailers": _metadata(e.trailing_metadata())}
-
-
-def run_client(target, case, args):
-    options = []
-    if case in ("large_unary", "large_request_over_server_limit"):
-        options = [("grpc.max_receive_message_length", LIMIT), ("grpc.max_send_message_length", LIMIT)]
-    with grpc.insecure_channel(target, options=options) as channel:
-        def unary(method, service=SERVICE):
-            return channel.unary_unary("/%s/%s" % (service, method))
-
+    def case_bad_size(self, options):
         try:
-            if case == "empty_unary":
-                response, call = unary("Echo").with_call(b"", timeout=10)
-                return {"code": "OK", "response_length": len(response)}
-            if case == "large_unary":
-                size = int(args[0])
-                response = unary("Echo")(encode([(1, b"\x01" * size)]), timeout=30)
-                return {"code": "OK", "payload_length": len(decode(response).get(1, b""))}
-            if case == "gzip_unary":
-                payload = b"gzip " * 20000
-                response = unary("Echo")(encode([(1, payload), (4, args[0])]), timeout=10, compression=grpc.Compression.Gzip)
-                return {"code": "OK", "echoed": decode(response).get(1, b"") == payload}
-            if case == "large_request_over_server_limit":
-                unary("Echo")(encode([(1, b"\x01" * int(args[0]))]), timeout=30)
-                return {"code": "OK"}
-            if case == "large_response_over_client_limit":
-                unary("Echo")(encode([(2, int(args[0]))]), timeout=30)
-                return {"code": "OK"}
-            if case == "server_streaming":
-                count, interval = int(args[0]), int(args[1])
-                received = []
-                for message in channel.unary_stream("/%s/Stream" % SERVICE)(encode([(1, count), (2, interval), (3, 16)]), timeout=30):
-                    fields = decode(message)
-                    received.append({"index": fields.get(1, 0), "sent_at": fields.get(2, 0), "received_at": now_ms()})
-                return {"code": "OK", "messages": received}
-            if case == "status":
-                unary("Fail")(encode([(1, int(args[0])), (2, bytes.fromhex(args[1])), (3, int(args[2]))]), timeout=10)
-                return {"code": "OK"}
-            if case == "metadata":
-                sent = [("x-meta-text", "hello world"), ("x-meta-data-bin", bytes([0, 1, 2, 253, 254, 255]))]
-                response, call = unary("Echo").with_call(encode([(1, b"ping")]), metadata=sent, timeout=10)
-                return {"code": "OK", "headers": _metadata(call.initial_metadata()), "trailers": _metadata(call.trailing_metadata())}
-            if case == "deadline":
-                unary("Echo")(encode([(3, 5000), (4, args[0])]), timeout=0.3)
-                return {"code": "OK"}
-            if case == "cancel":
-                call = channel.unary_stream("/%s/WaitForCancel" % SERVICE)(encode([(1, args[0])]), timeout=30)
-                first = next(call)
-                call.cancel()
-                try:
-                    next(call)
-                    return {"code": "OK", "first_index": decode(first).get(1, 0)}
-                except grpc.RpcError as e:
-                    return dict(_error(e), first_index=decode(first).get(1, 0))
-            if case == "unimplemented":
-                codes = {}
-                for path in ("/%s/Nope" % SERVICE, "/nope.v1.Nope/Call"):
-                    try:
-                        channel.unary_unary(path)(b"", timeout=10)
-                        codes[path] = "OK"
-                    except grpc.RpcError as e:
-                        codes[path] = e.code().name
-                return {"code": "OK", "codes": codes}
-            if case == "health":
-                check = unary("Check", "grpc.health.v1.Health")
-                result = {"code": "OK", "server": check(b"", timeout=10).hex(),
-                          "service": check(encode([(1, SERVICE)]), timeout=10).hex()}
-                try:
-                    check(encode([(1, "nope.v1.Nope")]), timeout=10)
-                    result["unknown"] = "OK"
-                except grpc.RpcError as e:
-                    result["unknown"] = e.code().name
-                return result
-            return {"code": "BAD_CASE", "details": case}
-        except grpc.RpcError as e:
-            return _error(e)
+            for _ in self.generate_call(self.generate_request(options, size=options.get("size", "7x7")), timeout=60):
+                pass
+        except grpc.RpcError as error:
+            result = self.status_details(error)
+            raise Reported(error, result)
+        return {}
+
+    def case_deadline_1ms(self, options):
+        frames = 0
+        started = time.monotonic()
+        try:
+            for _ in self.generate_call(self.generate_request(options), timeout=0.001):
+                frames += 1
+        except grpc.RpcError as error:
+            raise Reported(error, {"frames": frames, "t_ms": round((time.monotonic() - started) * 1000, 3)})
+        return {"frames": frames}
+
+    def case_cancel_mid_stream(self, options):
+        started = time.monotonic()
+        call = self.generate_call(self.generate_request(options), timeout=120)
+        seen = []
+        try:
+            for frame in call:
+                record = self.frame_record(frame, started)
+                emit(record)
+                seen.append(record["frame"])
+                if record["frame"] == "partial":
+                    call.cancel()
+                    emit({"cancelled_after": len(seen), "t_ms": round((time.monotonic() - started) * 1000, 3)})
+        except grpc.RpcError as error:
+            raise Reported(error, {"frames": seen})
+        return {"frames": seen}
+
+    def status_details(self, error):
+        """The google.rpc.Status of grpc-status-details-bin, with its BadRequest field violations."""
+        raw = next((v for k, v in (error.trailing_metadata() or ()) if k == "grpc-status-details-bin"), None)
+        if raw is None:
+            return {"status_details": None, "field_violations": []}
+        status = self.status.Status.FromString(raw)
+        violations = []
+        for detail in status.details:
+            if detail.Is(self.details.BadRequest.DESCRIPTOR):
+                bad_request = self.details.BadRequest()
+                detail.Unpack(bad_request)
+                violations += [{"field": v.field, "description": v.description} for v in bad_request.field_violations]
+        return {"status_details": {"code": status.code, "message": status.message,
+                                   "types": [d.type_url for d in status.details]},
+                "field_violations": violations}
+
+
+class Reported(Exception):
+    """An expected failure: its status is the case's result, with what the peer saw before it."""
+
+    def __init__(self, error, result):
+        super().__init__(error.code().name)
+        self.error = error
+        self.result = result
+
+
+def main():
+    protos, includes, target, key, case, options = parse_arguments(sys.argv[1:])
+    with tempfile.TemporaryDirectory(prefix="imagegen-peer-") as output:
+        generate_messages(protos, includes, output)
+        peer = Peer(output, target, key)
+        handler = getattr(peer, "case_" + case, None)
+        if handler is None:
+            raise SystemExit("unknown case " + case)
+        done = {"done": True, "case": case}
+        try:
+            result = handler(options)
+            done.update(code="OK", details="")
+            done.update(result)
+        except Reported as reported:
+            done.update(code=reported.error.code().name, details=reported.error.details())
+            done.update(reported.result)
+        except grpc.RpcError as error:
+            done.update(code=error.code().name, details=error.details())
+        finally:
+            peer.channel.close()
+        emit(done)
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "server":
-        serve()
-    else:
-        print(json.dumps(run_client(sys.argv[2], sys.argv[3], sys.argv[4:])), flush=True)
+    main()
