@@ -20,7 +20,7 @@ internal static class HttpProblems
         var extensions = new Dictionary<string, object?>
         {
             ["code"] = CodeName(status.GetStatusCode()),
-            ["grpcStatus"] = status.GetStatusCode(),
+            ["grpcStatus"] = status.Code,
         };
         if (RetryAfterSeconds(status) is { } retryAfter)
         {

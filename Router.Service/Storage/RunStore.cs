@@ -10,9 +10,10 @@ namespace Router.Service.Storage;
 /// <summary>
 /// The router's client of Storage.Service (a typed gRPC client found through service discovery). Every call has the
 /// configured timeout; writes are not cancelled by the caller of the generation (a paid image is stored even when its
-/// caller left).
+/// caller left). An unconfigured storage address fails as UNAVAILABLE (see <see cref="ServiceAddresses"/>), like an
+/// unreachable one.
 /// </summary>
-public sealed class RunStore(StorageClient client, IOptions<GenerationOptions> options)
+public sealed class RunStore(StorageClient client, ServiceAddresses addresses, IOptions<GenerationOptions> options)
 {
     /// <summary>Largest message exchanged with storage: 64 MiB (one image and its record).</summary>
     public const int MaxMessageBytes = 64 * 1024 * 1024;
@@ -23,18 +24,18 @@ public sealed class RunStore(StorageClient client, IOptions<GenerationOptions> o
 
     /// <summary>Stores one image (idempotent on run id and index).</summary>
     public Task<PutImageResponse> PutImageAsync(PutImageRequest request) =>
-        client.PutImageAsync(request, Call(CancellationToken.None)).ResponseAsync;
+        Client().PutImageAsync(request, Call(CancellationToken.None)).ResponseAsync;
 
     /// <summary>Creates or updates a run record (empty fields keep their stored value).</summary>
     public Task<RunRecord> UpsertRunAsync(RunRecord run) =>
-        client.UpsertRunAsync(run, Call(CancellationToken.None)).ResponseAsync;
+        Client().UpsertRunAsync(run, Call(CancellationToken.None)).ResponseAsync;
 
     /// <summary>The run, or null when storage does not know it.</summary>
     public async Task<RunRecord?> FindRunAsync(string runId, CancellationToken cancellationToken)
     {
         try
         {
-            return await client.GetRunAsync(new GetRunRequest { RunId = runId }, Call(cancellationToken));
+            return await Client().GetRunAsync(new GetRunRequest { RunId = runId }, Call(cancellationToken));
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {
@@ -44,12 +45,12 @@ public sealed class RunStore(StorageClient client, IOptions<GenerationOptions> o
 
     /// <summary>The newest runs, at most <paramref name="pageSize"/>.</summary>
     public Task<ListRunsResponse> ListRunsAsync(int pageSize, CancellationToken cancellationToken) =>
-        client.ListRunsAsync(new ListRunsRequest { PageSize = pageSize }, Call(cancellationToken)).ResponseAsync;
+        Client().ListRunsAsync(new ListRunsRequest { PageSize = pageSize }, Call(cancellationToken)).ResponseAsync;
 
     /// <summary>The bytes and record of a stored image.</summary>
     public async Task<(ImageRecord Image, ByteString Data)> ReadImageAsync(string imageId, CancellationToken cancellationToken)
     {
-        using var call = client.GetImage(new GetImageRequest { ImageId = imageId, ChunkSize = ReadChunkSize }, Call(cancellationToken));
+        using var call = Client().GetImage(new GetImageRequest { ImageId = imageId, ChunkSize = ReadChunkSize }, Call(cancellationToken));
         ImageRecord? image = null;
         using var buffer = new MemoryStream();
         await foreach (var chunk in call.ResponseStream.ReadAllAsync(cancellationToken))
@@ -66,4 +67,10 @@ public sealed class RunStore(StorageClient client, IOptions<GenerationOptions> o
 
     private CallOptions Call(CancellationToken cancellationToken) =>
         new(deadline: DateTime.UtcNow + _options.StorageCallTimeout, cancellationToken: cancellationToken);
+
+    private StorageClient Client()
+    {
+        addresses.EnsureConfigured(_options.StorageService);
+        return client;
+    }
 }

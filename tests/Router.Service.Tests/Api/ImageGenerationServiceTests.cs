@@ -1,8 +1,8 @@
+using Grpc.Core;
 using Pipeline.Contracts.ImageGen.V1;
 using Router.Service.Catalogue;
 using Router.Service.Tests.Catalogue;
 using Router.Service.Tests.TestSupport;
-using StatusCode = Pipeline.Grpc.StatusCode;
 
 namespace Router.Service.Tests.Api;
 
@@ -11,7 +11,7 @@ public sealed class ImageGenerationServiceTests : IAsyncLifetime
 {
     private TestFleet _fleet = null!;
 
-    private ImageGenerationGrpc.ImageGenerationClient Client => _fleet.Client;
+    private ImageGeneration.ImageGenerationClient Client => _fleet.Client;
 
     public async ValueTask InitializeAsync() => _fleet = await TestFleet.StartAsync();
 
@@ -75,7 +75,7 @@ public sealed class ImageGenerationServiceTests : IAsyncLifetime
     [Fact]
     public async Task GetRun_UnknownRun_NotFound()
     {
-        var error = await Assert.ThrowsAsync<Pipeline.Grpc.RpcException>(() => Client.GetRunAsync(new GetRunRequest { RunId = "never-ran" }).DefaultTimeout());
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client.GetRunAsync(new GetRunRequest { RunId = "never-ran" }).DefaultTimeout());
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
         Assert.Contains("never-ran", error.Status.Detail);
@@ -84,7 +84,7 @@ public sealed class ImageGenerationServiceTests : IAsyncLifetime
     [Fact]
     public async Task GetRun_RunIdWithPathCharacters_InvalidArgument()
     {
-        var error = await Assert.ThrowsAsync<Pipeline.Grpc.RpcException>(() => Client.GetRunAsync(new GetRunRequest { RunId = "../../etc/passwd" }).DefaultTimeout());
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client.GetRunAsync(new GetRunRequest { RunId = "../../etc/passwd" }).DefaultTimeout());
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
     }
@@ -94,8 +94,19 @@ public sealed class ImageGenerationServiceTests : IAsyncLifetime
     {
         await _fleet.Storage.StopAsync();
 
-        var error = await Assert.ThrowsAsync<Pipeline.Grpc.RpcException>(() => Client.GetRunAsync(new GetRunRequest { RunId = "any" }).DefaultTimeout());
+        var error = await Assert.ThrowsAsync<RpcException>(() => Client.GetRunAsync(new GetRunRequest { RunId = "any" }).DefaultTimeout());
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task GetRun_StorageWithNoConfiguredAddress_UnavailableNamingTheMissingKey()
+    {
+        await using var router = await RouterHost.StartAsync(_fleet.OpenAI.Address, storage: null);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => router.Client.GetRunAsync(new GetRunRequest { RunId = "any" }).DefaultTimeout());
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("services__storage__grpc__0", error.Status.Detail);
     }
 }

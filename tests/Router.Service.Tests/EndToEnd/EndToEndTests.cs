@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Pipeline.Contracts.ImageGen.V1;
 using Pipeline.Contracts.Storage.V1;
 using Pipeline.Imaging;
@@ -5,7 +6,6 @@ using ProviderEmulator;
 using ProviderEmulator.Hosting;
 using Router.Service.Tests.TestSupport;
 using GetRunRequest = Pipeline.Contracts.Storage.V1.GetRunRequest;
-using StatusCode = Pipeline.Grpc.StatusCode;
 
 namespace Router.Service.Tests.EndToEnd;
 
@@ -66,8 +66,8 @@ public sealed class EndToEndTests
             Parameters = new GenerationParameters { Size = "999x999", Background = "glitter", PartialImages = 9 },
         });
 
-        Assert.Equal(StatusCode.InvalidArgument, result.Status.Code);
-        var fields = result.Status.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations.Select(v => v.Field).Order(StringComparer.Ordinal);
+        Assert.Equal(StatusCode.InvalidArgument, result.Status.StatusCode);
+        var fields = result.Detail<Google.Rpc.BadRequest>()!.FieldViolations.Select(v => v.Field).Order(StringComparer.Ordinal);
         Assert.Equal(["parameters.background", "parameters.partial_images", "parameters.size"], fields);
         Assert.Empty(fleet.Emulator.Traffic.Events);
     }
@@ -93,7 +93,7 @@ public sealed class EndToEndTests
 
         var result = await fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1", Parameters = new() { PartialImages = 2 } });
 
-        Assert.NotEqual(StatusCode.OK, result.Status.Code);
+        Assert.NotEqual(StatusCode.OK, result.Status.StatusCode);
         Assert.NotEmpty(result.Partials);
         Assert.Empty(result.Finals);
         Assert.Single(fleet.GenerationRequests);
@@ -106,7 +106,7 @@ public sealed class EndToEndTests
 
         var result = await fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1" }, deadline: TimeSpan.FromSeconds(3));
 
-        Assert.Equal(StatusCode.DeadlineExceeded, result.Status.Code);
+        Assert.Equal(StatusCode.DeadlineExceeded, result.Status.StatusCode);
         await fleet.Emulator.Traffic.WaitForDisconnectAsync(EndToEndFleet.GenerationsPath).DefaultTimeout();
         Assert.Single(fleet.GenerationRequests);
     }
@@ -122,7 +122,7 @@ public sealed class EndToEndTests
         call.Dispose();
 
         await fleet.Emulator.Traffic.WaitForDisconnectAsync(EndToEndFleet.GenerationsPath).DefaultTimeout();
-        Assert.Equal(StatusCode.Cancelled, (await reading.DefaultTimeout()).Status.Code);
+        Assert.Equal(StatusCode.Cancelled, (await reading.DefaultTimeout()).Status.StatusCode);
         Assert.Single(fleet.GenerationRequests);
     }
 

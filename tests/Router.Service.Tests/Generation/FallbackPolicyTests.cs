@@ -1,5 +1,5 @@
+using Grpc.Core;
 using Router.Service.Generation;
-using StatusCode = Pipeline.Grpc.StatusCode;
 
 namespace Router.Service.Tests.Generation;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Grpc.Core;
 using Pipeline.Contracts.ImageGen.V1;
 using Router.Service.Generation;
 using Router.Service.Tests.TestSupport;
@@ -34,7 +35,7 @@ public sealed class GenerationDiagnosticsTests : IAsyncLifetime
     [Fact]
     public async Task Generate_WithFallback_OneSpanWithRunConfigModelAndAnEventPerFallbackAndImage()
     {
-        _fleet.OpenAI.Script("gpt-image-1", AdapterScripts.Fail(Pipeline.Grpc.StatusCode.Unavailable, "down"));
+        _fleet.OpenAI.Script("gpt-image-1", AdapterScripts.Fail(StatusCode.Unavailable, "down"));
 
         (await _fleet.GenerateAsync(new GenerateRequest { Prompt = "secret prompt words", Config = "gpt-image-1", RunId = "traced-1" })).EnsureOk();
 
@@ -81,6 +82,6 @@ public sealed class GenerationDiagnosticsTests : IAsyncLifetime
         await TestTimeouts.WaitUntilAsync(() => _activities.Any(a => Equals(a.GetTagItem("pipeline.run_id"), "traced-2")));
         var span = _activities.Single(a => Equals(a.GetTagItem("pipeline.run_id"), "traced-2"));
         Assert.Equal(ActivityStatusCode.Error, span.Status);
-        Assert.Equal((int)Pipeline.Grpc.StatusCode.FailedPrecondition, span.GetTagItem("rpc.grpc.status_code"));
+        Assert.Equal((int)StatusCode.FailedPrecondition, span.GetTagItem("rpc.grpc.status_code"));
     }
 }

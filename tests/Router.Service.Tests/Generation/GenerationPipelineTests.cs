@@ -1,15 +1,14 @@
 using System.Security.Cryptography;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
+using Grpc.Core;
 using Pipeline.Contracts.ImageGen.V1;
 using Pipeline.Contracts.Provider.V1;
 using Pipeline.Contracts.Storage.V1;
-using Pipeline.Grpc;
 using Router.Service.Catalogue;
 using Router.Service.Tests.Catalogue;
 using Router.Service.Tests.TestSupport;
 using GetRunRequest = Pipeline.Contracts.Storage.V1.GetRunRequest;
-using StatusCode = Pipeline.Grpc.StatusCode;
 
 namespace Router.Service.Tests.Generation;
 
@@ -136,7 +135,7 @@ public sealed class GenerationPipelineTests : IAsyncLifetime
             Config = "gpt-image-1",
             Parameters = new GenerationParameters { PartialImages = 2 },
         });
-        await using var frames = call.ReadAllAsync().GetAsyncEnumerator();
+        await using var frames = call.ResponseStream.ReadAllAsync().GetAsyncEnumerator();
 
         Assert.True(await frames.MoveNextAsync().AsTask().DefaultTimeout());
         Assert.Equal(GenerateFrame.FrameOneofCase.Accepted, frames.Current.FrameCase);
@@ -167,9 +166,9 @@ public sealed class GenerationPipelineTests : IAsyncLifetime
 
         var result = await _fleet.GenerateAsync(request);
 
-        Assert.Equal(StatusCode.InvalidArgument, result.Status.Code);
+        Assert.Equal(StatusCode.InvalidArgument, result.Status.StatusCode);
         Assert.Empty(result.Frames);
-        var fields = result.Status.GetDetail<BadRequest>()!.FieldViolations.ToDictionary(v => v.Field, v => v.Description);
+        var fields = result.Detail<BadRequest>()!.FieldViolations.ToDictionary(v => v.Field, v => v.Description);
         Assert.Equal(
             ["parameters.extra.nonsense", "parameters.n", "parameters.output_format", "parameters.quality", "parameters.size", "prompt", "run_id"],
             fields.Keys.Order(StringComparer.Ordinal));
@@ -191,7 +190,7 @@ public sealed class GenerationPipelineTests : IAsyncLifetime
     {
         var result = await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "no-such-config" });
 
-        Assert.Equal(StatusCode.NotFound, result.Status.Code);
+        Assert.Equal(StatusCode.NotFound, result.Status.StatusCode);
         Assert.Contains("'no-such-config'", result.Status.Detail);
         Assert.Contains("gpt-image-1_highquality", result.Status.Detail);
         Assert.Empty(_fleet.AdapterCalls);
@@ -202,7 +201,7 @@ public sealed class GenerationPipelineTests : IAsyncLifetime
     {
         var result = await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Mode = "turbo" });
 
-        Assert.Equal(StatusCode.NotFound, result.Status.Code);
+        Assert.Equal(StatusCode.NotFound, result.Status.StatusCode);
         Assert.Contains("'turbo'", result.Status.Detail);
         Assert.Contains("eco", result.Status.Detail);
     }
@@ -215,8 +214,8 @@ public sealed class GenerationPipelineTests : IAsyncLifetime
 
         var result = await _fleet.GenerateAsync(request);
 
-        Assert.Equal(StatusCode.InvalidArgument, result.Status.Code);
-        var fields = result.Status.GetDetail<BadRequest>()!.FieldViolations.Select(v => v.Field).ToList();
+        Assert.Equal(StatusCode.InvalidArgument, result.Status.StatusCode);
+        var fields = result.Detail<BadRequest>()!.FieldViolations.Select(v => v.Field).ToList();
         Assert.Contains("input_images", fields);
         Assert.Contains("input_images[0].url", fields);
     }
@@ -243,9 +242,9 @@ public sealed class GenerationPipelineTests : IAsyncLifetime
     public async Task Generate_ProviderKeyMetadata_IsPassedToTheAdapter()
     {
         (await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1" },
-            headers: new Metadata().Add(ProviderAdapterGrpc.ProviderKeyHeader, "sk-caller-own"))).EnsureOk();
+            headers: new Metadata { { ProviderAdapter.ProviderKeyHeader, "sk-caller-own" } })).EnsureOk();
 
-        Assert.Equal("sk-caller-own", Assert.Single(_fleet.OpenAI.Calls).Headers.GetValue(ProviderAdapterGrpc.ProviderKeyHeader));
+        Assert.Equal("sk-caller-own", Assert.Single(_fleet.OpenAI.Calls).Headers.GetValue(ProviderAdapter.ProviderKeyHeader));
         Assert.DoesNotContain(_fleet.Router.Logs, e => e.Message.Contains("sk-caller-own", StringComparison.Ordinal));
     }
 
@@ -257,7 +256,7 @@ public sealed class GenerationPipelineTests : IAsyncLifetime
 
         var result = await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1", Parameters = new GenerationParameters { N = 2 } });
 
-        Assert.Equal(StatusCode.Internal, result.Status.Code);
+        Assert.Equal(StatusCode.Internal, result.Status.StatusCode);
         Assert.Contains("1 of 2", result.Status.Detail);
         Assert.False(Assert.Single(result.Finals).Last);
         var run = await _fleet.Storage.Client.GetRunAsync(new GetRunRequest { RunId = result.Accepted.RunId }).DefaultTimeout();

@@ -1,12 +1,11 @@
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
+using Grpc.Core;
 using Pipeline.Contracts.ImageGen.V1;
 using Pipeline.Contracts.Storage.V1;
-using Pipeline.Grpc;
 using Router.Service.Tests.Catalogue;
 using Router.Service.Tests.TestSupport;
 using GetRunRequest = Pipeline.Contracts.Storage.V1.GetRunRequest;
-using StatusCode = Pipeline.Grpc.StatusCode;
 
 namespace Router.Service.Tests.Generation;
 
@@ -61,8 +60,8 @@ public sealed class GenerationRunnerTests : IAsyncLifetime
 
         var result = await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1_draft" });
 
-        Assert.Equal(StatusCode.ResourceExhausted, result.Status.Code);
-        Assert.Equal(retry, result.Status.GetDetail<RetryInfo>());
+        Assert.Equal(StatusCode.ResourceExhausted, result.Status.StatusCode);
+        Assert.Equal(retry, result.Detail<RetryInfo>());
         Assert.Equal(["gpt-image-1", "gpt-image-1-mini"], _fleet.OpenAI.Calls.Select(c => c.Request.Model));
         Assert.Equal(GenerateFrame.FrameOneofCase.Accepted, Assert.Single(result.Frames).FrameCase);
         var run = await _fleet.Storage.Client.GetRunAsync(new GetRunRequest { RunId = result.Accepted.RunId }).DefaultTimeout();
@@ -77,7 +76,7 @@ public sealed class GenerationRunnerTests : IAsyncLifetime
 
         var result = await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1", Parameters = new() { PartialImages = 1 } });
 
-        Assert.Equal(StatusCode.Unavailable, result.Status.Code);
+        Assert.Equal(StatusCode.Unavailable, result.Status.StatusCode);
         Assert.Single(result.Partials);
         Assert.Empty(result.Finals);
         Assert.Single(_fleet.AdapterCalls);
@@ -93,7 +92,7 @@ public sealed class GenerationRunnerTests : IAsyncLifetime
 
         var result = await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1" });
 
-        Assert.Equal(code, result.Status.Code);
+        Assert.Equal(code, result.Status.StatusCode);
         Assert.Single(_fleet.AdapterCalls);
     }
 
@@ -104,8 +103,8 @@ public sealed class GenerationRunnerTests : IAsyncLifetime
 
         var result = await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1" });
 
-        Assert.Equal(StatusCode.FailedPrecondition, result.Status.Code);
-        Assert.Equal("moderation_blocked", result.Status.GetDetail<ErrorInfo>()?.Reason);
+        Assert.Equal(StatusCode.FailedPrecondition, result.Status.StatusCode);
+        Assert.Equal("moderation_blocked", result.Detail<ErrorInfo>()?.Reason);
         Assert.Single(_fleet.AdapterCalls);
     }
 
@@ -118,7 +117,7 @@ public sealed class GenerationRunnerTests : IAsyncLifetime
 
         var result = await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1", Parameters = new() { N = 3 } });
 
-        Assert.Equal(StatusCode.Unavailable, result.Status.Code);
+        Assert.Equal(StatusCode.Unavailable, result.Status.StatusCode);
         Assert.Empty(_fleet.OpenRouter.Calls);
         Assert.Contains(_fleet.Router.Logs, e => e.EventId.Id == 103 && e.Message.Contains("gemini-2.5-flash-image", StringComparison.Ordinal));
     }
@@ -142,10 +141,10 @@ public sealed class GenerationRunnerTests : IAsyncLifetime
         _fleet.OpenAI.Script("gpt-image-1", AdapterScripts.Hang());
         var callerDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(3);
 
-        using var call = _fleet.Client.Generate(new GenerateRequest { Prompt = "x", Config = "gpt-image-1" }, new CallOptions { Deadline = callerDeadline });
+        using var call = _fleet.Client.Generate(new GenerateRequest { Prompt = "x", Config = "gpt-image-1" }, deadline: callerDeadline);
         var result = await GenerateResult.ReadAsync(call).DefaultTimeout();
 
-        Assert.Equal(StatusCode.DeadlineExceeded, result.Status.Code);
+        Assert.Equal(StatusCode.DeadlineExceeded, result.Status.StatusCode);
         var adapterCall = Assert.Single(_fleet.AdapterCalls);   // no fallback once the caller's time is up
         Assert.InRange(adapterCall.Request.Timeout.ToTimeSpan(), TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(3));
         // Bounded by the caller's 3 s, not the config's 300 s (the slack covers grpc-timeout rounding and transit on a busy machine).
@@ -176,7 +175,7 @@ public sealed class GenerationRunnerTests : IAsyncLifetime
     {
         _fleet.OpenAI.Script("gpt-image-1", AdapterScripts.PartialsThenWait(new TaskCompletionSource().Task));
         var call = _fleet.Client.Generate(new GenerateRequest { Prompt = "x", Config = "gpt-image-1", RunId = "walked-away", Parameters = new() { PartialImages = 1 } });
-        await using (var frames = call.ReadAllAsync().GetAsyncEnumerator())
+        await using (var frames = call.ResponseStream.ReadAllAsync().GetAsyncEnumerator())
         {
             Assert.True(await frames.MoveNextAsync().AsTask().DefaultTimeout());   // accepted
             Assert.True(await frames.MoveNextAsync().AsTask().DefaultTimeout());   // the partial: the adapter call is under way
@@ -189,6 +188,21 @@ public sealed class GenerationRunnerTests : IAsyncLifetime
         Assert.Equal(StatusCode.Cancelled, await adapterCall.Ended.Task.DefaultTimeout());
         await TestTimeouts.WaitUntilAsync(async () => await RunStateAsync("walked-away") == RunState.Failed);
         Assert.Single(_fleet.AdapterCalls);
+    }
+
+    [Fact]
+    public async Task Generate_AdaptersWithNoConfiguredAddress_UnavailableNamingTheMissingKeyAndTheRunFails()
+    {
+        await using var router = await RouterHost.StartAsync(adapter: null, _fleet.Storage.GrpcAddress);
+
+        using var call = router.Client.Generate(new GenerateRequest { Prompt = "x", Config = "gpt-image-1", RunId = "nowhere" });
+        var result = await GenerateResult.ReadAsync(call).DefaultTimeout();
+
+        Assert.Equal(StatusCode.Unavailable, result.Status.StatusCode);
+        Assert.Contains("services__openrouter__grpc__0", result.Status.Detail);   // the last fallback, gemini, is the OpenRouter adapter's
+        Assert.Equal(GenerateFrame.FrameOneofCase.Accepted, Assert.Single(result.Frames).FrameCase);
+        Assert.Empty(_fleet.AdapterCalls);
+        await TestTimeouts.WaitUntilAsync(async () => await RunStateAsync("nowhere") == RunState.Failed);
     }
 
     /// <summary>The run's state in storage; unspecified while storage does not know it yet (its records are written in the background).</summary>

@@ -1,5 +1,5 @@
+using Grpc.Core;
 using Pipeline.Contracts.ImageGen.V1;
-using Pipeline.Grpc;
 using Router.Service.Tests.TestSupport;
 
 namespace Router.Service.Tests.Generation;
@@ -66,7 +66,7 @@ public sealed class RunReplayerTests : IAsyncLifetime
     {
         _fleet.OpenAI.Script("gpt-image-1-mini", AdapterScripts.ContentPolicy());
         var request = new GenerateRequest { Prompt = "x", Config = "gpt-image-1-mini", RunId = "retry-me" };
-        Assert.Equal(StatusCode.FailedPrecondition, (await _fleet.GenerateAsync(request)).Status.Code);
+        Assert.Equal(StatusCode.FailedPrecondition, (await _fleet.GenerateAsync(request)).Status.StatusCode);
         _fleet.OpenAI.Script("gpt-image-1-mini", AdapterScripts.Images());
 
         var second = (await _fleet.GenerateAsync(request.Clone())).EnsureOk();
@@ -96,7 +96,7 @@ public sealed class RunReplayerTests : IAsyncLifetime
 
         var result = await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1", RunId = "unsure" });
 
-        Assert.Equal(StatusCode.Unavailable, result.Status.Code);
+        Assert.Equal(StatusCode.Unavailable, result.Status.StatusCode);
         Assert.Contains("'unsure'", result.Status.Detail);
         Assert.Empty(_fleet.AdapterCalls);
     }

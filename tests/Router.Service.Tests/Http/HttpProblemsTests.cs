@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
+using Grpc.Core;
+using Pipeline.ServiceDefaults.Grpc;
 using Router.Service.Http;
-using Status = Pipeline.Grpc.Status;
-using StatusCode = Pipeline.Grpc.StatusCode;
 
 namespace Router.Service.Tests.Http;
 
@@ -30,7 +30,7 @@ public sealed class HttpProblemsTests
     [Fact]
     public void ErrorEventJson_ViolationsAndRetryInfo_OneLineWithEveryField()
     {
-        var status = new Status(StatusCode.InvalidArgument, "two problems\nhere").WithDetails(
+        var status = RichStatus.Create(StatusCode.InvalidArgument, "two problems\nhere",
             new BadRequest { FieldViolations = { new BadRequest.Types.FieldViolation { Field = "parameters.n", Description = "n is 0" } } },
             new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(1500)) });
 

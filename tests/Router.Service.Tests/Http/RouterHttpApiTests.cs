@@ -3,8 +3,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
+using Grpc.Core;
 using Pipeline.Contracts.ImageGen.V1;
-using Pipeline.Grpc;
 using Router.Service.Tests.TestSupport;
 
 namespace Router.Service.Tests.Http;
@@ -56,6 +56,7 @@ public sealed class RouterHttpApiTests : IAsyncLifetime
         Assert.Contains("low, medium, high, auto", errors.GetProperty("parameters.quality")[0].GetString());
         Assert.Equal(400, problem.RootElement.GetProperty("status").GetInt32());
         Assert.Equal("INVALID_ARGUMENT", problem.RootElement.GetProperty("code").GetString());
+        Assert.Equal(3, problem.RootElement.GetProperty("grpcStatus").GetInt32());
         Assert.Empty(_fleet.AdapterCalls);
     }
 
@@ -68,6 +69,7 @@ public sealed class RouterHttpApiTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Contains("'nope'", problem.RootElement.GetProperty("detail").GetString());
+        Assert.Equal(("NOT_FOUND", 5), (problem.RootElement.GetProperty("code").GetString(), problem.RootElement.GetProperty("grpcStatus").GetInt32()));
     }
 
     [Theory]

@@ -89,6 +89,23 @@ public sealed class SpoolDeliveryServiceTests
     }
 
     [Fact]
+    public async Task Generate_StorageWithNoConfiguredAddress_ImageSpooledPendingWithoutAnyStorageCall()
+    {
+        await using var adapter = await ScriptedAdapter.StartAsync();
+        await using var router = await RouterHost.StartAsync(adapter.Address, storage: null);
+
+        using var call = router.Client.Generate(new GenerateRequest { Prompt = "a harbour", Config = "gpt-image-1", IncludeImageData = true });
+        var result = (await GenerateResult.ReadAsync(call).DefaultTimeout()).EnsureOk();
+
+        var final = Assert.Single(result.Finals);
+        Assert.Equal((FinishReason.StoragePending, true), (final.FinishReason, final.Storage.Pending));
+        Assert.Equal(AdapterScripts.ImageFor(Assert.Single(adapter.Calls).Request, 0), final.Data.ToByteArray());
+        Assert.Equal(2, router.SpoolEntries().Count);   // the image, then the run's completion
+        await router.WaitForLogAsync(202);              // delivery waits for storage, naming the missing key
+        Assert.Contains(router.Logs, e => e.EventId.Id == 202 && e.Message.Contains("services__storage__grpc__0", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task RouterStart_SpoolLeftByAnEarlierRouter_IsDeliveredAtStart()
     {
         using var spool = new TempDirectory("router-spool");

@@ -1,11 +1,10 @@
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Google.Rpc;
+using Grpc.Core;
 using Pipeline.Contracts.Common.V1;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
-using Status = Pipeline.Grpc.Status;
-using StatusCode = Pipeline.Grpc.StatusCode;
+using Pipeline.ServiceDefaults.Grpc;
 
 namespace Router.Service.Tests.TestSupport;
 
@@ -32,13 +31,13 @@ internal static class AdapterScripts
 
     /// <summary>Fails at once with <paramref name="code"/> (and optional google.rpc details).</summary>
     public static AdapterScript Fail(StatusCode code, string detail, params IMessage[] details) =>
-        (_, _, _) => throw new RpcException(new Status(code, detail).WithDetails(details));
+        (_, _, _) => throw RichStatus.Create(code, detail, details).ToRpcException();
 
     /// <summary>Sends one partial frame of image 0, then fails with <paramref name="code"/>.</summary>
     public static AdapterScript PartialThenFail(StatusCode code) => async (call, stream, cancellationToken) =>
     {
         await stream.WriteAsync(Partial(call.Request, 0, 0), cancellationToken);
-        throw new RpcException(new Status(code, "the provider failed after a partial image"));
+        throw RichStatus.Create(code, "the provider failed after a partial image").ToRpcException();
     };
 
     /// <summary>Sends nothing until the call is cancelled (by the caller or its deadline).</summary>

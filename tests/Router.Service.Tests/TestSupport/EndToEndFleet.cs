@@ -1,5 +1,4 @@
 using Pipeline.Contracts.ImageGen.V1;
-using Pipeline.Grpc;
 using ProviderEmulator;
 using ProviderEmulator.Hosting;
 
@@ -37,7 +36,7 @@ internal sealed class EndToEndFleet : IAsyncDisposable
 
     public RouterHost Router { get; }
 
-    public ImageGenerationGrpc.ImageGenerationClient Client => Router.Client;
+    public ImageGeneration.ImageGenerationClient Client => Router.Client;
 
     /// <summary>Image generation requests the emulator received.</summary>
     public IReadOnlyList<EmulatorEvent> GenerationRequests =>
@@ -60,7 +59,7 @@ internal sealed class EndToEndFleet : IAsyncDisposable
     /// <summary>Calls Generate and reads the whole stream (bounded).</summary>
     public async Task<GenerateResult> GenerateAsync(GenerateRequest request, TimeSpan? deadline = null)
     {
-        using var call = Client.Generate(request, new CallOptions { Deadline = deadline is { } d ? DateTime.UtcNow + d : null });
+        using var call = Client.Generate(request, deadline: deadline is { } d ? DateTime.UtcNow + d : null);
         return await GenerateResult.ReadAsync(call).DefaultTimeout();
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -6,7 +7,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Contracts.ImageGen.V1;
-using Pipeline.Grpc;
 using Router.Service.Api;
 using Router.Service.Http;
 using Router.Service.Tests.Catalogue;
@@ -30,13 +30,13 @@ internal sealed class RouterHost : IAsyncDisposable
         _logs = logs;
         _contentRoot = contentRoot;
         SpoolDirectory = spoolDirectory;
-        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}", new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}", new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024, MaxSendMessageSize = 64 * 1024 * 1024 });
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TestTimeouts.Default };
     }
 
     public GrpcChannel Channel { get; }
 
-    public ImageGenerationGrpc.ImageGenerationClient Client => new(Channel);
+    public ImageGeneration.ImageGenerationClient Client => new(Channel);
 
     public HttpClient Http { get; }
 

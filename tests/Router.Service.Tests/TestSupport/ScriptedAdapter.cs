@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -7,7 +8,6 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
 
 namespace Router.Service.Tests.TestSupport;
 
@@ -51,11 +51,11 @@ internal sealed class ScriptedAdapter : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
         var state = new State();
-        builder.Services.AddGrpcServer(grpc => grpc.MaxReceiveMessageSize = 64 * 1024 * 1024);
+        builder.Services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = 64 * 1024 * 1024);
         builder.Services.AddSingleton(state);
         builder.Services.AddSingleton<Service>();
         var app = builder.Build();
-        app.MapGrpcService(ProviderAdapterGrpc.BindService<Service>());
+        app.MapGrpcService<Service>();
         await app.StartAsync().DefaultTimeout();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new ScriptedAdapter(app, state, new Uri(address));
@@ -84,7 +84,7 @@ internal sealed class ScriptedAdapter : IAsyncDisposable
         public ConcurrentDictionary<string, AdapterScript> Scripts { get; } = new(StringComparer.Ordinal);
     }
 
-    private sealed class Service(State state) : ProviderAdapterGrpc.ProviderAdapterBase
+    private sealed class Service(State state) : ProviderAdapter.ProviderAdapterBase
     {
         public override async Task Generate(ProviderRequest request, IServerStreamWriter<ProviderFrame> responseStream, ServerCallContext context)
         {

@@ -1,14 +1,14 @@
 using System.Collections.Concurrent;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Pipeline.Contracts.Storage.V1;
-using Pipeline.Grpc;
 using Storage.Service;
 using Storage.Service.Http;
+using StorageClient = Pipeline.Contracts.Storage.V1.Storage.StorageClient;
 
 namespace Router.Service.Tests.TestSupport;
 
@@ -36,7 +36,7 @@ internal sealed class StorageHost : IAsyncDisposable
 
     public GrpcChannel? Channel { get; private set; }
 
-    public StorageGrpc.StorageClient Client => new(Channel ?? throw new InvalidOperationException("storage is stopped"));
+    public StorageClient Client => new(Channel ?? throw new InvalidOperationException("storage is stopped"));
 
     public IReadOnlyList<LogSink.Entry> Logs => _logs.Entries;
 
@@ -76,7 +76,7 @@ internal sealed class StorageHost : IAsyncDisposable
         HttpPort = listeners.Single(l => l.Protocols == HttpProtocols.Http1).IPEndPoint!.Port;
         GrpcPort = listeners.Single(l => l.Protocols == HttpProtocols.Http2).IPEndPoint!.Port;
         Http.BaseAddress ??= new Uri($"http://127.0.0.1:{HttpPort}");
-        Channel = GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
+        Channel = GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024, MaxSendMessageSize = 64 * 1024 * 1024 });
     }
 
     /// <summary>Stops the service (its ports close; the data folder stays).</summary>

@@ -1,5 +1,6 @@
+using Grpc.Core;
 using Pipeline.Contracts.ImageGen.V1;
-using Pipeline.Grpc;
+using RpcStatus = Google.Rpc.Status;
 
 namespace Router.Service.Tests.TestSupport;
 
@@ -30,7 +31,7 @@ internal sealed class TestFleet : IAsyncDisposable
 
     public RouterHost Router { get; }
 
-    public ImageGenerationGrpc.ImageGenerationClient Client => Router.Client;
+    public ImageGeneration.ImageGenerationClient Client => Router.Client;
 
     public static async Task<TestFleet> StartAsync(IDictionary<string, string?>? routerSettings = null)
     {
@@ -53,12 +54,7 @@ internal sealed class TestFleet : IAsyncDisposable
     /// <summary>Calls Generate and reads the whole stream (bounded); the status is OK or the RpcException's.</summary>
     public async Task<GenerateResult> GenerateAsync(GenerateRequest request, TimeSpan? deadline = null, Metadata? headers = null)
     {
-        using var call = Client.Generate(request, new CallOptions
-        {
-            Deadline = deadline is { } d ? DateTime.UtcNow + d : null,
-            Headers = headers,
-            CancellationToken = TestContext.Current.CancellationToken,
-        });
+        using var call = Client.Generate(request, headers, deadline is { } d ? DateTime.UtcNow + d : null, TestContext.Current.CancellationToken);
         return await GenerateResult.ReadAsync(call).DefaultTimeout();
     }
 
@@ -72,8 +68,11 @@ internal sealed class TestFleet : IAsyncDisposable
     }
 }
 
-/// <summary>The frames of a Generate stream and how it ended.</summary>
-internal sealed record GenerateResult(IReadOnlyList<GenerateFrame> Frames, Status Status)
+/// <summary>
+/// The frames of a Generate stream and how it ended: <see cref="Status"/> is OK or the RpcException's, <see cref="RichStatus"/>
+/// the <c>google.rpc.Status</c> the router sent with it (null when it sent none).
+/// </summary>
+internal sealed record GenerateResult(IReadOnlyList<GenerateFrame> Frames, Status Status, RpcStatus? RichStatus = null)
 {
     public Accepted Accepted => Frames[0].Accepted ?? throw new InvalidOperationException($"the first frame is {Frames[0].FrameCase}, not Accepted");
 
@@ -86,22 +85,25 @@ internal sealed record GenerateResult(IReadOnlyList<GenerateFrame> Frames, Statu
         var frames = new List<GenerateFrame>();
         try
         {
-            await foreach (var frame in call.ReadAllAsync())
+            await foreach (var frame in call.ResponseStream.ReadAllAsync())
             {
                 frames.Add(frame);
             }
-            return new GenerateResult(frames, Status.Ok);
+            return new GenerateResult(frames, Status.DefaultSuccess);
         }
         catch (RpcException ex)
         {
-            return new GenerateResult(frames, ex.Status);
+            return new GenerateResult(frames, ex.Status, ex.GetRpcStatus());
         }
     }
+
+    /// <summary>The <typeparamref name="T"/> detail of <see cref="RichStatus"/>, or null.</summary>
+    public T? Detail<T>() where T : class, Google.Protobuf.IMessage<T>, new() => RichStatus?.GetDetail<T>();
 
     /// <summary>Throws with the status unless the stream ended OK.</summary>
     public GenerateResult EnsureOk()
     {
-        Assert.True(Status.Code == StatusCode.OK, $"Generate ended with {Status}");
+        Assert.True(Status.StatusCode == StatusCode.OK, $"Generate ended with {Status}");
         return this;
     }
 }

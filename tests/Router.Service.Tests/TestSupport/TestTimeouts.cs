@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Grpc.Core;
 
 namespace Router.Service.Tests.TestSupport;
 
@@ -31,6 +32,10 @@ internal static class TestTimeouts
             throw new TimeoutException($"Timed out after {Default.TotalSeconds} s awaiting {callSite} at {Path.GetFileName(file)}:{line}.", ex);
         }
     }
+
+    /// <summary>The response of a unary gRPC call, bounded like any other await.</summary>
+    public static Task<T> DefaultTimeout<T>(this AsyncUnaryCall<T> call, [CallerArgumentExpression(nameof(call))] string callSite = "", [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        call.ResponseAsync.DefaultTimeout(callSite, file, line);
 
     /// <summary>Polls <paramref name="condition"/> every 20 ms until it holds; throws naming it after <see cref="Default"/>.</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, [CallerArgumentExpression(nameof(condition))] string what = "")
