@@ -19,6 +19,9 @@ public static class Extensions
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
+        // Addresses from configuration (services__{name}__{endpoint}__{i}, set by the AppHost); other hosts, such as a
+        // provider's URL, pass through. Typed gRPC clients refuse a service with no configured address
+        // (AddServiceGrpcClient), so a missing reference never falls through to DNS.
         builder.Services.AddServiceDiscovery();
         // No standard resilience handler: its 30 s total timeout and POST retries break minute-long streams and would
         // pay for an image twice. Provider calls retry before their first frame only (Pipeline.Providers).

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Pipeline.ServiceDefaults.Grpc;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -8,7 +10,8 @@ public static class GrpcClientExtensions
     /// <summary>
     /// Registers <typeparamref name="TClient"/> for the endpoint named <c>grpc</c> of <paramref name="service"/>
     /// (<c>http://_grpc.{service}</c>, resolved from <c>services__{service}__grpc__0</c>), with messages up to
-    /// <paramref name="maxMessageBytes"/> both ways. <paramref name="name"/> names the client when one type talks to
+    /// <paramref name="maxMessageBytes"/> both ways. A call to a service with no configured address fails as
+    /// UNAVAILABLE naming the key to set. <paramref name="name"/> names the client when one type talks to
     /// several services (resolve it with <c>GrpcClientFactory.CreateClient&lt;TClient&gt;(name)</c>).
     /// </summary>
     public static IHttpClientBuilder AddServiceGrpcClient<TClient>(this IServiceCollection services, string service, int maxMessageBytes, string? name = null)
@@ -21,10 +24,12 @@ public static class GrpcClientExtensions
     {
         void Configure(IServiceProvider sp, Grpc.Net.ClientFactory.GrpcClientFactoryOptions o) => o.Address = new Uri($"http://_grpc.{service(sp)}");
         var builder = name is null ? services.AddGrpcClient<TClient>(Configure) : services.AddGrpcClient<TClient>(name, Configure);
-        return builder.ConfigureChannel(channel =>
-        {
-            channel.MaxReceiveMessageSize = maxMessageBytes;
-            channel.MaxSendMessageSize = maxMessageBytes;
-        });
+        return builder
+            .AddInterceptor(sp => new ServiceAddressInterceptor(sp.GetRequiredService<IConfiguration>(), service(sp)))
+            .ConfigureChannel(channel =>
+            {
+                channel.MaxReceiveMessageSize = maxMessageBytes;
+                channel.MaxSendMessageSize = maxMessageBytes;
+            });
     }
 }

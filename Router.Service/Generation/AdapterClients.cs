@@ -7,19 +7,16 @@ namespace Router.Service.Generation;
 /// <summary>
 /// The provider adapters' typed clients, one named client per <see cref="AdapterKind"/> (<c>openai</c>,
 /// <c>openrouter</c>), each addressed by service discovery at the adapter's <c>grpc</c> endpoint. An adapter with no
-/// configured address fails as UNAVAILABLE (see <see cref="ServiceAddresses"/>).
+/// configured address fails as UNAVAILABLE naming the key to set.
 /// </summary>
-public sealed class AdapterClients(GrpcClientFactory clients, ServiceAddresses addresses)
+public sealed class AdapterClients(GrpcClientFactory clients)
 {
     /// <summary>Largest message exchanged with an adapter: 64 MiB (edit requests carry every input image).</summary>
     public const int MaxMessageBytes = 64 * 1024 * 1024;
 
     /// <summary>The client of <paramref name="adapter"/>.</summary>
-    public ProviderAdapter.ProviderAdapterClient For(AdapterKind adapter)
-    {
-        addresses.EnsureConfigured(adapter.Name());
-        return clients.CreateClient<ProviderAdapter.ProviderAdapterClient>(adapter.Name());
-    }
+    public ProviderAdapter.ProviderAdapterClient For(AdapterKind adapter) =>
+        clients.CreateClient<ProviderAdapter.ProviderAdapterClient>(adapter.Name());
 
     /// <summary>Registers a named client for every adapter kind.</summary>
     public static void Register(IServiceCollection services)

@@ -20,7 +20,6 @@ public static class GenerationExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GenerationOptions>, GenerationOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ServiceAddresses>();
         services.AddServiceGrpcClient<Pipeline.Contracts.Storage.V1.Storage.StorageClient>(
             sp => sp.GetRequiredService<IOptions<GenerationOptions>>().Value.StorageService, RunStore.MaxMessageBytes);
         services.AddSingleton<RunStore>();

@@ -10,10 +10,9 @@ namespace Router.Service.Storage;
 /// <summary>
 /// The router's client of Storage.Service (a typed gRPC client found through service discovery). Every call has the
 /// configured timeout; writes are not cancelled by the caller of the generation (a paid image is stored even when its
-/// caller left). An unconfigured storage address fails as UNAVAILABLE (see <see cref="ServiceAddresses"/>), like an
-/// unreachable one.
+/// caller left). An unconfigured storage address fails as UNAVAILABLE, like an unreachable one.
 /// </summary>
-public sealed class RunStore(StorageClient client, ServiceAddresses addresses, IOptions<GenerationOptions> options)
+public sealed class RunStore(StorageClient client, IOptions<GenerationOptions> options)
 {
     /// <summary>Largest message exchanged with storage: 64 MiB (one image and its record).</summary>
     public const int MaxMessageBytes = 64 * 1024 * 1024;
@@ -24,18 +23,18 @@ public sealed class RunStore(StorageClient client, ServiceAddresses addresses, I
 
     /// <summary>Stores one image (idempotent on run id and index).</summary>
     public Task<PutImageResponse> PutImageAsync(PutImageRequest request) =>
-        Client().PutImageAsync(request, Call(CancellationToken.None)).ResponseAsync;
+        client.PutImageAsync(request, Call(CancellationToken.None)).ResponseAsync;
 
     /// <summary>Creates or updates a run record (empty fields keep their stored value).</summary>
     public Task<RunRecord> UpsertRunAsync(RunRecord run) =>
-        Client().UpsertRunAsync(run, Call(CancellationToken.None)).ResponseAsync;
+        client.UpsertRunAsync(run, Call(CancellationToken.None)).ResponseAsync;
 
     /// <summary>The run, or null when storage does not know it.</summary>
     public async Task<RunRecord?> FindRunAsync(string runId, CancellationToken cancellationToken)
     {
         try
         {
-            return await Client().GetRunAsync(new GetRunRequest { RunId = runId }, Call(cancellationToken));
+            return await client.GetRunAsync(new GetRunRequest { RunId = runId }, Call(cancellationToken));
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {
@@ -45,12 +44,12 @@ public sealed class RunStore(StorageClient client, ServiceAddresses addresses, I
 
     /// <summary>The newest runs, at most <paramref name="pageSize"/>.</summary>
     public Task<ListRunsResponse> ListRunsAsync(int pageSize, CancellationToken cancellationToken) =>
-        Client().ListRunsAsync(new ListRunsRequest { PageSize = pageSize }, Call(cancellationToken)).ResponseAsync;
+        client.ListRunsAsync(new ListRunsRequest { PageSize = pageSize }, Call(cancellationToken)).ResponseAsync;
 
     /// <summary>The bytes and record of a stored image.</summary>
     public async Task<(ImageRecord Image, ByteString Data)> ReadImageAsync(string imageId, CancellationToken cancellationToken)
     {
-        using var call = Client().GetImage(new GetImageRequest { ImageId = imageId, ChunkSize = ReadChunkSize }, Call(cancellationToken));
+        using var call = client.GetImage(new GetImageRequest { ImageId = imageId, ChunkSize = ReadChunkSize }, Call(cancellationToken));
         ImageRecord? image = null;
         using var buffer = new MemoryStream();
         await foreach (var chunk in call.ResponseStream.ReadAllAsync(cancellationToken))
@@ -67,10 +66,4 @@ public sealed class RunStore(StorageClient client, ServiceAddresses addresses, I
 
     private CallOptions Call(CancellationToken cancellationToken) =>
         new(deadline: DateTime.UtcNow + _options.StorageCallTimeout, cancellationToken: cancellationToken);
-
-    private StorageClient Client()
-    {
-        addresses.EnsureConfigured(_options.StorageService);
-        return client;
-    }
 }
