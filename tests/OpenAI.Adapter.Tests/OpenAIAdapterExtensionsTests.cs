@@ -2,7 +2,7 @@ using Google.Rpc;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI.Adapter.Tests.TestSupport;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 using Pipeline.Providers;
 using ProviderEmulator.Hosting;
 
@@ -18,7 +18,7 @@ public sealed class OpenAIAdapterExtensionsTests
     {
         // The emulator accepts only the caller's key: the configured key would get 401.
         await using var host = await AdapterHost.StartAsync(emulatorKeys: [ByokKey]);
-        var byok = new Metadata { { ProviderAdapterGrpc.ProviderKeyHeader, ByokKey } };
+        var byok = new Metadata { { ProviderAdapter.ProviderKeyHeader, ByokKey } };
 
         var withHeader = await host.Client.CollectAsync(Calls.Generate(), Calls.Timeout(byok));
         var withoutHeader = await host.Client.CollectAsync(Calls.Generate());
@@ -33,7 +33,7 @@ public sealed class OpenAIAdapterExtensionsTests
     public async Task Generate_ProviderKeyHeader_UsedByEveryOperation(string operation)
     {
         await using var host = await AdapterHost.StartAsync(emulatorKeys: [ByokKey]);
-        var byok = new Metadata { { ProviderAdapterGrpc.ProviderKeyHeader, ByokKey } };
+        var byok = new Metadata { { ProviderAdapter.ProviderKeyHeader, ByokKey } };
 
         var result = await host.Client.CollectAsync(Operations.Request(operation), Calls.Timeout(byok));
 
@@ -78,7 +78,7 @@ public sealed class OpenAIAdapterExtensionsTests
 
         Assert.Equal(StatusCode.Unauthenticated, failure.StatusCode);
         Assert.Contains("OPENAI_API_KEY", failure.Status.Detail);
-        Assert.Contains(ProviderAdapterGrpc.ProviderKeyHeader, failure.Status.Detail);
+        Assert.Contains(ProviderAdapter.ProviderKeyHeader, failure.Status.Detail);
         Assert.DoesNotContain(host.Emulator.Traffic.Events, e => e.Kind == EmulatorEventKind.RequestStarted);
     }
 
@@ -95,7 +95,7 @@ public sealed class OpenAIAdapterExtensionsTests
     {
         await using var host = await AdapterHost.StartAsync();
 
-        var models = await host.Client.ListModelsAsync(new ListModelsRequest(), Calls.Timeout()).DefaultTimeout();
+        var models = await host.Client.ListModelsAsync(new ListModelsRequest(), Calls.Timeout()).ResponseAsync.DefaultTimeout();
 
         Assert.Equal("openai", models.Provider);
         Assert.Equal(["gpt-image-1", "gpt-image-1.5", "gpt-image-1-mini", "gpt-image-2", "dall-e-3"], models.Models.Select(m => m.Id));
@@ -118,7 +118,7 @@ public sealed class OpenAIAdapterExtensionsTests
         var failure = (await host.Client.CollectAsync(Calls.Generate("dall-e-3", "1024x1024", "standard", n: 2))).Failure;
 
         Assert.Equal(StatusCode.InvalidArgument, failure.StatusCode);
-        Assert.Equal("n", Assert.Single(failure.Status.GetDetail<BadRequest>()!.FieldViolations).Field);
+        Assert.Equal("n", Assert.Single(failure.RichDetail<BadRequest>()!.FieldViolations).Field);
         Assert.DoesNotContain(host.Emulator.Traffic.Events, e => e.Kind == EmulatorEventKind.RequestStarted);
     }
 }

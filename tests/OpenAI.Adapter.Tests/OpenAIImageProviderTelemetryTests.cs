@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using OpenAI.Adapter.Tests.TestSupport;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 using Pipeline.Imaging;
 
 namespace OpenAI.Adapter.Tests;
@@ -37,8 +37,8 @@ public sealed partial class OpenAIImageProviderTelemetryTests
         await using var host = await AdapterHost.StartAsync(
             settings: new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Trace", ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace" },
             emulatorKeys: [AdapterHost.ConfiguredKey, ByokKey]);
-        var byok = new Metadata { { ProviderAdapterGrpc.ProviderKeyHeader, ByokKey } };
-        var rejected = new Metadata { { ProviderAdapterGrpc.ProviderKeyHeader, RejectedKey } };
+        var byok = new Metadata { { ProviderAdapter.ProviderKeyHeader, ByokKey } };
+        var rejected = new Metadata { { ProviderAdapter.ProviderKeyHeader, RejectedKey } };
         var edit = Calls.Edit(2, TestImages.SolidPng(512, 512, new Rgba32(200, 30, 30)), TestImages.SolidPng(512, 512, new Rgba32(20, 40, 210)));
         edit.Mask = TestImages.Input(TestImages.LeftHalfMask(512, 512));
         var responses = Calls.Responses(partials: 2);
@@ -110,8 +110,10 @@ public sealed partial class OpenAIImageProviderTelemetryTests
         }
         if (result.Error is { } error)
         {
-            yield return $"{error.Status} {error.Status.GetDetail<Google.Rpc.ErrorInfo>()} {error.Status.GetDetail<Google.Rpc.RetryInfo>()} " +
-                string.Join(" ", error.Trailers.Select(t => t.ToString()));
+            // The status, its rich details and every trailer as the caller receives it (binary ones, such as
+            // grpc-status-details-bin, as the text their bytes hold: a key or payload inside shows up as it was sent).
+            yield return $"{RpcFailures.Describe(error)} " +
+                string.Join(" ", error.Trailers.Select(t => $"{t.Key}={(t.IsBinary ? Encoding.UTF8.GetString(t.ValueBytes) : t.Value)}"));
         }
     }
 

@@ -1,7 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using OpenAI.Adapter.Tests.TestSupport;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 using ProviderEmulator.Hosting;
 
 namespace OpenAI.Adapter.Tests;
@@ -84,7 +84,7 @@ public sealed class OpenAIImageProviderTests
         await using var host = await AdapterHost.StartAsync("partial-delay=2s");
         using var cancel = new CancellationTokenSource();
         using var call = host.Client.Generate(Operations.Request(operation), Calls.Timeout(cancellationToken: cancel.Token));
-        await using var reader = call.ReadAllAsync().GetAsyncEnumerator();
+        await using var reader = call.ResponseStream.ReadAllAsync().GetAsyncEnumerator();
         Assert.True(await reader.MoveNextAsync().DefaultTimeout());
         Assert.NotNull(reader.Current.Partial);
 
@@ -119,7 +119,7 @@ public sealed class OpenAIImageProviderTests
     {
         await using var host = await AdapterHost.StartAsync("latency=30s");
 
-        var result = await host.Client.CollectAsync(Calls.Generate(), CallOptions.WithTimeout(TimeSpan.FromSeconds(2)));
+        var result = await host.Client.CollectAsync(Calls.Generate(), new CallOptions(deadline: DateTime.UtcNow.AddSeconds(2)));
 
         Assert.Equal(StatusCode.DeadlineExceeded, result.Failure.StatusCode);
         await host.Emulator.Traffic.WaitForDisconnectAsync(Generations).DefaultTimeout();
@@ -205,7 +205,7 @@ public sealed class OpenAIImageProviderTests
         var failure = (await host.Client.CollectAsync(request)).Failure;
 
         Assert.Equal(StatusCode.InvalidArgument, failure.StatusCode);
-        Assert.Equal("size", Assert.Single(failure.Status.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations).Field);
+        Assert.Equal("size", Assert.Single(failure.RichDetail<Google.Rpc.BadRequest>()!.FieldViolations).Field);
         Assert.DoesNotContain(host.Emulator.Traffic.Events, e => e.Kind == EmulatorEventKind.RequestStarted);
     }
 }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using OpenRouter.Adapter.Tests.TestSupport;
-using Pipeline.Grpc;
+using Grpc.Core;
 using ProviderEmulator;
 
 namespace OpenRouter.Adapter.Tests;

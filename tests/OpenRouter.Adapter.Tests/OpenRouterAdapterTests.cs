@@ -1,12 +1,17 @@
 using System.Globalization;
 using System.Text.Json;
+using Google.Protobuf;
 using Google.Rpc;
 using OpenRouter.Adapter.Tests.TestSupport;
+using Pipeline.Contracts.Common.V1;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
+using Pipeline.Imaging;
+using Pipeline.Providers;
+using Grpc.Core;
+using Pipeline.ServiceDefaults.Grpc;
 using ProviderEmulator;
 using ProviderEmulator.Hosting;
-using Status = Pipeline.Grpc.Status;
+using RpcStatus = Google.Rpc.Status;
 
 namespace OpenRouter.Adapter.Tests;
 
@@ -60,7 +65,7 @@ public sealed class OpenRouterAdapterTests
     {
         await using var host = await AdapterHost.StartAsync(fault: "rate-limit=20", settings: Settings(("OpenRouter:Retry:MaxRetries", "2")));
 
-        var (_, status) = await host.GenerateAsync(Requests.Small(), CallOptions.WithTimeout(TimeSpan.FromSeconds(10)));
+        var (_, status) = await host.GenerateAsync(Requests.Small(), Requests.Deadline(TimeSpan.FromSeconds(10)));
 
         StatusAssert.Code(StatusCode.ResourceExhausted, status);
         Assert.Equal(1, host.ChatRequestsStarted);
@@ -72,12 +77,12 @@ public sealed class OpenRouterAdapterTests
         // Two images take two calls. The first call streams its image (a frame reaches the caller) and then pauses 3 s
         // before its usage chunk; meanwhile the emulator is told to rate-limit the next call, which is the second one.
         await using var host = await AdapterHost.StartAsync(fault: "partial-delay=3s", settings: Settings(("OpenRouter:Retry:MaxRetries", "2")));
-        using var call = host.Client.Generate(Requests.Small(partialImages: 1, n: 2), CallOptions.WithTimeout(TaskTimeouts.Default));
+        using var call = host.Client.Generate(Requests.Small(partialImages: 1, n: 2), Requests.Deadline());
         var frames = new List<ProviderFrame>();
-        Status status = Status.Ok;
+        var status = new RpcStatus();
         try
         {
-            await foreach (var frame in call.ReadAllAsync())
+            await foreach (var frame in call.ResponseStream.ReadAllAsync())
             {
                 if (frames.Count == 0)
                 {
@@ -88,7 +93,7 @@ public sealed class OpenRouterAdapterTests
         }
         catch (RpcException ex)
         {
-            status = ex.Status;
+            status = ex.ToRichStatus();
         }
 
         Assert.Equal([ProviderFrame.FrameOneofCase.Partial, ProviderFrame.FrameOneofCase.Final], frames.Select(f => f.FrameCase));
@@ -101,7 +106,7 @@ public sealed class OpenRouterAdapterTests
     {
         await using var host = await AdapterHost.StartAsync(fault: "partial-delay=60s");
         using var cancel = new CancellationTokenSource();
-        var run = host.GenerateAsync(Requests.Small(partialImages: 1), CallOptions.WithTimeout(TaskTimeouts.Default, cancel.Token));
+        var run = host.GenerateAsync(Requests.Small(partialImages: 1), Requests.Deadline(cancellationToken: cancel.Token));
         await host.Emulator.Traffic.WaitForAsync(e => e.Kind == EmulatorEventKind.RequestStarted).DefaultTimeout();
 
         await cancel.CancelAsync();
@@ -140,8 +145,8 @@ public sealed class OpenRouterAdapterTests
         var (_, status) = await host.GenerateAsync(Requests.Small());
 
         StatusAssert.Code(StatusCode.Unauthenticated, status);
-        Assert.Contains("OPENROUTER_API_KEY", status.Detail);
-        Assert.Contains("x-provider-key", status.Detail);
+        Assert.Contains("OPENROUTER_API_KEY", status.Message);
+        Assert.Contains("x-provider-key", status.Message);
         Assert.Equal(0, host.ChatRequestsStarted);
     }
 
@@ -182,7 +187,7 @@ public sealed class OpenRouterAdapterTests
         await using var host = await AdapterHost.StartAsync(fault: "latency=60s",
             settings: Settings(("OpenRouter:MaxConcurrentCalls", "1"), ("OpenRouter:QueueLimit", "0")));
         using var cancel = new CancellationTokenSource();
-        var holding = host.GenerateAsync(Requests.Small(), CallOptions.WithTimeout(TaskTimeouts.Default, cancel.Token));
+        var holding = host.GenerateAsync(Requests.Small(), Requests.Deadline(cancellationToken: cancel.Token));
         await host.Emulator.Traffic.WaitForAsync(e => e.Kind == EmulatorEventKind.RequestStarted).DefaultTimeout();
 
         var (frames, status) = await host.GenerateAsync(Requests.Small());
@@ -235,7 +240,43 @@ public sealed class OpenRouterAdapterTests
         var (_, status) = await host.GenerateAsync(request);
 
         StatusAssert.Code(StatusCode.InvalidArgument, status);
-        Assert.Contains("OPERATION_CHAT", status.Detail, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("OPERATION_CHAT", status.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, host.ChatRequestsStarted);
+    }
+
+    [Fact]
+    public async Task Generate_RequestJustUnder64MiB_AcceptedAndTheInputImagesReachTheProvider()
+    {
+        await using var host = await AdapterHost.StartAsync();
+        // Two valid PNGs of 30 MiB each (a private ancillary chunk that decoders skip): 60 MiB on the wire, above every
+        // default limit on the way (grpc-dotnet's 4 MiB, Kestrel's 30 MB request body) and below the adapters' 64 MiB.
+        var padding = new byte[30 * 1024 * 1024];
+        var request = Requests.Small("the same harbour");
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            request.InputImages.Add(new InputImage { Data = ByteString.CopyFrom(PngCodec.InsertChunk(PngCodec.Encode(new RgbaImage(64, 64)), "emUl", padding)) });
+        }
+        Assert.InRange(request.CalculateSize(), 60 * 1024 * 1024, ProviderAdapterExtensions.MaxRequestBytes);
+
+        var (frames, status) = await host.GenerateAsync(request);
+
+        StatusAssert.Ok(status);
+        Assert.Single(frames);
+        var completed = Assert.Single(host.Emulator.Traffic.Events, e => e.Kind == EmulatorEventKind.RequestCompleted && e.Path == AdapterHost.ChatPath);
+        Assert.Equal(200, completed.StatusCode);
+    }
+
+    [Fact]
+    public async Task Generate_RequestAbove64MiB_ResourceExhaustedWithoutCallingTheProvider()
+    {
+        await using var host = await AdapterHost.StartAsync();
+        var request = Requests.Small();
+        request.InputImages.Add(new InputImage { Data = ByteString.CopyFrom(new byte[ProviderAdapterExtensions.MaxRequestBytes]) });
+
+        var (frames, status) = await host.GenerateAsync(request);
+
+        Assert.Empty(frames);
+        StatusAssert.Code(StatusCode.ResourceExhausted, status);
         Assert.Equal(0, host.ChatRequestsStarted);
     }
 
@@ -248,7 +289,7 @@ public sealed class OpenRouterAdapterTests
         using var catalogue = JsonDocument.Parse(await http.GetStringAsync("/api/v1/models?output_modalities=image").DefaultTimeout());
         var emulatorModels = catalogue.RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()).ToList();
 
-        var response = await host.Client.ListModelsAsync(new ListModelsRequest(), CallOptions.WithTimeout(TaskTimeouts.Default)).DefaultTimeout();
+        var response = await host.Client.ListModelsAsync(new ListModelsRequest(), Requests.Deadline()).ResponseAsync.DefaultTimeout();
 
         Assert.Equal("openrouter", response.Provider);
         Assert.Equal(emulatorModels.Order(), response.Models.Select(m => m.Id).Order());

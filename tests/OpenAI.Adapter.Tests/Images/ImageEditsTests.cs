@@ -1,5 +1,8 @@
+using Grpc.Core;
 using OpenAI.Adapter.Tests.TestSupport;
 using Pipeline.Imaging;
+using Pipeline.Providers;
+using ProviderEmulator.Hosting;
 
 namespace OpenAI.Adapter.Tests.Images;
 
@@ -80,5 +83,36 @@ public sealed class ImageEditsTests
 
         Assert.Equal(4, frames.Count);
         Assert.NotNull(frames[^1].Final);
+    }
+
+    [Fact]
+    public async Task Edit_RequestJustUnder64MiB_AcceptedAndBothImagesReachTheProvider()
+    {
+        await using var host = await AdapterHost.StartAsync();
+        // Two valid PNGs of 30 MiB each (a private ancillary chunk that decoders skip): 60 MiB on the wire, above every
+        // default limit on the way (grpc-dotnet's 4 MiB, Kestrel's 30 MB request body) and below the adapters' 64 MiB.
+        var padding = new byte[30 * 1024 * 1024];
+        var request = Calls.Edit(0,
+            PngCodec.InsertChunk(TestImages.SolidPng(1024, 1024, Red), "emUl", padding),
+            PngCodec.InsertChunk(TestImages.SolidPng(1024, 1024, Blue), "emUl", padding));
+        Assert.InRange(request.CalculateSize(), 60 * 1024 * 1024, ProviderAdapterExtensions.MaxRequestBytes);
+
+        var result = (await host.Client.CollectAsync(request)).Succeeded();
+
+        var final = Assert.Single(result.Finals);
+        TestImages.AssertImage(final.Data, ImageFormat.Png, 1024, 1024);
+        Assert.Equal(2 * 323, final.Usage.InputImageTokens);
+    }
+
+    [Fact]
+    public async Task Edit_RequestAbove64MiB_ResourceExhaustedWithoutCallingTheProvider()
+    {
+        await using var host = await AdapterHost.StartAsync();
+        var request = Calls.Edit(0, PngCodec.InsertChunk(TestImages.SolidPng(256, 256, Red), "emUl", new byte[ProviderAdapterExtensions.MaxRequestBytes]));
+
+        var failure = (await host.Client.CollectAsync(request)).Failure;
+
+        Assert.Equal(StatusCode.ResourceExhausted, failure.StatusCode);
+        Assert.DoesNotContain(host.Emulator.Traffic.Events, e => e.Kind == EmulatorEventKind.RequestStarted);
     }
 }

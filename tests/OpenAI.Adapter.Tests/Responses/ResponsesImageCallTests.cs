@@ -1,5 +1,5 @@
 using OpenAI.Adapter.Tests.TestSupport;
-using Pipeline.Grpc;
+using Grpc.Core;
 using Pipeline.Imaging;
 
 namespace OpenAI.Adapter.Tests.Responses;

@@ -1,6 +1,6 @@
 using Google.Rpc;
 using OpenAI.Adapter.Tests.TestSupport;
-using Pipeline.Grpc;
+using Grpc.Core;
 using Pipeline.Imaging;
 
 namespace OpenAI.Adapter.Tests.Sdk;
@@ -20,8 +20,8 @@ public sealed class OpenAIFailuresTests
         var failure = (await host.Client.CollectAsync(Operations.Request(operation))).Failure;
 
         Assert.Equal(StatusCode.ResourceExhausted, failure.StatusCode);
-        Assert.Equal(TimeSpan.FromSeconds(7), failure.Status.GetDetail<RetryInfo>()!.RetryDelay.ToTimeSpan());
-        var info = failure.Status.GetDetail<ErrorInfo>()!;
+        Assert.Equal(TimeSpan.FromSeconds(7), failure.RichDetail<RetryInfo>()!.RetryDelay.ToTimeSpan());
+        var info = failure.RichDetail<ErrorInfo>()!;
         Assert.Equal("rate_limit_exceeded", info.Reason);
         Assert.Equal("openai", info.Domain);
         Assert.Equal("429", info.Metadata["http_status"]);
@@ -38,8 +38,8 @@ public sealed class OpenAIFailuresTests
         var failure = (await host.Client.CollectAsync(Operations.Request(operation))).Failure;
 
         Assert.Equal(StatusCode.ResourceExhausted, failure.StatusCode);
-        Assert.Equal("insufficient_quota", failure.Status.GetDetail<ErrorInfo>()!.Reason);
-        Assert.Null(failure.Status.GetDetail<RetryInfo>());
+        Assert.Equal("insufficient_quota", failure.RichDetail<ErrorInfo>()!.Reason);
+        Assert.Null(failure.RichDetail<RetryInfo>());
     }
 
     [Theory]
@@ -60,7 +60,7 @@ public sealed class OpenAIFailuresTests
         var failure = (await host.Client.CollectAsync(Operations.Request(operation))).Failure;
 
         Assert.Equal(expected, failure.StatusCode);
-        var info = failure.Status.GetDetail<ErrorInfo>()!;
+        var info = failure.RichDetail<ErrorInfo>()!;
         Assert.Equal(status.ToString(System.Globalization.CultureInfo.InvariantCulture), info.Metadata["http_status"]);
         Assert.StartsWith("req_", info.Metadata["request_id"]);
     }
@@ -78,11 +78,11 @@ public sealed class OpenAIFailuresTests
         var failure = (await host.Client.CollectAsync(Operations.Request(operation))).Failure;
 
         Assert.Equal(StatusCode.FailedPrecondition, failure.StatusCode);
-        var info = failure.Status.GetDetail<ErrorInfo>()!;
+        var info = failure.RichDetail<ErrorInfo>()!;
         Assert.Equal(reason, info.Reason);
         Assert.Equal("openai", info.Domain);
         Assert.Contains("safety system", info.Metadata["provider_message"]);
-        Assert.Null(failure.Status.GetDetail<RetryInfo>());
+        Assert.Null(failure.RichDetail<RetryInfo>());
     }
 
     [Theory]
@@ -97,7 +97,7 @@ public sealed class OpenAIFailuresTests
         Assert.Single(result.Partials);
         Assert.Empty(result.Finals);
         Assert.Equal(StatusCode.Unavailable, result.Failure.StatusCode);
-        Assert.Equal("server_error", result.Failure.Status.GetDetail<ErrorInfo>()!.Reason);
+        Assert.Equal("server_error", result.Failure.RichDetail<ErrorInfo>()!.Reason);
     }
 
     [Theory]
@@ -114,7 +114,7 @@ public sealed class OpenAIFailuresTests
         Assert.Single(result.Partials);
         Assert.Empty(result.Finals);
         Assert.Equal(expected, result.Failure.StatusCode);
-        Assert.Equal(reason, result.Failure.Status.GetDetail<ErrorInfo>()!.Reason);
+        Assert.Equal(reason, result.Failure.RichDetail<ErrorInfo>()!.Reason);
     }
 
     [Theory]
@@ -171,8 +171,8 @@ public sealed class OpenAIFailuresTests
         var failure = (await host.Client.CollectAsync(Calls.Generate())).Failure;
 
         Assert.Equal(StatusCode.Unauthenticated, failure.StatusCode);
-        Assert.Equal("invalid_api_key", failure.Status.GetDetail<ErrorInfo>()!.Reason);
-        Assert.DoesNotContain(AdapterHost.ConfiguredKey, failure.Status.ToString());
+        Assert.Equal("invalid_api_key", failure.RichDetail<ErrorInfo>()!.Reason);
+        Assert.DoesNotContain(AdapterHost.ConfiguredKey, RpcFailures.Describe(failure));
     }
 
     [Fact]
@@ -183,6 +183,6 @@ public sealed class OpenAIFailuresTests
         var failure = (await host.Client.CollectAsync(Calls.Generate(quality: "ultra"))).Failure;
 
         Assert.Equal(StatusCode.InvalidArgument, failure.StatusCode);
-        Assert.Equal("quality", Assert.Single(failure.Status.GetDetail<BadRequest>()!.FieldViolations).Field);
+        Assert.Equal("quality", Assert.Single(failure.RichDetail<BadRequest>()!.FieldViolations).Field);
     }
 }

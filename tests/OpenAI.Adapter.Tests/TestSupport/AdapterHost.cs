@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -6,7 +7,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
 using Pipeline.Providers;
 using ProviderEmulator;
 
@@ -15,7 +15,7 @@ namespace OpenAI.Adapter.Tests.TestSupport;
 /// <summary>
 /// A ProviderEmulator and the OpenAI adapter in-process: the adapter on Kestrel (HTTP/1.1 and HTTP/2 endpoints on
 /// 127.0.0.1 port 0) with its shipped appsettings.json as content root, registered and mapped exactly as Program.cs does,
-/// pointed at the emulator. Tests call it through our gRPC client. Disposing fails on unexpected Error logs.
+/// pointed at the emulator. Tests call it through a grpc-dotnet client. Disposing fails on unexpected Error logs.
 /// </summary>
 internal sealed class AdapterHost : IAsyncDisposable
 {
@@ -31,14 +31,14 @@ internal sealed class AdapterHost : IAsyncDisposable
         _logs = logs;
         Emulator = emulator;
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}", new GrpcChannelOptions { MaxReceiveMessageSize = 256 * 1024 * 1024 });
-        Client = new ProviderAdapterGrpc.ProviderAdapterClient(Channel);
+        Client = new ProviderAdapter.ProviderAdapterClient(Channel);
     }
 
     public RunningEmulator Emulator { get; }
 
     public GrpcChannel Channel { get; }
 
-    public ProviderAdapterGrpc.ProviderAdapterClient Client { get; }
+    public ProviderAdapter.ProviderAdapterClient Client { get; }
 
     public IServiceProvider Services => _app.Services;
 

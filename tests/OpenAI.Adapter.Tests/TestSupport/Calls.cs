@@ -1,6 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 
 namespace OpenAI.Adapter.Tests.TestSupport;
 
@@ -15,7 +15,7 @@ internal sealed record CallResult(IReadOnlyList<ProviderFrame> Frames, RpcExcept
     public RpcException Failure => Error ?? throw new Xunit.Sdk.XunitException($"the call succeeded with {Frames.Count} frame(s); a failure was expected");
 
     /// <summary>Fails the test when the call failed.</summary>
-    public CallResult Succeeded() => Error is null ? this : throw new Xunit.Sdk.XunitException($"the call failed: {Error.Status}");
+    public CallResult Succeeded() => Error is null ? this : throw new Xunit.Sdk.XunitException($"the call failed: {RpcFailures.Describe(Error)}");
 }
 
 /// <summary>Requests and calls.</summary>
@@ -49,7 +49,7 @@ internal static class Calls
         return request;
     }
 
-    public static ProviderRequest Responses(string model = "gpt-image-1", int partials = 0, string hostModel = "") 
+    public static ProviderRequest Responses(string model = "gpt-image-1", int partials = 0, string hostModel = "")
     {
         var request = new ProviderRequest
         {
@@ -68,20 +68,21 @@ internal static class Calls
         return request;
     }
 
+    /// <summary>Call options with the default test deadline, optional metadata and a cancellation token.</summary>
     public static CallOptions Timeout(Metadata? headers = null, CancellationToken cancellationToken = default) =>
-        CallOptions.WithTimeout(TaskTimeouts.Default, cancellationToken) with { Headers = headers };
+        new(headers: headers, deadline: DateTime.UtcNow + TaskTimeouts.Default, cancellationToken: cancellationToken);
 
     /// <summary>Runs a Generate call to its end, collecting frames; an RpcException is returned, not thrown.</summary>
-    public static Task<CallResult> CollectAsync(this ProviderAdapterGrpc.ProviderAdapterClient client, ProviderRequest request, CallOptions? options = null) =>
+    public static Task<CallResult> CollectAsync(this ProviderAdapter.ProviderAdapterClient client, ProviderRequest request, CallOptions? options = null) =>
         CollectCoreAsync(client, request, options ?? Timeout()).DefaultTimeout();
 
-    private static async Task<CallResult> CollectCoreAsync(ProviderAdapterGrpc.ProviderAdapterClient client, ProviderRequest request, CallOptions options)
+    private static async Task<CallResult> CollectCoreAsync(ProviderAdapter.ProviderAdapterClient client, ProviderRequest request, CallOptions options)
     {
         var frames = new List<ProviderFrame>();
         using var call = client.Generate(request, options);
         try
         {
-            await foreach (var frame in call.ReadAllAsync())
+            await foreach (var frame in call.ResponseStream.ReadAllAsync())
             {
                 frames.Add(frame);
             }

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Pipeline.Contracts.Provider.V1;
 using ProviderEmulator.Hosting;
 
@@ -16,7 +17,7 @@ internal static class StreamingProbe
     {
         var frames = new List<ProviderFrame>();
         using var call = host.Client.Generate(request, Calls.Timeout());
-        await using var reader = call.ReadAllAsync().GetAsyncEnumerator();
+        await using var reader = call.ResponseStream.ReadAllAsync().GetAsyncEnumerator();
         Assert.True(await reader.MoveNextAsync().DefaultTimeout(), "the stream ended before any frame");
         frames.Add(reader.Current);
         Assert.NotNull(reader.Current.Partial);

@@ -1,10 +1,10 @@
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using OpenRouter.Adapter.Tests.TestSupport;
-using Pipeline.Grpc;
+using Grpc.Core;
 using Pipeline.Imaging;
 using ProviderEmulator.Hosting;
-using Status = Pipeline.Grpc.Status;
+using RpcStatus = Google.Rpc.Status;
 
 namespace OpenRouter.Adapter.Tests.Chat;
 
@@ -65,7 +65,7 @@ public sealed class OpenRouterImageProviderFaultTests
         var info = ErrorInfoOf(status);
         Assert.Equal(httpStatus.ToString(System.Globalization.CultureInfo.InvariantCulture), info.Metadata["http_status"]);
         Assert.Equal("openrouter", info.Domain);
-        Assert.Contains($"HTTP {httpStatus}", status.Detail);
+        Assert.Contains($"HTTP {httpStatus}", status.Message);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class OpenRouterImageProviderFaultTests
 
         Assert.Empty(frames);
         StatusAssert.Code(StatusCode.FailedPrecondition, status);
-        Assert.Contains("violence", status.Detail);
+        Assert.Contains("violence", status.Message);
         var info = ErrorInfoOf(status);
         Assert.Equal("content_policy", info.Reason);
         Assert.Equal("403", info.Metadata["http_status"]);
@@ -97,7 +97,7 @@ public sealed class OpenRouterImageProviderFaultTests
 
         Assert.Empty(frames);
         StatusAssert.Code(StatusCode.Unavailable, status);
-        Assert.Contains("Provider disconnected", status.Detail);
+        Assert.Contains("Provider disconnected", status.Message);
         var info = ErrorInfoOf(status);
         Assert.Equal("provider_unavailable", info.Reason);
         Assert.Equal("502", info.Metadata["http_status"]);
@@ -126,7 +126,7 @@ public sealed class OpenRouterImageProviderFaultTests
 
         Assert.Empty(frames);
         StatusAssert.Code(StatusCode.Internal, status);
-        Assert.Contains("stream chunk 1 is not valid JSON", status.Detail);
+        Assert.Contains("stream chunk 1 is not valid JSON", status.Message);
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class OpenRouterImageProviderFaultTests
 
         Assert.Empty(frames);
         StatusAssert.Code(StatusCode.Internal, status);
-        Assert.Contains("chat completion is not valid JSON", status.Detail);
+        Assert.Contains("chat completion is not valid JSON", status.Message);
     }
 
     [Fact]
@@ -165,8 +165,8 @@ public sealed class OpenRouterImageProviderFaultTests
 
         Assert.Empty(frames);
         StatusAssert.Code(StatusCode.Internal, status);
-        Assert.Contains("choices[0].message.images[0].image_url.url", status.Detail);
-        Assert.Contains("2097152", status.Detail);
+        Assert.Contains("choices[0].message.images[0].image_url.url", status.Message);
+        Assert.Contains("2097152", status.Message);
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public sealed class OpenRouterImageProviderFaultTests
     {
         await using var host = await AdapterHost.StartAsync(fault: "latency=60s");
 
-        var (frames, status) = await host.GenerateAsync(Requests.Small(), CallOptions.WithTimeout(TimeSpan.FromSeconds(2)));
+        var (frames, status) = await host.GenerateAsync(Requests.Small(), Requests.Deadline(TimeSpan.FromSeconds(2)));
 
         Assert.Empty(frames);
         StatusAssert.Code(StatusCode.DeadlineExceeded, status);
@@ -192,12 +192,12 @@ public sealed class OpenRouterImageProviderFaultTests
 
         Assert.Empty(frames);
         StatusAssert.Code(StatusCode.DeadlineExceeded, status);
-        Assert.Contains("request timeout of 1 s", status.Detail);
+        Assert.Contains("request timeout of 1 s", status.Message);
         await host.Emulator.Traffic.WaitForDisconnectAsync(AdapterHost.ChatPath).DefaultTimeout();
     }
 
-    private static ErrorInfo ErrorInfoOf(Status status) =>
-        status.GetDetail<ErrorInfo>() ?? throw new Xunit.Sdk.XunitException($"no ErrorInfo in {status}");
+    private static ErrorInfo ErrorInfoOf(RpcStatus status) =>
+        status.GetDetail<ErrorInfo>() ?? throw new Xunit.Sdk.XunitException($"no ErrorInfo in {StatusAssert.Describe(status)}");
 
     private static Dictionary<string, string?> Retries(int count) => new() { ["OpenRouter:Retry:MaxRetries"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 }

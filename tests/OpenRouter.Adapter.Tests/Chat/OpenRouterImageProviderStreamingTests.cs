@@ -1,6 +1,6 @@
 using OpenRouter.Adapter.Tests.TestSupport;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 using Pipeline.Imaging;
 using ProviderEmulator.Hosting;
 
@@ -34,8 +34,8 @@ public sealed class OpenRouterImageProviderStreamingTests
     {
         // partial-delay pauses the emulator 3 s before each chunk group, including the usage chunk after the image.
         await using var host = await AdapterHost.StartAsync(fault: "partial-delay=3s");
-        using var call = host.Client.Generate(Requests.Small(partialImages: 1), CallOptions.WithTimeout(TaskTimeouts.Default));
-        await using var frames = call.ReadAllAsync().GetAsyncEnumerator();
+        using var call = host.Client.Generate(Requests.Small(partialImages: 1), Requests.Deadline());
+        await using var frames = call.ResponseStream.ReadAllAsync().GetAsyncEnumerator();
 
         Assert.True(await frames.MoveNextAsync().AsTask().DefaultTimeout());
         var partial = frames.Current.Partial;

@@ -3,7 +3,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using OpenRouter.Adapter.Tests.TestSupport;
 using Pipeline.Contracts.Common.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 using Pipeline.Imaging;
 using ProviderEmulator.Hosting;
 
@@ -91,8 +91,8 @@ public sealed class OpenRouterImageProviderTests
         var (frames, status) = await host.GenerateAsync(Requests.Chat(size: "1000x300"));
 
         Assert.Empty(frames);
-        Assert.Equal(StatusCode.InvalidArgument, status.Code);
-        Assert.Contains("1000x300", status.Detail);
+        StatusAssert.Code(StatusCode.InvalidArgument, status);
+        Assert.Contains("1000x300", status.Message);
         Assert.Equal("size", status.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations[0].Field);
         Assert.Equal(0, host.ChatRequestsStarted);
     }

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Pipeline.Providers;
+using Pipeline.ServiceDefaults.Grpc;
 using ProviderEmulator;
 
 namespace OpenRouter.Adapter.Tests.TestSupport;
@@ -10,7 +12,7 @@ namespace OpenRouter.Adapter.Tests.TestSupport;
 /// <summary>
 /// The provider emulator and OpenRouter.Adapter in-process: the adapter on Kestrel (HTTP/1.1 and HTTP/2 endpoints on
 /// 127.0.0.1 port 0) with its real appsettings.json, registered and mapped exactly as Program.cs does, pointed at the
-/// emulator, called through our gRPC client. Emulator faults travel as the adapter's configured extra header
+/// emulator, called through a grpc-dotnet client. Emulator faults travel as the adapter's configured extra header
 /// <c>x-emulator-fault</c>. Disposing fails on unexpected Error-level logs.
 /// </summary>
 internal sealed class AdapterHost : IAsyncDisposable
@@ -27,7 +29,7 @@ internal sealed class AdapterHost : IAsyncDisposable
         Logs = logs;
         Outgoing = outgoing;
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}", new GrpcChannelOptions { MaxReceiveMessageSize = 256 * 1024 * 1024 });
-        Client = new ProviderAdapterGrpc.ProviderAdapterClient(Channel);
+        Client = new ProviderAdapter.ProviderAdapterClient(Channel);
     }
 
     public RunningEmulator Emulator { get; }
@@ -38,7 +40,7 @@ internal sealed class AdapterHost : IAsyncDisposable
 
     public GrpcChannel Channel { get; }
 
-    public ProviderAdapterGrpc.ProviderAdapterClient Client { get; }
+    public ProviderAdapter.ProviderAdapterClient Client { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -106,22 +108,25 @@ internal sealed class AdapterHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs Generate to its end: every frame, and the status it ended with (OK or the RpcException's).</summary>
-    public async Task<(List<ProviderFrame> Frames, Status Status)> GenerateAsync(ProviderRequest request, CallOptions? options = null)
+    /// <summary>
+    /// Runs Generate to its end: every frame, and the status it ended with: OK (code 0), or the RpcException's rich status
+    /// (google.rpc.Status with the details the adapter sent, or code and message alone for statuses the client made).
+    /// </summary>
+    public async Task<(List<ProviderFrame> Frames, Google.Rpc.Status Status)> GenerateAsync(ProviderRequest request, CallOptions? options = null)
     {
         var frames = new List<ProviderFrame>();
         try
         {
-            using var call = Client.Generate(request, options ?? CallOptions.WithTimeout(TaskTimeouts.Default));
-            await foreach (var frame in call.ReadAllAsync())
+            using var call = Client.Generate(request, options ?? Requests.Deadline());
+            await foreach (var frame in call.ResponseStream.ReadAllAsync())
             {
                 frames.Add(frame);
             }
-            return (frames, Status.Ok);
+            return (frames, new Google.Rpc.Status());
         }
         catch (RpcException ex)
         {
-            return (frames, ex.Status);
+            return (frames, ex.ToRichStatus());
         }
     }
 

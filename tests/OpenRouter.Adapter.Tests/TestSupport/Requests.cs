@@ -1,6 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Grpc;
+using Grpc.Core;
 
 namespace OpenRouter.Adapter.Tests.TestSupport;
 
@@ -28,10 +28,11 @@ internal static class Requests
         return request;
     }
 
-    public static CallOptions WithKey(string key, TimeSpan? timeout = null, CancellationToken cancellationToken = default) => new()
-    {
-        Headers = new Metadata().Add(ProviderAdapterGrpc.ProviderKeyHeader, key),
-        Deadline = DateTime.UtcNow + (timeout ?? TaskTimeouts.Default),
-        CancellationToken = cancellationToken,
-    };
+    /// <summary>The caller's own provider key in the call metadata, with a deadline (default <see cref="TaskTimeouts.Default"/>).</summary>
+    public static CallOptions WithKey(string key, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        Deadline(timeout, cancellationToken).WithHeaders(new Metadata { { ProviderAdapter.ProviderKeyHeader, key } });
+
+    /// <summary>A call deadline <paramref name="timeout"/> from now (default <see cref="TaskTimeouts.Default"/>).</summary>
+    public static CallOptions Deadline(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        new(deadline: DateTime.UtcNow + (timeout ?? TaskTimeouts.Default), cancellationToken: cancellationToken);
 }
