@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Pipeline.Providers;
 
 namespace OpenAI.Adapter;
@@ -14,15 +13,8 @@ public static class OpenAIAdapterExtensions
 
     /// <summary>
     /// Adds the shared provider adapter (options, key, limiter, retries, gRPC service, provider HttpClient) around
-    /// <see cref="OpenAIImageProvider"/>, and lets Kestrel take a whole <see cref="ProviderAdapterExtensions.MaxRequestBytes"/> request.
+    /// <see cref="OpenAIImageProvider"/>.
     /// </summary>
-    public static IHostApplicationBuilder AddOpenAIAdapter(this IHostApplicationBuilder builder)
-    {
+    public static IHostApplicationBuilder AddOpenAIAdapter(this IHostApplicationBuilder builder) =>
         builder.AddProviderAdapter<OpenAIImageProvider>(SectionName, Defaults);
-        // grpc-dotnet lifts Kestrel's 30 MB request body limit for client- and duplex-streaming calls only; Generate is
-        // server streaming, so without this an edit above 30 MB fails in Kestrel before gRPC's 64 MiB limit applies.
-        // The 5 bytes are the gRPC message prefix (compressed flag and length).
-        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = ProviderAdapterExtensions.MaxRequestBytes + 5L);
-        return builder;
-    }
 }
