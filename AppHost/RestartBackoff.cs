@@ -1,6 +1,6 @@
-namespace AppHost.Hosting.Internal;
+namespace AppHost;
 
-/// <summary>Delay before restarting a crashed process: 1 s, 2 s, 4 s, … capped at 30 s.</summary>
+/// <summary>Delay before starting a crashed service again: 1 s, 2 s, 4 s, … capped at 30 s.</summary>
 internal static class RestartBackoff
 {
     public static readonly TimeSpan Cap = TimeSpan.FromSeconds(30);
