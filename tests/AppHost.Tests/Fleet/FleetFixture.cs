@@ -26,8 +26,8 @@ public sealed class FleetFixture : IAsyncLifetime
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The fleet is not started.");
 
-    /// <summary>The Aspire dashboard's base address (UI and <c>/api/telemetry</c>).</summary>
-    public Uri Dashboard { get; } = new($"http://127.0.0.1:{FreePort()}");
+    /// <summary>The Aspire dashboard's base address (UI and <c>/api/telemetry</c>); the testing builder randomizes its port too.</summary>
+    public Uri Dashboard => App.GetEndpoint("aspire-dashboard", "http");
 
     /// <summary>A fresh <c>Pipeline:DataDirectory</c>, deleted at the end.</summary>
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("pipeline-fleet-").FullName;
@@ -40,7 +40,7 @@ public sealed class FleetFixture : IAsyncLifetime
                 $"--PIPELINE_API_KEY={ApiKey}", "--OPENAI_API_KEY=", "--OPENROUTER_API_KEY=",
                 "--Parameters:openai-api-key=", "--Parameters:openrouter-api-key=",
                 $"--Pipeline:DataDirectory={DataDirectory}",
-                $"--ASPNETCORE_URLS={Dashboard}", $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{FreePort()}",
+                $"--ASPNETCORE_URLS=http://127.0.0.1:{FreePort()}", $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{FreePort()}",
                 "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true", "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
             ],
             (options, _) => options.DisableDashboard = false,
