@@ -24,7 +24,6 @@ public static class Extensions
         builder.Services.AddSingleton<ServiceEndpointResolver>();
         builder.Services.AddSingleton<GrpcChannelFactory>();
         builder.Services.AddGrpcServer();
-        builder.Services.AddHostedService<AppHostWatchdog>();
         return builder;
     }
 
