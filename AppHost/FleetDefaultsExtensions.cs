@@ -22,6 +22,8 @@ public static class FleetDefaultsExtensions
                 foreach (var endpoint in project.Annotations.OfType<EndpointAnnotation>())
                 {
                     endpoint.Port = null;
+                    // Internal hops go straight to the process: DCP's proxy adds latency to every call and streamed frame.
+                    endpoint.IsProxied = false;
                 }
             }
             // OpenTelemetry.Instrumentation.AspNetCore adds rpc.system / rpc.service / rpc.method / rpc.grpc.status_code

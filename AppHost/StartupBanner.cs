@@ -36,7 +36,7 @@ public sealed partial class StartupBanner
                 Line(logger, $"{resource.Name} {endpoint.EndpointName}: {endpoint.Url}");
             }
         }
-        if (configuration["ASPNETCORE_URLS"]?.Split(';')[0] is { Length: > 0 } dashboard)
+        if (model.Resources.Any(r => r.Name == "aspire-dashboard") && configuration["ASPNETCORE_URLS"]?.Split(';')[0] is { Length: > 0 } dashboard)
         {
             Line(logger, configuration["AppHost:BrowserToken"] is { Length: > 0 } token
                 ? $"dashboard: {dashboard.TrimEnd('/')}/login?t={token}"
