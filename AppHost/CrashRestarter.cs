@@ -7,7 +7,9 @@ namespace AppHost;
 /// <summary>
 /// Starts a project again when its process exits on its own (Running → Exited / Finished without Stopping, i.e. not a
 /// Stop from the dashboard and not the AppHost shutting down), after <see cref="RestartBackoff"/>. Each restart is logged
-/// to the AppHost console and to the resource's console log in the dashboard.
+/// to the AppHost console and to the resource's console log in the dashboard. Started at <see cref="BeforeStartEvent"/>
+/// (see <see cref="FleetDefaultsExtensions.WithFleetDefaults"/>), so it also sees a dependency that crashes while the
+/// resources that wait for it are still starting; it runs until the AppHost stops.
 /// </summary>
 internal sealed partial class CrashRestarter(
     DistributedApplicationModel model,
@@ -16,11 +18,14 @@ internal sealed partial class CrashRestarter(
     ResourceLoggerService resourceLogs,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
-    ILogger<CrashRestarter> logger) : BackgroundService
+    ILogger<CrashRestarter> logger)
 {
     private readonly ConcurrentDictionary<string, Tracked> _tracked = new(StringComparer.Ordinal);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Starts watching resource states until <see cref="IHostApplicationLifetime.ApplicationStopping"/>.</summary>
+    public void Start() => _ = Task.Run(() => WatchAsync(lifetime.ApplicationStopping));
+
+    private async Task WatchAsync(CancellationToken stoppingToken)
     {
         var projects = model.Resources.OfType<ProjectResource>().ToHashSet();
         try

@@ -30,7 +30,12 @@ public static class FleetDefaultsExtensions
             // to Grpc.AspNetCore's server spans only when this is set.
             resource.WithEnvironment("OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_ENABLE_GRPC_INSTRUMENTATION", "true");
         }
-        builder.Services.AddHostedService<CrashRestarter>();
+        builder.Services.AddSingleton<CrashRestarter>();
+        builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
+        {
+            e.Services.GetRequiredService<CrashRestarter>().Start();
+            return Task.CompletedTask;
+        });
         var banner = StartupBanner.Of(builder);
         builder.Eventing.Subscribe<AfterResourcesCreatedEvent>((e, _) =>
         {
