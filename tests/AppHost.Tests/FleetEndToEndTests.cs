@@ -46,6 +46,8 @@ public sealed class FleetEndToEndTests(FleetFixture fleet)
         var emulatorPort = fleet.App.GetEndpoint("emulator", "http").Port;
         Assert.Contains(spans.Where(IsProviderHttpCall), s => s.Attribute("server.port") == emulatorPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.DoesNotContain(spans, s => s.Raw.GetRawText().Contains(b64[..200], StringComparison.Ordinal));
+        Assert.DoesNotContain(spans, s => s.Raw.GetRawText().Contains(FleetFixture.ApiKey, StringComparison.Ordinal)
+            || s.Raw.GetRawText().Contains(AppHost.PipelineResourceExtensions.EmulatorApiKey, StringComparison.Ordinal));
     }
 
     [Fact]
