@@ -1,5 +1,5 @@
+using System.Globalization;
 using System.Security.Cryptography;
-using AppHost.Hosting;
 
 namespace AppHost;
 
@@ -9,65 +9,121 @@ public static class PipelineResourceExtensions
     /// <summary>The key adapters send to the emulator, which accepts any key (its <c>Emulator:ApiKeys</c> is empty).</summary>
     public const string EmulatorApiKey = "sk-emulator-offline";
 
-    /// <summary>Adds the provider emulator when <c>OPENAI_API_KEY</c> or <c>OPENROUTER_API_KEY</c> is unset; null when both are set.</summary>
-    public static IResourceBuilder<ProjectResource>? AddProviderEmulatorWhenOffline(this DistributedApplicationBuilder builder)
+    /// <summary>The configuration key of the data folder; relative paths are taken from the repository root.</summary>
+    public const string DataDirectoryKey = "Pipeline:DataDirectory";
+
+    /// <summary>
+    /// The folder every durable byte of the fleet lives in (<c>Pipeline:DataDirectory</c>, default <c>{repo}/.data</c>,
+    /// ignored by git): created now, printed at start.
+    /// </summary>
+    public static DataDirectory AddDataDirectory(this IDistributedApplicationBuilder builder)
     {
-        var missing = new[] { "OPENAI_API_KEY", "OPENROUTER_API_KEY" }.Where(k => string.IsNullOrWhiteSpace(builder.Configuration[k])).ToList();
+        var repoRoot = FindRepoRoot(builder.AppHostDirectory);
+        var configured = builder.Configuration[DataDirectoryKey];
+        var path = Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? Path.Combine(repoRoot, ".data") : Path.Combine(repoRoot, configured));
+        Directory.CreateDirectory(path);
+        var data = new DataDirectory(path);
+        StartupBanner.Add(builder, $"data folder ({DataDirectoryKey}): {path}");
+        return data;
+    }
+
+    /// <summary>Storage keeps its blobs and run database in <c>{data}/storage</c> (<c>Storage:DataDirectory</c>).</summary>
+    public static IResourceBuilder<ProjectResource> WithStorageData(this IResourceBuilder<ProjectResource> storage, DataDirectory data) =>
+        storage.WithEnvironment("Storage__DataDirectory", Path.Combine(data.Path, "storage"));
+
+    /// <summary>The router spools final images in <c>{data}/spool</c> (<c>Router:Spool:Directory</c>) while storage is down.</summary>
+    public static IResourceBuilder<ProjectResource> WithSpool(this IResourceBuilder<ProjectResource> router, DataDirectory data) =>
+        router.WithEnvironment("Router__Spool__Directory", Path.Combine(data.Path, "spool"));
+
+    /// <summary>
+    /// Adds the provider emulator (resource <c>emulator</c>) when a provider key (<see cref="ProviderBinding.ParameterName"/>
+    /// or <see cref="ProviderBinding.KeyVariable"/>) is unset; null when every key is set.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource>? AddProviderEmulatorWhenOffline(this IDistributedApplicationBuilder builder)
+    {
+        var missing = ProviderBinding.All.Where(p => p.KeyConfigurationKey(builder.Configuration) is null).Select(p => p.KeyVariable).ToList();
         if (missing.Count == 0)
         {
             return null;
         }
-        builder.StartupMessages.Add(
+        StartupBanner.Add(builder,
             $"{string.Join(" and ", missing)} not set: images come from the offline provider emulator. " +
-            "To use the real providers, set OPENAI_API_KEY / OPENROUTER_API_KEY and restart.");
-        // No /health yet: any HTTP answer on its one endpoint means it is up.
-        return builder.AddProject("emulator", "ProviderEmulator").WithHttpHealthCheck("/", statusCode: null);
+            "To use the real providers, set OPENAI_API_KEY / OPENROUTER_API_KEY (or the parameters openai-api-key / openrouter-api-key) and restart.");
+        // No launch profile: it would run the emulator in Development on a fixed port.
+        return builder.AddProject<Projects.ProviderEmulator>("emulator", launchProfileName: null)
+            .WithHttpEndpoint(name: "http")
+            .WithHttpHealthCheck("/emulator/health");
     }
 
     /// <summary>
-    /// Points the adapter's <c>{section}__BaseUrl</c> at the emulator (<c>{emulator}{emulatorPath}</c>, dummy key, loopback
-    /// image downloads allowed) when
-    /// <paramref name="apiKeyVariable"/> is unset, otherwise passes the real key through as <c>{section}__ApiKey</c>.
+    /// With the provider's key set: a secret parameter passed as <c>{section}__ApiKey</c>. Without: <c>{section}__BaseUrl</c>
+    /// points at the emulator (<c>{emulator}{emulatorPath}</c>), with a dummy key and loopback image downloads allowed.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithProvider(
-        this IResourceBuilder<ProjectResource> adapter, string section, string apiKeyVariable, IResourceBuilder<ProjectResource>? emulator, string emulatorPath)
+        this IResourceBuilder<ProjectResource> adapter, ProviderBinding provider, IResourceBuilder<ProjectResource>? emulator)
     {
-        if (adapter.ApplicationBuilder.Configuration[apiKeyVariable] is { Length: > 0 } realKey)
+        var builder = adapter.ApplicationBuilder;
+        if (provider.KeyConfigurationKey(builder.Configuration) is { } key)
         {
-            return adapter.WithEnvironment($"{section}__ApiKey", realKey);
+            var parameter = key == provider.ParameterConfigurationKey
+                ? builder.AddParameter(provider.ParameterName, secret: true)
+                : builder.AddParameterFromConfiguration(provider.ParameterName, key, secret: true);
+            return adapter.WithEnvironment($"{provider.Section}__ApiKey", parameter);
         }
         ArgumentNullException.ThrowIfNull(emulator);
         return adapter
             .WithReference(emulator)
             .WaitFor(emulator)
-            .WithEnvironment($"{section}__BaseUrl", ReferenceExpression.Create($"{emulator.GetEndpoint("http")}{emulatorPath}"))
-            .WithEnvironment($"{section}__ApiKey", EmulatorApiKey)
+            .WithEnvironment($"{provider.Section}__BaseUrl", ReferenceExpression.Create($"{emulator.GetEndpoint("http")}{provider.EmulatorPath}"))
+            .WithEnvironment($"{provider.Section}__ApiKey", EmulatorApiKey)
             // The emulator answers DALL·E with URLs on its own loopback address, which adapters refuse by default.
-            .WithEnvironment($"{section}__Download__AllowPrivateNetworks", "true");
+            .WithEnvironment($"{provider.Section}__Download__AllowPrivateNetworks", "true");
     }
 
-    /// <summary>Stable user-facing ports: <c>Gateway:HttpPort</c> (default 8080) and <c>Gateway:GrpcPort</c> (default 8081), also <c>--gateway-http-port</c> / <c>--gateway-grpc-port</c>.</summary>
+    /// <summary>
+    /// Stable user-facing ports: <c>Gateway:HttpPort</c> (default 8080) and <c>Gateway:GrpcPort</c> (default 8081), external.
+    /// Every other service gets fresh ports at each start (see <see cref="FleetDefaultsExtensions.WithFleetDefaults"/>).
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithGatewayPorts(this IResourceBuilder<ProjectResource> gateway)
     {
         var configuration = gateway.ApplicationBuilder.Configuration;
         return gateway
-            .WithEndpoint("http", e => e.Port = int.Parse(configuration["Gateway:HttpPort"] ?? "8080", System.Globalization.CultureInfo.InvariantCulture))
-            .WithEndpoint("grpc", e => e.Port = int.Parse(configuration["Gateway:GrpcPort"] ?? "8081", System.Globalization.CultureInfo.InvariantCulture))
+            .WithEndpoint("http", e => e.Port = int.Parse(configuration["Gateway:HttpPort"] ?? "8080", CultureInfo.InvariantCulture))
+            .WithEndpoint("grpc", e => e.Port = int.Parse(configuration["Gateway:GrpcPort"] ?? "8081", CultureInfo.InvariantCulture))
+            .WithAnnotation(new StablePortsAnnotation())
             .WithExternalHttpEndpoints();
     }
 
-    /// <summary>Gives the gateway the development API key as <c>Gateway__ApiKeys__0</c>: <c>PIPELINE_API_KEY</c>, else a generated <c>pk-dev-…</c>; printed at start.</summary>
+    /// <summary>
+    /// Gives the gateway the development API key as <c>Gateway__ApiKeys__0</c> (secret parameter <c>pipeline-api-key</c>):
+    /// <c>PIPELINE_API_KEY</c>, else a generated <c>pk-dev-…</c>; printed at start.
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithDevelopmentApiKey(this IResourceBuilder<ProjectResource> gateway)
     {
-        var configured = gateway.ApplicationBuilder.Configuration["PIPELINE_API_KEY"];
+        var builder = gateway.ApplicationBuilder;
+        var configured = builder.Configuration["PIPELINE_API_KEY"];
         var key = string.IsNullOrWhiteSpace(configured) ? GenerateApiKey() : configured;
-        gateway.ApplicationBuilder.StartupMessages.Add(string.IsNullOrWhiteSpace(configured)
+        StartupBanner.Add(builder, string.IsNullOrWhiteSpace(configured)
             ? $"development API key (generated; set PIPELINE_API_KEY to choose one): {key}"
             : $"development API key (from PIPELINE_API_KEY): {key}");
-        return gateway.WithEnvironment("Gateway__ApiKeys__0", key);
+        var parameter = builder.AddParameter("pipeline-api-key", key, secret: true);
+        return gateway.WithEnvironment("Gateway__ApiKeys__0", parameter);
     }
 
     /// <summary><c>pk-dev-</c> + 32 random bytes, base64url without padding.</summary>
     internal static string GenerateApiKey() =>
         "pk-dev-" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>The walk up from <paramref name="start"/> to the folder holding Pipeline.sln (else the AppHost's parent).</summary>
+    internal static string FindRepoRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Pipeline.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        return Path.GetFullPath(Path.Combine(start, ".."));
+    }
 }

@@ -1,40 +1,43 @@
 using AppHost;
-using AppHost.Hosting;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Dashboard: traces, logs and resource states (UI 18888, OTLP 18889 gRPC / 18890 HTTP). Started first, every service
-// exports to it; none when --otlp-endpoint / PIPELINE_OTLP_ENDPOINT sends telemetry elsewhere.
-builder.AddDashboard();
+// Durable data (images, run database, spool) outside every bin/: Pipeline:DataDirectory, default {repo}/.data.
+var data = builder.AddDataDirectory();
 
 // Storage: content-addressed images and run records.
-var storage = builder.AddProject("storage", "Storage.Service")
+var storage = builder.AddProject<Projects.Storage_Service>("storage")
+    .WithStorageData(data)
     .WithHttpHealthCheck("/health");
 
 // Provider emulator: stands in for every provider whose API key is not set (null when all keys are set).
 var emulator = builder.AddProviderEmulatorWhenOffline();
 
-// Provider adapters: the real provider when its key is set, otherwise the emulator.
-var openai = builder.AddProject("openai", "OpenAI.Adapter")
+// Provider adapters: the real provider when its key parameter is set, otherwise the emulator.
+var openai = builder.AddProject<Projects.OpenAI_Adapter>("openai")
     .WithHttpHealthCheck("/health")
-    .WithProvider("OpenAI", "OPENAI_API_KEY", emulator, emulatorPath: "/v1");
+    .WithProvider(ProviderBinding.OpenAI, emulator);
 
-var openrouter = builder.AddProject("openrouter", "OpenRouter.Adapter")
+var openrouter = builder.AddProject<Projects.OpenRouter_Adapter>("openrouter")
     .WithHttpHealthCheck("/health")
-    .WithProvider("OpenRouter", "OPENROUTER_API_KEY", emulator, emulatorPath: "/api/v1");
+    .WithProvider(ProviderBinding.OpenRouter, emulator);
 
-// Router: resolves a config to a provider call, relays frames, stores the images.
-var router = builder.AddProject("router", "Router.Service")
+// Router: resolves a config to a provider call, relays frames, stores the images (spool for when storage is down).
+var router = builder.AddProject<Projects.Router_Service>("router")
+    .WithSpool(data)
     .WithHttpHealthCheck("/health")
     .WithReference(storage).WithReference(openai).WithReference(openrouter)
     .WaitFor(storage).WaitFor(openai).WaitFor(openrouter);
 
 // Gateway: the only public front door, on stable ports (http 8080, grpc 8081).
-builder.AddProject("gateway", "Gateway")
-    .WithHttpHealthCheck("/health")
+builder.AddProject<Projects.Gateway>("gateway")
     .WithGatewayPorts()
     .WithDevelopmentApiKey()
+    .WithHttpHealthCheck("/health")
     .WithReference(router).WithReference(storage)
     .WaitFor(router);
+
+// Every service: gRPC spans carry rpc.*; a crashed service is started again; the banner lists URLs, key and data folder.
+builder.WithFleetDefaults();
 
 builder.Build().Run();

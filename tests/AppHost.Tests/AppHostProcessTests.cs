@@ -1,173 +1,190 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Globalization;
+using System.Reflection;
 using System.Text;
+using AppHost.Tests.Fleet;
 
 namespace AppHost.Tests;
 
-/// <summary>The AppHost as users run it: a real <c>dotnet AppHost.dll</c> process, stopped with Ctrl+C (SIGINT).</summary>
+/// <summary>
+/// The AppHost as users run it, <c>dotnet run --project AppHost</c> in its own process group (the dashboard and the
+/// gateway on free ports), stopped the two ways a terminal stops it: Ctrl+C, and a kill of the AppHost itself.
+/// </summary>
 public sealed class AppHostProcessTests
 {
     [Fact]
-    public async Task SigInt_RunningFleet_StopsEveryProcessItStarted()
+    public async Task SigIntToProcessGroup_RunningFleet_LeavesNoDcpDashboardOrService()
     {
         var ct = TestContext.Current.CancellationToken;
-        var repoRoot = FindRepoRoot();
-        var configuration = typeof(AppHost.PipelineResourceExtensions).Assembly
-            .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-            .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value!;
-        var dll = Path.Combine(repoRoot, "AppHost", "bin", configuration, "net10.0", "AppHost.dll");
-        var gatewayHttp = FreePort();
-        var start = new ProcessStartInfo("dotnet")
+        await using var run = await AppHostRun.StartHealthyAsync(ct).FleetStartupTimeout();
+
+        run.Signal("-INT", $"-{run.ProcessGroup}");
+
+        await run.WaitForNoSurvivorsAsync(TimeSpan.FromSeconds(45), ct).DefaultTimeout();
+    }
+
+    [Fact]
+    public async Task SigKillOfAppHostProcess_RunningFleet_DcpStopsEverythingWithin30Seconds()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var run = await AppHostRun.StartHealthyAsync(ct).FleetStartupTimeout();
+
+        run.Signal("-KILL", run.AppHostPid.ToString(CultureInfo.InvariantCulture));
+
+        await run.WaitForNoSurvivorsAsync(TimeSpan.FromSeconds(30), ct).DefaultTimeout();
+    }
+
+    /// <summary>One <c>dotnet run --project AppHost</c> and every process it led to.</summary>
+    private sealed class AppHostRun : IAsyncDisposable
+    {
+        private readonly Process _run;
+        private readonly StringBuilder _output = new();
+        private readonly HashSet<int> _fleet = [];
+        private readonly string _dataDirectory;
+
+        private AppHostRun(Process run, string dataDirectory) => (_run, _dataDirectory) = (run, dataDirectory);
+
+        /// <summary>The process group: <c>dotnet run</c> leads a session of its own.</summary>
+        public int ProcessGroup => _run.Id;
+
+        public int AppHostPid { get; private set; }
+
+        public static async Task<AppHostRun> StartHealthyAsync(CancellationToken ct)
         {
-            ArgumentList =
+            var repoRoot = AppHost.PipelineResourceExtensions.FindRepoRoot(AppContext.BaseDirectory);
+            var configuration = typeof(AppHostProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value!;
+            var gatewayHttp = FleetFixture.FreePort();
+            // python3 puts dotnet run in a new session with Ctrl+C at its default (a background shell would leave it ignored).
+            var start = new ProcessStartInfo("python3")
             {
-                dll,
-                $"--Gateway:HttpPort={gatewayHttp}", $"--Gateway:GrpcPort={FreePort()}",
-                $"--Dashboard:HttpPort={FreePort()}", $"--Dashboard:OtlpGrpcPort={FreePort()}", $"--Dashboard:OtlpHttpPort={FreePort()}",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = repoRoot,
-        };
-        start.Environment["OPENAI_API_KEY"] = "";
-        start.Environment["OPENROUTER_API_KEY"] = "";
-        start.Environment["PIPELINE_OTLP_ENDPOINT"] = "";
-        var output = new StringBuilder();
-        using var apphost = Process.Start(start)!;
-        apphost.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        apphost.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        apphost.BeginOutputReadLine();
-        apphost.BeginErrorReadLine();
-        var fleet = new HashSet<int>();
-        try
+                ArgumentList =
+                {
+                    "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.setsid(); os.execvp(sys.argv[1], sys.argv[1:])",
+                    "dotnet", "run", "--project", "AppHost", "--no-build", "-c", configuration, "--no-launch-profile", "--",
+                    $"--Gateway:HttpPort={gatewayHttp}", $"--Gateway:GrpcPort={FleetFixture.FreePort()}",
+                },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = repoRoot,
+            };
+            // What the launch profile would set, on free ports.
+            start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FleetFixture.FreePort()}";
+            start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FleetFixture.FreePort()}";
+            start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+            start.Environment["OPENAI_API_KEY"] = "";
+            start.Environment["OPENROUTER_API_KEY"] = "";
+            var dataDirectory = Directory.CreateTempSubdirectory("pipeline-run-").FullName;
+            start.Environment["Pipeline__DataDirectory"] = dataDirectory;
+            var run = new AppHostRun(Process.Start(start)!, dataDirectory);
+            run._run.OutputDataReceived += (_, e) => run.Append(e.Data);
+            run._run.ErrorDataReceived += (_, e) => run.Append(e.Data);
+            run._run.BeginOutputReadLine();
+            run._run.BeginErrorReadLine();
+            try
+            {
+                using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+                while (!await IsHealthyAsync(http, $"http://127.0.0.1:{gatewayHttp}/health", ct))
+                {
+                    if (run._run.HasExited)
+                    {
+                        throw new InvalidOperationException($"dotnet run exited with {run._run.ExitCode}.{Environment.NewLine}{run.Output}");
+                    }
+                    await Task.Delay(500, ct);
+                }
+                run.CollectFleet();
+                return run;
+            }
+            catch
+            {
+                await run.DisposeAsync();
+                throw;
+            }
+        }
+
+        public void Signal(string signal, string target)
         {
-            // The gateway is the last resource to start: once it is healthy, every process of the fleet is running.
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            await WaitUntilAsync(async () =>
+            using var kill = Process.Start("kill", [signal, "--", target]);
+            kill.WaitForExit();
+        }
+
+        /// <summary>Fails unless every process of the fleet (AppHost, dcp, dashboard, services) is gone within <paramref name="limit"/>.</summary>
+        public async Task WaitForNoSurvivorsAsync(TimeSpan limit, CancellationToken ct)
+        {
+            var deadline = DateTime.UtcNow + limit;
+            while (_fleet.Any(ProcessTree.IsAlive) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250, ct);
+            }
+            var survivors = _fleet.Where(ProcessTree.IsAlive).Select(pid => $"{pid} {ProcessTree.CommandLine(pid)}").ToList();
+            Assert.True(survivors.Count == 0, $"still running {limit.TotalSeconds}s after the signal:{Environment.NewLine}{string.Join(Environment.NewLine, survivors)}");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var pid in _fleet.Prepend(_run.Id).Where(ProcessTree.IsAlive))
             {
                 try
                 {
-                    using var health = await http.GetAsync($"http://127.0.0.1:{gatewayHttp}/health", ct);
-                    return health.IsSuccessStatusCode;
+                    Process.GetProcessById(pid).Kill();
                 }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-            }, TestTimeouts.FleetStartup, () => Snapshot(output));
-            fleet.UnionWith(Descendants(apphost.Id));
-            Assert.True(fleet.Count >= 7, $"expected dashboard, storage, emulator, two adapters, router and gateway; found {fleet.Count} processes.{Environment.NewLine}{Snapshot(output)}");
-
-            using (var kill = Process.Start("kill", ["-INT", apphost.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync(ct).DefaultTimeout();
-            }
-            await apphost.WaitForExitAsync(ct).DefaultTimeout();
-        }
-        finally
-        {
-            if (!apphost.HasExited)
-            {
-                apphost.Kill(entireProcessTree: true);
-            }
-            foreach (var pid in fleet.Where(IsAlive))
-            {
-                Process.GetProcessById(pid).Kill();
-            }
-        }
-
-        Assert.Equal(0, apphost.ExitCode);
-        Assert.Contains("stopped", Snapshot(output), StringComparison.Ordinal);
-        var survivors = fleet.Where(IsAlive).ToList();
-        Assert.True(survivors.Count == 0, $"processes outlived the AppHost: {string.Join(", ", survivors)}");
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> context)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"the fleet did not become healthy within {timeout.TotalSeconds}s.{Environment.NewLine}{context()}");
-            }
-            await Task.Delay(500);
-        }
-    }
-
-    /// <summary>Every process below <paramref name="root"/> (Linux <c>/proc/{pid}/stat</c>: field 4 is the parent pid).</summary>
-    private static IReadOnlySet<int> Descendants(int root)
-    {
-        var parents = new Dictionary<int, int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(dir), out var pid))
-            {
-                try
-                {
-                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    parents[pid] = int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
-                }
-                catch (IOException)
+                catch (ArgumentException)
                 {
                 }
             }
+            await _run.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            _run.Dispose();
+            Directory.Delete(_dataDirectory, recursive: true);
         }
-        var found = new HashSet<int>();
-        var frontier = new Queue<int>([root]);
-        while (frontier.TryDequeue(out var parent))
+
+        /// <summary>
+        /// The AppHost (child of dotnet run), the DCP processes that monitor it (DCP detaches from it), and everything below
+        /// them: the dashboard and each service's <c>dotnet run</c> and process.
+        /// </summary>
+        private void CollectFleet()
         {
-            foreach (var child in parents.Where(p => p.Value == parent).Select(p => p.Key))
+            AppHostPid = ProcessTree.Children(_run.Id).Single(pid => ProcessTree.CommandLine(pid).Contains("AppHost", StringComparison.Ordinal));
+            var dcp = ProcessTree.Find($"--monitor {AppHostPid}").Where(pid => ProcessTree.CommandLine(pid).Contains("dcp", StringComparison.Ordinal)).ToList();
+            _fleet.UnionWith([AppHostPid, .. dcp, .. ProcessTree.Descendants([_run.Id, .. dcp])]);
+            var commandLines = _fleet.Select(ProcessTree.CommandLine).ToList();
+            Assert.Contains(commandLines, c => c.Contains("dcp run-controllers", StringComparison.Ordinal));
+            Assert.Contains(commandLines, c => c.Contains("Aspire.Dashboard", StringComparison.Ordinal));
+            foreach (var service in new[] { "Storage.Service", "ProviderEmulator", "OpenAI.Adapter", "OpenRouter.Adapter", "Router.Service", "Gateway" })
             {
-                if (found.Add(child))
+                Assert.Contains(commandLines, c => c.EndsWith($"/{service}", StringComparison.Ordinal) || c.Contains($"/{service} ", StringComparison.Ordinal));
+            }
+        }
+
+        private string Output
+        {
+            get
+            {
+                lock (_output)
                 {
-                    frontier.Enqueue(child);
+                    return _output.ToString();
                 }
             }
         }
-        return found;
-    }
 
-    private static bool IsAlive(int pid)
-    {
-        try
+        private void Append(string? line)
         {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
-
-    private static string Snapshot(StringBuilder output)
-    {
-        lock (output)
-        {
-            return output.ToString();
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Pipeline.sln")))
+            lock (_output)
             {
-                return dir.FullName;
+                _output.AppendLine(line);
             }
         }
-        throw new InvalidOperationException("Pipeline.sln not found above the test output.");
+
+        private static async Task<bool> IsHealthyAsync(HttpClient http, string url, CancellationToken ct)
+        {
+            try
+            {
+                using var response = await http.GetAsync(url, ct);
+                return response.IsSuccessStatusCode;
+            }
+            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+            {
+                return false;
+            }
+        }
     }
 }

@@ -1,91 +1,109 @@
-using AppHost.Hosting;
-using AppHost.Hosting.Internal;
-using AppHost.Hosting.Testing;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
 
 namespace AppHost.Tests;
 
-/// <summary>The model Program.cs declares, captured by the testing builder without starting anything.</summary>
+/// <summary>The model Program.cs declares, read from Aspire's testing builder without starting anything.</summary>
 public sealed class PipelineModelTests
 {
-    [Fact]
-    public void Program_Offline_DeclaresFleetInDependencyOrderWithEmulator()
-    {
-        var builder = DistributedApplicationTestingBuilder.CreateFromAppHost();
+    private static readonly string[] OfflineArgs = ["--OPENAI_API_KEY=", "--OPENROUTER_API_KEY=", "--PIPELINE_API_KEY="];
 
-        Assert.Equal(["storage", "emulator", "openai", "openrouter", "router", "gateway"], builder.Resources.Select(r => r.Name));
-        var byName = builder.Resources.ToDictionary(r => r.Name);
-        Assert.Equal(["storage", "openai", "openrouter"], byName["router"].References.Select(r => r.Name));
-        Assert.Equal(["storage", "openai", "openrouter"], byName["router"].WaitsFor.Select(r => r.Name));
-        Assert.Equal(["router", "storage"], byName["gateway"].References.Select(r => r.Name));
-        Assert.Equal(["router"], byName["gateway"].WaitsFor.Select(r => r.Name));
-        Assert.Equal(["emulator"], byName["openai"].WaitsFor.Select(r => r.Name));
-        Assert.Equal(["emulator"], byName["openrouter"].References.Select(r => r.Name));
-        Assert.All(builder.Resources.Where(r => r.Name != "emulator"), r => Assert.Equal(new HttpHealthCheckAnnotation("/health", 200, "http"), r.HealthCheck));
-        Assert.Contains(builder.StartupMessages, m => m.Contains("offline provider emulator", StringComparison.Ordinal));
+    [Fact]
+    public async Task Program_Offline_DeclaresFleetInDependencyOrderWithEmulator()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(OfflineArgs, ct).DefaultTimeout();
+
+        var projects = builder.Resources.OfType<ProjectResource>().ToDictionary(r => r.Name);
+        Assert.Equal(["storage", "emulator", "openai", "openrouter", "router", "gateway"], projects.Keys);
+        Assert.Equal(["storage", "openai", "openrouter"], WaitsFor(projects["router"]));
+        Assert.Equal(["router"], WaitsFor(projects["gateway"]));
+        Assert.Equal(["emulator"], WaitsFor(projects["openai"]));
+        Assert.Equal(["emulator"], WaitsFor(projects["openrouter"]));
+        Assert.All(projects.Values, p => Assert.True(p.TryGetAnnotationsOfType<HealthCheckAnnotation>(out var checks) && checks.Any()));
+        var env = await EnvironmentAsync(projects["openai"], ct);
+        Assert.Equal("{emulator.bindings.http.url}/v1", Assert.IsType<ReferenceExpression>(env["OpenAI__BaseUrl"]).ValueExpression);
+        Assert.Equal(AppHost.PipelineResourceExtensions.EmulatorApiKey, env["OpenAI__ApiKey"]);
+        Assert.Equal("true", env["OpenAI__Download__AllowPrivateNetworks"]);
+        var openrouter = await EnvironmentAsync(projects["openrouter"], ct);
+        Assert.Equal("{emulator.bindings.http.url}/api/v1", Assert.IsType<ReferenceExpression>(openrouter["OpenRouter__BaseUrl"]).ValueExpression);
     }
 
     [Fact]
-    public void Program_Offline_AdaptersGetEmulatorBaseUrlsAndGatewayGetsGeneratedKey()
+    public async Task Program_NoApiKey_GatewayGetsGeneratedSecretKeyOnStablePorts()
     {
-        var builder = DistributedApplicationTestingBuilder.CreateFromAppHost();
-        new PortAllocator().Allocate(builder.Resources, randomizeAll: true);
-        var byName = builder.Resources.ToDictionary(r => r.Name);
-        var emulatorUrl = byName["emulator"].GetEndpointAnnotation("http").Url;
+        var ct = TestContext.Current.CancellationToken;
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(OfflineArgs, ct).DefaultTimeout();
 
-        var openai = ProjectEnvironment.Build(byName["openai"], builder.Options);
-        var openrouter = ProjectEnvironment.Build(byName["openrouter"], builder.Options);
-        var gateway = ProjectEnvironment.Build(byName["gateway"], builder.Options);
-
-        Assert.Equal(emulatorUrl + "/v1", openai["OpenAI__BaseUrl"]);
-        Assert.Equal(PipelineResourceExtensions.EmulatorApiKey, openai["OpenAI__ApiKey"]);
-        Assert.Equal(emulatorUrl + "/api/v1", openrouter["OpenRouter__BaseUrl"]);
-        Assert.Equal(("true", "true"), (openai["OpenAI__Download__AllowPrivateNetworks"], openrouter["OpenRouter__Download__AllowPrivateNetworks"]));
-        Assert.Matches("^pk-dev-[A-Za-z0-9_-]{43}$", gateway["Gateway__ApiKeys__0"]);
-        Assert.Contains(builder.StartupMessages, m => m.Contains(gateway["Gateway__ApiKeys__0"], StringComparison.Ordinal));
-        Assert.Equal(byName["router"].GetEndpointAnnotation("grpc").Url, gateway["services__router__grpc__0"]);
+        var gateway = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "gateway");
+        var key = Assert.IsType<ParameterResource>((await EnvironmentAsync(gateway, ct))["Gateway__ApiKeys__0"]);
+        Assert.True(key.Secret);
+        Assert.Matches("^pk-dev-[A-Za-z0-9_-]{43}$", await key.GetValueAsync(ct));
+        var endpoints = gateway.Annotations.OfType<EndpointAnnotation>().ToDictionary(e => e.Name);
+        Assert.Equal((8080, 8081), (endpoints["http"].Port, endpoints["grpc"].Port));
+        Assert.True(endpoints["http"].IsExternal);
+        Assert.Equal("http2", endpoints["grpc"].Transport);
+        Assert.All(builder.Resources.OfType<ProjectResource>().Where(r => r.Name != "gateway"),
+            r => Assert.All(r.Annotations.OfType<EndpointAnnotation>(), e => Assert.Null(e.Port)));
     }
 
     [Fact]
-    public void Program_ProviderKeysAndApiKeySet_NoEmulatorAndKeysPassedThrough()
+    public async Task Program_ProviderKeysSet_NoEmulatorAndKeysAreSecretParameters()
     {
-        var builder = DistributedApplicationTestingBuilder.CreateFromAppHost(
-            "--OPENAI_API_KEY=sk-real-openai", "--OPENROUTER_API_KEY=sk-real-openrouter", "--PIPELINE_API_KEY=pk-chosen");
-        new PortAllocator().Allocate(builder.Resources, randomizeAll: true);
-        var byName = builder.Resources.ToDictionary(r => r.Name);
+        var ct = TestContext.Current.CancellationToken;
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            ["--OPENAI_API_KEY=sk-real-openai", "--Parameters:openrouter-api-key=sk-real-openrouter", "--PIPELINE_API_KEY=pk-chosen"], ct).DefaultTimeout();
 
-        Assert.DoesNotContain("emulator", byName.Keys);
-        Assert.Empty(byName["openai"].References);
-        Assert.Equal("sk-real-openai", ProjectEnvironment.Build(byName["openai"], builder.Options)["OpenAI__ApiKey"]);
-        Assert.False(ProjectEnvironment.Build(byName["openai"], builder.Options).ContainsKey("OpenAI__BaseUrl"));
-        Assert.False(ProjectEnvironment.Build(byName["openai"], builder.Options).ContainsKey("OpenAI__Download__AllowPrivateNetworks"));
-        Assert.Equal("sk-real-openrouter", ProjectEnvironment.Build(byName["openrouter"], builder.Options)["OpenRouter__ApiKey"]);
-        Assert.Equal("pk-chosen", ProjectEnvironment.Build(byName["gateway"], builder.Options)["Gateway__ApiKeys__0"]);
+        var projects = builder.Resources.OfType<ProjectResource>().ToDictionary(r => r.Name);
+        Assert.DoesNotContain("emulator", projects.Keys);
+        Assert.Empty(WaitsFor(projects["openai"]));
+        var openai = await EnvironmentAsync(projects["openai"], ct);
+        var openaiKey = Assert.IsType<ParameterResource>(openai["OpenAI__ApiKey"]);
+        Assert.Equal(("openai-api-key", true, "sk-real-openai"), (openaiKey.Name, openaiKey.Secret, await openaiKey.GetValueAsync(ct)));
+        Assert.False(openai.ContainsKey("OpenAI__BaseUrl"));
+        Assert.False(openai.ContainsKey("OpenAI__Download__AllowPrivateNetworks"));
+        var openrouterKey = Assert.IsType<ParameterResource>((await EnvironmentAsync(projects["openrouter"], ct))["OpenRouter__ApiKey"]);
+        Assert.Equal("sk-real-openrouter", await openrouterKey.GetValueAsync(ct));
+        var gatewayKey = Assert.IsType<ParameterResource>((await EnvironmentAsync(projects["gateway"], ct))["Gateway__ApiKeys__0"]);
+        Assert.Equal("pk-chosen", await gatewayKey.GetValueAsync(ct));
     }
 
     [Fact]
-    public void Program_DashboardEnabled_DeclaredFirstAndEveryServiceExportsToIt()
+    public async Task Program_DataDirectory_DefaultsToRepoDotDataAndIsConfigurable()
     {
-        var builder = DistributedApplicationTestingBuilder.CreateFromAppHost([], o => o.DisableDashboard = false);
-        new PortAllocator().Allocate(builder.Resources, randomizeAll: true);
-        var otlp = builder.Dashboard!.GetEndpointAnnotation("otlp-grpc").Url;
+        var ct = TestContext.Current.CancellationToken;
+        var custom = Directory.CreateTempSubdirectory("pipeline-model-").FullName;
+        try
+        {
+            await using var defaults = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(OfflineArgs, ct).DefaultTimeout();
+            await using var configured = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+                [.. OfflineArgs, $"--Pipeline:DataDirectory={custom}"], ct).DefaultTimeout();
 
-        Assert.Equal(["dashboard", "storage", "emulator", "openai", "openrouter", "router", "gateway"], builder.Resources.Select(r => r.Name));
-        Assert.All(builder.Resources.Skip(1), r => Assert.Equal(otlp, ProjectEnvironment.Build(r, builder.Options, builder.Dashboard)["OTEL_EXPORTER_OTLP_ENDPOINT"]));
+            var repoRoot = AppHost.PipelineResourceExtensions.FindRepoRoot(AppContext.BaseDirectory);
+            var storage = await EnvironmentAsync(defaults.Resources.OfType<ProjectResource>().Single(r => r.Name == "storage"), ct);
+            Assert.Equal(Path.Combine(repoRoot, ".data", "storage"), storage["Storage__DataDirectory"]);
+            var router = await EnvironmentAsync(configured.Resources.OfType<ProjectResource>().Single(r => r.Name == "router"), ct);
+            Assert.Equal(Path.Combine(custom, "spool"), router["Router__Spool__Directory"]);
+            Assert.DoesNotContain("/bin/", storage["Storage__DataDirectory"]!.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(custom, recursive: true);
+        }
     }
 
-    [Fact]
-    public void Program_GatewayPorts_FixedByDefaultAndOverridableFromCommandLine()
-    {
-        var defaults = DistributedApplicationTestingBuilder.CreateFromAppHost().Resources.Single(r => r.Name == "gateway");
-        var overridden = DistributedApplicationTestingBuilder.CreateFromAppHost("--gateway-http-port", "9080", "--gateway-grpc-port", "9081")
-            .Resources.Single(r => r.Name == "gateway");
+    private static string[] WaitsFor(IResource resource) =>
+        [.. resource.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name)];
 
-        Assert.Equal(8080, defaults.GetEndpointAnnotation("http").Port);
-        Assert.Equal(8081, defaults.GetEndpointAnnotation("grpc").Port);
-        Assert.True(defaults.GetEndpointAnnotation("http").IsExternal);
-        Assert.Equal(9080, overridden.GetEndpointAnnotation("http").Port);
-        Assert.Equal(9081, overridden.GetEndpointAnnotation("grpc").Port);
-        Assert.All(DistributedApplicationTestingBuilder.CreateFromAppHost().Resources.Where(r => r.Name != "gateway"),
-            r => Assert.All(r.Endpoints, e => Assert.Null(e.Port)));
+    /// <summary>The values the resource's environment callbacks produce in run mode, before anything is started (expressions unevaluated).</summary>
+    private static async Task<Dictionary<string, object>> EnvironmentAsync(IResourceWithEnvironment resource, CancellationToken ct)
+    {
+        var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run), resource, cancellationToken: ct);
+        foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await callback.Callback(context).DefaultTimeout();
+        }
+        return context.EnvironmentVariables;
     }
 }

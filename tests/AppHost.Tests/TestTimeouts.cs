@@ -10,6 +10,18 @@ internal static class TestTimeouts
     /// <summary>For the whole fleet to become healthy: seven processes started in dependency order on a loaded 2-core machine.</summary>
     public static readonly TimeSpan FleetStartup = TimeSpan.FromMinutes(3);
 
+    public static async Task<T> FleetStartupTimeout<T>(this Task<T> task, [CallerArgumentExpression(nameof(task))] string? call = null)
+    {
+        try
+        {
+            return await task.WaitAsync(FleetStartup);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Timed out after {FleetStartup.TotalSeconds}s: {call}");
+        }
+    }
+
     public static async Task FleetStartupTimeout(this Task task, [CallerArgumentExpression(nameof(task))] string? call = null)
     {
         try

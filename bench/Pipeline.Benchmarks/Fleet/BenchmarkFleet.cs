@@ -1,21 +1,28 @@
-using AppHost.Hosting;
-using AppHost.Hosting.Testing;
+using System.Globalization;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Pipeline.Benchmarks.Fleet;
 
 /// <summary>
-/// The AppHost's own model (Program.cs), started with the testing defaults: random loopback ports, the provider emulator
-/// at zero injected latency, a known API key, and the gateway's per-key limits raised so the benchmark measures the fleet
-/// rather than its rate limiter.
+/// The AppHost's own model (Program.cs) through Aspire's testing builder: random loopback ports, no dashboard, the
+/// provider emulator at zero injected latency, a known API key, a temporary data folder, and the gateway's per-key limits
+/// raised so the benchmark measures the fleet rather than its rate limiter.
 /// </summary>
 public sealed class BenchmarkFleet : IAsyncDisposable
 {
     /// <summary>The API key the benchmark presents to the gateway.</summary>
     public const string ApiKey = "pk-bench-local-only";
 
-    private readonly DistributedApplication _app;
+    private static readonly string[] Services = ["storage", "emulator", "openai", "openrouter", "router", "gateway"];
 
-    private BenchmarkFleet(DistributedApplication app) => _app = app;
+    private readonly DistributedApplication _app;
+    private readonly string _dataDirectory;
+
+    private BenchmarkFleet(DistributedApplication app, string dataDirectory) => (_app, _dataDirectory) = (app, dataDirectory);
 
     /// <summary>The gateway's HTTP base address.</summary>
     public Uri Gateway => _app.GetEndpoint("gateway", "http");
@@ -23,43 +30,84 @@ public sealed class BenchmarkFleet : IAsyncDisposable
     /// <summary>The emulator's base address (the provider every adapter calls).</summary>
     public Uri Emulator => _app.GetEndpoint("emulator", "http");
 
-    /// <summary>Service name → current pid, for the memory sampler.</summary>
-    public IReadOnlyDictionary<string, int> Processes() =>
-        _app.Resources.Select(r => (r.Name, Pid: _app.GetProcessId(r.Name)))
-            .Where(p => p.Pid is not null)
-            .ToDictionary(p => p.Name, p => p.Pid!.Value, StringComparer.Ordinal);
+    /// <summary>Service name → pid of the service process (DCP starts each as the only child of a <c>dotnet run</c>).</summary>
+    public IReadOnlyDictionary<string, int> Processes()
+    {
+        var processes = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var name in Services)
+        {
+            if (_app.ResourceNotifications.TryGetCurrentState(name, out var e)
+                && e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value)
+            {
+                var launcher = Convert.ToInt32(value, CultureInfo.InvariantCulture);
+                processes[name] = ChildOf(launcher) ?? launcher;
+            }
+        }
+        return processes;
+    }
 
     /// <summary>Builds the model, starts it and waits until every resource is healthy.</summary>
     public static async Task<BenchmarkFleet> StartAsync(TextWriter log, CancellationToken cancellationToken)
     {
-        var builder = DistributedApplicationTestingBuilder.CreateFromAppHost($"PIPELINE_API_KEY={ApiKey}");
-        var gateway = builder.Resources.Single(r => r.Name == "gateway");
-        foreach (var (name, value) in GatewayLimits)
-        {
-            gateway.Environment.Add((name, () => value));
-        }
-        var app = builder.Build();
         using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         startup.CancelAfter(TimeSpan.FromMinutes(3));
+        var dataDirectory = Directory.CreateTempSubdirectory("pipeline-bench-").FullName;
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [$"--PIPELINE_API_KEY={ApiKey}", "--OPENAI_API_KEY=", "--OPENROUTER_API_KEY=", $"--Pipeline:DataDirectory={dataDirectory}"], startup.Token);
+        // The services' console lines and Aspire's own progress would drown the benchmark's output.
+        builder.Services.AddLogging(logging => logging.AddFilter("AppHost.Resources", LogLevel.Warning).AddFilter("Aspire.Hosting", LogLevel.Warning)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+        var gateway = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "gateway"));
+        foreach (var (name, value) in GatewayLimits)
+        {
+            gateway.WithEnvironment(name, value);
+        }
+        var app = await builder.BuildAsync(startup.Token);
         try
         {
             await app.StartAsync(startup.Token);
-            await app.WaitForAllHealthyAsync(startup.Token);
+            await Task.WhenAll(Services.Select(s => app.ResourceNotifications.WaitForResourceHealthyAsync(s, startup.Token)));
         }
         catch
         {
-            log.WriteLine("the fleet did not become healthy within 3 minutes; recent output:");
-            foreach (var line in app.Resources.Select(r => r.Name).Prepend("apphost").SelectMany(r => app.GetConsoleLogs(r).TakeLast(15).Select(l => $"{r} | {l}")))
+            log.WriteLine("the fleet did not become healthy within 3 minutes; resource states:");
+            foreach (var name in Services)
             {
-                log.WriteLine(line);
+                log.WriteLine($"{name}: {(app.ResourceNotifications.TryGetCurrentState(name, out var e) ? e.Snapshot.State?.Text : "unknown")}");
             }
             await app.DisposeAsync();
             throw;
         }
-        return new BenchmarkFleet(app);
+        return new BenchmarkFleet(app, dataDirectory);
     }
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        Directory.Delete(_dataDirectory, recursive: true);
+    }
+
+    private static int? ChildOf(int parent)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (int.TryParse(Path.GetFileName(dir), out var pid))
+                {
+                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    if (stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1] == parent.ToString(CultureInfo.InvariantCulture))
+                    {
+                        return pid;
+                    }
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+        return null;
+    }
 
     /// <summary>Per-key request and stream limits far above what the load generator can reach.</summary>
     private static readonly (string Name, string Value)[] GatewayLimits =

@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+
+// Every fleet test starts real processes on 2 cores; one at a time keeps them bounded and the timings honest.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace AppHost.Tests.Fleet;
+
+/// <summary>
+/// The AppHost's whole model started once for the <see cref="FleetCollection"/>: emulator in place of the providers (keys
+/// cleared), a known API key, a temporary data folder, every port random, and the Aspire dashboard on with anonymous
+/// access so tests can read its telemetry API. Emulator partials are 1 s apart so a stream can be interrupted mid-way.
+/// </summary>
+public sealed class FleetFixture : IAsyncLifetime
+{
+    public const string ApiKey = "pk-fleet-test-key";
+
+    /// <summary>The resources the AppHost declares, all healthy once the fixture is initialized.</summary>
+    public static readonly string[] Services = ["storage", "emulator", "openai", "openrouter", "router", "gateway"];
+
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The fleet is not started.");
+
+    /// <summary>The Aspire dashboard's base address (UI and <c>/api/telemetry</c>); the testing builder randomizes its port too.</summary>
+    public Uri Dashboard => App.GetEndpoint("aspire-dashboard", "http");
+
+    /// <summary>A fresh <c>Pipeline:DataDirectory</c>, deleted at the end.</summary>
+    public string DataDirectory { get; } = Directory.CreateTempSubdirectory("pipeline-fleet-").FullName;
+
+    public async ValueTask InitializeAsync()
+    {
+        using var startup = new CancellationTokenSource(TestTimeouts.FleetStartup);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [
+                $"--PIPELINE_API_KEY={ApiKey}", "--OPENAI_API_KEY=", "--OPENROUTER_API_KEY=",
+                "--Parameters:openai-api-key=", "--Parameters:openrouter-api-key=",
+                $"--Pipeline:DataDirectory={DataDirectory}",
+                $"--ASPNETCORE_URLS=http://127.0.0.1:{FreePort()}", $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{FreePort()}",
+                "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true", "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
+            ],
+            (options, _) => options.DisableDashboard = false,
+            startup.Token).FleetStartupTimeout();
+        // Slow partials keep a streamed call in flight long enough to kill its adapter between two frames.
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "emulator"))
+            .WithEnvironment("Emulator__Faults__Default", "partial-delay=1s");
+        _app = await builder.BuildAsync(startup.Token).FleetStartupTimeout();
+        await _app.StartAsync(startup.Token).FleetStartupTimeout();
+        await Task.WhenAll(Services.Select(s => _app.ResourceNotifications.WaitForResourceHealthyAsync(s, startup.Token))).FleetStartupTimeout();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync().AsTask().WaitAsync(TestTimeouts.FleetStartup);
+        }
+        Directory.Delete(DataDirectory, recursive: true);
+    }
+
+    /// <summary>An HttpClient on the gateway's http endpoint that presents <see cref="ApiKey"/>.</summary>
+    public HttpClient CreateGatewayClient()
+    {
+        var client = App.CreateHttpClient("gateway", "http");
+        client.Timeout = TestTimeouts.Default;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        return client;
+    }
+
+    /// <summary>
+    /// The pid of the service process itself: DCP runs each project as <c>dotnet run</c> (the snapshot's
+    /// <c>executable.pid</c>), whose only child is the service.
+    /// </summary>
+    public int ServiceProcessId(string resourceName)
+    {
+        var snapshot = App.ResourceNotifications.TryGetCurrentState(resourceName, out var e)
+            ? e.Snapshot : throw new InvalidOperationException($"No state for {resourceName}.");
+        var pid = Convert.ToInt32(snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
+        return ProcessTree.Children(pid).SingleOrDefault(pid);
+    }
+
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>The tests that share one started fleet.</summary>
+[CollectionDefinition(Name)]
+public sealed class FleetCollection : ICollectionFixture<FleetFixture>
+{
+    public const string Name = "fleet";
+}

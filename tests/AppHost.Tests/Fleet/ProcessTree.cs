@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace AppHost.Tests.Fleet;
+
+/// <summary>Linux process lookups through <c>/proc</c>: parents, children, command lines, environments.</summary>
+internal static class ProcessTree
+{
+    /// <summary>Every live pid with its parent pid (<c>/proc/{pid}/stat</c>, field 4).</summary>
+    public static Dictionary<int, int> Parents()
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                try
+                {
+                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    parents[pid] = int.Parse(fields[1], CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
+        return parents;
+    }
+
+    public static IReadOnlyList<int> Children(int parent) => [.. Parents().Where(p => p.Value == parent).Select(p => p.Key)];
+
+    /// <summary>Every process below any of <paramref name="roots"/>.</summary>
+    public static HashSet<int> Descendants(IEnumerable<int> roots)
+    {
+        var parents = Parents();
+        var found = new HashSet<int>();
+        var frontier = new Queue<int>(roots);
+        while (frontier.TryDequeue(out var parent))
+        {
+            foreach (var child in parents.Where(p => p.Value == parent).Select(p => p.Key))
+            {
+                if (found.Add(child))
+                {
+                    frontier.Enqueue(child);
+                }
+            }
+        }
+        return found;
+    }
+
+    /// <summary>The command line of <paramref name="pid"/> with spaces between arguments; empty when it is gone.</summary>
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ').Trim();
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    /// <summary>Processes whose command line contains <paramref name="fragment"/>.</summary>
+    public static IReadOnlyList<int> Find(string fragment) =>
+        [.. Parents().Keys.Where(pid => CommandLine(pid).Contains(fragment, StringComparison.Ordinal))];
+
+    /// <summary>The environment <paramref name="pid"/> was started with.</summary>
+    public static async Task<Dictionary<string, string>> EnvironmentAsync(int pid, CancellationToken ct)
+    {
+        var raw = await File.ReadAllTextAsync($"/proc/{pid}/environ", ct);
+        return raw.Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(entry => entry.Split('=', 2))
+            .Where(pair => pair.Length == 2)
+            .GroupBy(pair => pair[0])
+            .ToDictionary(g => g.Key, g => g.Last()[1]);
+    }
+
+    public static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
