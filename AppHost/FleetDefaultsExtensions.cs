@@ -8,8 +8,8 @@ namespace AppHost;
 public static class FleetDefaultsExtensions
 {
     /// <summary>
-    /// For every project: fresh ports unless marked <see cref="StablePortsAnnotation"/> (their appsettings ports are only
-    /// defaults for running one service alone), rpc.* on gRPC server spans; then a crashed project is started again
+    /// For every project: fresh ports without DCP's proxy unless marked <see cref="StablePortsAnnotation"/> (their
+    /// appsettings ports are only defaults for running one service alone), rpc.* on gRPC server spans; then a crashed project is started again
     /// (<see cref="CrashRestarter"/>) and the <see cref="StartupBanner"/> is printed once the resources exist.
     /// </summary>
     public static IDistributedApplicationBuilder WithFleetDefaults(this IDistributedApplicationBuilder builder)
