@@ -27,6 +27,7 @@ public static class Extensions
         // pay for an image twice. Provider calls retry before their first frame only (Pipeline.Providers).
         builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
         builder.Services.AddGrpcServiceDefaults();
+        builder.Services.AddUnhandledExceptionProblemDetails();
         return builder;
     }
 
