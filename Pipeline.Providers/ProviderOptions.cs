@@ -35,6 +35,12 @@ public sealed record ProviderOptions
     /// <summary>The models the adapter serves (ListModels) and their prices. Default none.</summary>
     public IReadOnlyList<ModelDefinition> Models { get; init; } = [];
 
+    /// <summary>
+    /// Token prices of the Responses API's host models (the chat model that calls the image tool, e.g. gpt-4.1), matched by
+    /// id or by id plus a dated suffix ("gpt-4.1" prices "gpt-4.1-2025-04-14"). Default none: host tokens are then unpriced.
+    /// </summary>
+    public IReadOnlyList<HostModelPrice> HostModels { get; init; } = [];
+
     /// <summary>Extra headers sent on every provider request (OpenRouter: HTTP-Referer, X-Title). Default none.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
@@ -109,14 +115,49 @@ public sealed record ModelDefinition
     /// <summary>Whether partial images can be streamed.</summary>
     public bool SupportsPartialImages { get; init; }
 
-    /// <summary>Per-image prices by size and quality; the most specific match wins.</summary>
+    /// <summary>
+    /// Per-image prices by size and quality (the most specific match wins), used only when the provider reports no usage
+    /// (DALL·E; replies without a usage object). Reported usage is priced by the token prices below.
+    /// </summary>
     public IReadOnlyList<PriceDefinition> Prices { get; init; } = [];
 
-    /// <summary>USD per million input tokens, used when no per-image price matches.</summary>
+    /// <summary>USD per million text input tokens (all input tokens when the provider does not split them). Null: unknown.</summary>
     public decimal? InputUsdPerMillionTokens { get; init; }
 
-    /// <summary>USD per million output tokens, used when no per-image price matches.</summary>
+    /// <summary>USD per million cached text input tokens. Null: unknown.</summary>
+    public decimal? CachedInputUsdPerMillionTokens { get; init; }
+
+    /// <summary>USD per million image input tokens (edits' and Responses' input images). Null: unknown.</summary>
+    public decimal? ImageInputUsdPerMillionTokens { get; init; }
+
+    /// <summary>USD per million cached image input tokens. Null: unknown.</summary>
+    public decimal? CachedImageInputUsdPerMillionTokens { get; init; }
+
+    /// <summary>USD per million image output tokens (all output tokens when the provider does not split them). Null: unknown.</summary>
     public decimal? OutputUsdPerMillionTokens { get; init; }
+
+    /// <summary>USD per million text output tokens. Null: unknown.</summary>
+    public decimal? TextOutputUsdPerMillionTokens { get; init; }
+}
+
+/// <summary>The token prices of a Responses API host model.</summary>
+public sealed record HostModelPrice
+{
+    /// <summary>Model id, e.g. "gpt-4.1". Required.</summary>
+    public string Id { get; init; } = "";
+
+    /// <summary>USD per million input tokens.</summary>
+    public decimal InputUsdPerMillionTokens { get; init; }
+
+    /// <summary>USD per million cached input tokens. Null: the input price.</summary>
+    public decimal? CachedInputUsdPerMillionTokens { get; init; }
+
+    /// <summary>USD per million output tokens.</summary>
+    public decimal OutputUsdPerMillionTokens { get; init; }
+
+    /// <summary>Whether this price is for <paramref name="model"/>: the same id, or the id followed by '-' and a dated snapshot.</summary>
+    public bool Prices(string model) => string.Equals(model, Id, StringComparison.Ordinal)
+        || (model.Length > Id.Length + 1 && model.StartsWith(Id, StringComparison.Ordinal) && model[Id.Length] == '-' && char.IsAsciiDigit(model[Id.Length + 1]));
 }
 
 /// <summary>The price of one image. Null size or quality means any.</summary>

@@ -72,6 +72,7 @@ public static partial class ProviderOptionsValidator
             }
         }
         ValidateModels(options.Models, s, errors);
+        ValidateHostModels(options.HostModels, s, errors);
         return errors;
     }
 
@@ -150,9 +151,26 @@ public static partial class ProviderOptionsValidator
                     errors.Add($"{key} ({model.Id}) Prices:{p} has the size '{size}'; write \"WIDTHxHEIGHT\" or leave it out for any size.");
                 }
             }
-            if (model.InputUsdPerMillionTokens < 0 || model.OutputUsdPerMillionTokens < 0)
+            if (model.InputUsdPerMillionTokens < 0 || model.OutputUsdPerMillionTokens < 0 || model.CachedInputUsdPerMillionTokens < 0
+                || model.ImageInputUsdPerMillionTokens < 0 || model.CachedImageInputUsdPerMillionTokens < 0 || model.TextOutputUsdPerMillionTokens < 0)
             {
                 errors.Add($"{key} ({model.Id}) has a negative token price; prices are 0 or more.");
+            }
+        }
+    }
+
+    private static void ValidateHostModels(IReadOnlyList<HostModelPrice> hosts, string s, List<string> errors)
+    {
+        for (var i = 0; i < hosts.Count; i++)
+        {
+            var host = hosts[i];
+            if (string.IsNullOrWhiteSpace(host.Id))
+            {
+                errors.Add($"'{s}:HostModels:{i}' has no Id; name the host model, e.g. \"gpt-4.1\".");
+            }
+            if (host.InputUsdPerMillionTokens < 0 || host.OutputUsdPerMillionTokens < 0 || host.CachedInputUsdPerMillionTokens < 0)
+            {
+                errors.Add($"'{s}:HostModels:{i}' ({host.Id}) has a negative token price; prices are 0 or more.");
             }
         }
     }

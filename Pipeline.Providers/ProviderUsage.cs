@@ -25,6 +25,12 @@ public static class ProviderUsage
             InputImageTokens = Part(total.InputImageTokens),
             OutputImageTokens = Part(total.OutputImageTokens),
             OutputTextTokens = Part(total.OutputTextTokens),
+            InputCachedTextTokens = Part(total.InputCachedTextTokens),
+            InputCachedImageTokens = Part(total.InputCachedImageTokens),
+            HostModel = total.HostModel,
+            HostInputTokens = Part(total.HostInputTokens),
+            HostCachedInputTokens = Part(total.HostCachedInputTokens),
+            HostOutputTokens = Part(total.HostOutputTokens),
         };
     }
 

@@ -80,7 +80,7 @@ internal static class ResponsesImageCall
             throw new ProviderException(ProviderFailureKind.MalformedResponse,
                 $"OpenAI's response {response.Id} completed without an image_generation_call result.", providerRequestId: requestId);
         }
-        var usage = ToolUsage(response) ?? HostUsage(response.Usage);
+        var usage = WithHost(ToolUsage(response), response);
         var text = response.GetOutputText() ?? "";
         var model = response.Tools.OfType<ImageGenerationTool>().FirstOrDefault()?.Model is { Length: > 0 } toolModel ? toolModel : request.Model;
         for (var index = 0; index < results.Count; index++)
@@ -110,14 +110,23 @@ internal static class ResponsesImageCall
         return ImageUsage.From(document.RootElement);
     }
 
-    /// <summary>The host model's tokens, when the reply has no tool_usage.</summary>
-    private static Usage? HostUsage(ResponseTokenUsage? usage) => usage is null ? null : new Usage
+    /// <summary>
+    /// usage: the host model's own tokens, kept apart in the host_* fields (priced at the host model's prices, never as
+    /// image tokens). Without tool_usage the image fields stay 0 and the image is priced by size and quality.
+    /// </summary>
+    private static Usage? WithHost(Usage? image, ResponseResult response)
     {
-        InputTokens = usage.InputTokenCount,
-        OutputTokens = usage.OutputTokenCount,
-        TotalTokens = usage.TotalTokenCount,
-        OutputTextTokens = usage.OutputTokenCount,
-    };
+        if (response.Usage is not { } host)
+        {
+            return image;
+        }
+        var usage = image ?? new Usage();
+        usage.HostModel = response.Model ?? "";
+        usage.HostInputTokens = host.InputTokenCount;
+        usage.HostCachedInputTokens = host.InputTokenDetails?.CachedTokenCount ?? 0;
+        usage.HostOutputTokens = host.OutputTokenCount;
+        return usage;
+    }
 
     private static ProviderException StreamError(BinaryData json, string? requestId)
     {

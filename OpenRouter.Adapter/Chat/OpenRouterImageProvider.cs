@@ -68,6 +68,7 @@ internal sealed class OpenRouterImageProvider(HttpClient http, OpenRouterChatOpt
         if (result.CostUsdMicros is { } cost)
         {
             final.CostUsdMicros = ProviderUsage.Share(cost, result.Images.Count, i);
+            final.CostKnown = true;
         }
         return final;
     }

@@ -1,30 +1,79 @@
+using Pipeline.Contracts.Common.V1;
 using Pipeline.Contracts.Provider.V1;
 
 namespace Pipeline.Providers.Internal;
 
-/// <summary>The cost of one final image from the model's price table, else from its token prices and the image's usage.</summary>
+/// <summary>
+/// The cost of one final image. Reported usage is priced per token type (text input, cached text input, image input,
+/// cached image input, image output, text output) plus the Responses host model's tokens at its own prices; the
+/// size × quality table is used only when the provider reported no image usage.
+/// </summary>
 internal static class CostCalculator
 {
     private const decimal MicrosPerUsd = 1_000_000m;
 
-    /// <summary>Millionths of a USD; 0 for an unknown model or one without prices.</summary>
-    public static long UsdMicros(ModelDefinition? model, FinalImage image, string? quality)
+    /// <summary>A cost in millionths of a USD, and whether every part of it had a price (else it is a lower bound).</summary>
+    public readonly record struct Cost(long UsdMicros, bool Known);
+
+    public static Cost Price(ModelDefinition? model, IReadOnlyList<HostModelPrice> hostModels, FinalImage image, string? quality)
     {
-        if (model is null)
+        var usage = image.Usage;
+        decimal usd = 0;
+        var known = true;
+        void Add(long tokens, decimal? usdPerMillion)
         {
-            return 0;
+            if (tokens <= 0)
+            {
+                return;
+            }
+            if (usdPerMillion is { } price)
+            {
+                usd += tokens * price / MicrosPerUsd;
+            }
+            else
+            {
+                known = false;
+            }
         }
-        if (FindPrice(model, $"{image.Width}x{image.Height}", quality) is { } price)
+
+        if (usage is not null && (usage.InputTokens > 0 || usage.OutputTokens > 0))
         {
-            return ToMicros(price.UsdPerImage);
+            AddImageTokens(usage, model, Add);
         }
-        if (image.Usage is { } usage && (model.InputUsdPerMillionTokens is not null || model.OutputUsdPerMillionTokens is not null))
+        else if (model is not null && FindPrice(model, $"{image.Width}x{image.Height}", quality) is { } price)
         {
-            var usd = (usage.InputTokens * (model.InputUsdPerMillionTokens ?? 0m) / MicrosPerUsd)
-                + (usage.OutputTokens * (model.OutputUsdPerMillionTokens ?? 0m) / MicrosPerUsd);
-            return ToMicros(usd);
+            usd += price.UsdPerImage;
         }
-        return 0;
+        else
+        {
+            known = false;
+        }
+
+        if (usage is not null && (usage.HostInputTokens > 0 || usage.HostOutputTokens > 0))
+        {
+            var host = hostModels.FirstOrDefault(h => h.Prices(usage.HostModel));
+            var cached = Math.Min(usage.HostCachedInputTokens, usage.HostInputTokens);
+            Add(usage.HostInputTokens - cached, host?.InputUsdPerMillionTokens);
+            Add(cached, host is null ? null : host.CachedInputUsdPerMillionTokens ?? host.InputUsdPerMillionTokens);
+            Add(usage.HostOutputTokens, host?.OutputUsdPerMillionTokens);
+        }
+        return new Cost(ToMicros(usd), known);
+    }
+
+    /// <summary>Unsplit input counts as text input and unsplit output as image output, as the Images API reports them.</summary>
+    private static void AddImageTokens(Usage usage, ModelDefinition? model, Action<long, decimal?> add)
+    {
+        var split = usage.InputTextTokens + usage.InputImageTokens > 0;
+        var text = split ? usage.InputTextTokens : usage.InputTokens;
+        var cachedText = Math.Min(usage.InputCachedTextTokens, text);
+        var cachedImage = Math.Min(usage.InputCachedImageTokens, usage.InputImageTokens);
+        add(text - cachedText, model?.InputUsdPerMillionTokens);
+        add(cachedText, model?.CachedInputUsdPerMillionTokens);
+        add(usage.InputImageTokens - cachedImage, model?.ImageInputUsdPerMillionTokens);
+        add(cachedImage, model?.CachedImageInputUsdPerMillionTokens);
+        var outputSplit = usage.OutputImageTokens + usage.OutputTextTokens > 0;
+        add(outputSplit ? usage.OutputImageTokens : usage.OutputTokens, model?.OutputUsdPerMillionTokens);
+        add(outputSplit ? usage.OutputTextTokens : 0, model?.TextOutputUsdPerMillionTokens);
     }
 
     /// <summary>Exact size and quality first, then size alone, then quality alone, then the catch-all.</summary>

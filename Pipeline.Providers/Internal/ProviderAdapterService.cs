@@ -94,10 +94,10 @@ internal sealed class ProviderAdapterService(
                     {
                         if (frame.Final is { } final)
                         {
-                            Complete(final, request, model);
+                            Complete(final, request, model, options.HostModels);
                             ProviderTelemetry.RecordFinal(activity, final);
                             ProviderLog.FinalImage(logger, request.RunId, final.ImageIndex, final.Data.Length, final.MimeType, final.Width, final.Height,
-                                final.Sha256, final.CostUsdMicros);
+                                final.Sha256, final.CostUsdMicros, final.CostKnown);
                             finals.Add(final);
                         }
                         else if (frame.Partial is not null)
@@ -125,15 +125,18 @@ internal sealed class ProviderAdapterService(
         return (finals, partials);
     }
 
-    private static void Complete(FinalImage final, ProviderRequest request, ModelDefinition? model)
+    /// <summary>A cost the provider reported (cost_known already set by the adapter) stands; anything else is priced here.</summary>
+    private static void Complete(FinalImage final, ProviderRequest request, ModelDefinition? model, IReadOnlyList<HostModelPrice> hostModels)
     {
         if (final.Model.Length == 0)
         {
             final.Model = request.Model;
         }
-        if (final.CostUsdMicros == 0)
+        if (!final.CostKnown)
         {
-            final.CostUsdMicros = CostCalculator.UsdMicros(model, final, request.Quality);
+            var cost = CostCalculator.Price(model, hostModels, final, request.Quality);
+            final.CostUsdMicros = cost.UsdMicros;
+            final.CostKnown = cost.Known;
         }
     }
 

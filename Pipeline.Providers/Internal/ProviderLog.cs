@@ -17,8 +17,8 @@ internal static partial class ProviderLog
     [LoggerMessage(103, LogLevel.Information, "Retrying provider call ({Retry}/{MaxRetries}) after {Kind} (HTTP {HttpStatus}) in {DelayMs} ms")]
     public static partial void Retrying(ILogger logger, int retry, int maxRetries, ProviderFailureKind kind, int httpStatus, long delayMs);
 
-    [LoggerMessage(104, LogLevel.Information, "Final image {ImageIndex} of run {RunId}: {Bytes} bytes {MimeType} {Width}x{Height}, sha256 {Sha256}, {CostUsdMicros} USD micros")]
-    public static partial void FinalImage(ILogger logger, string runId, int imageIndex, int bytes, string mimeType, int width, int height, string sha256, long costUsdMicros);
+    [LoggerMessage(104, LogLevel.Information, "Final image {ImageIndex} of run {RunId}: {Bytes} bytes {MimeType} {Width}x{Height}, sha256 {Sha256}, {CostUsdMicros} USD micros (cost known: {CostKnown})")]
+    public static partial void FinalImage(ILogger logger, string runId, int imageIndex, int bytes, string mimeType, int width, int height, string sha256, long costUsdMicros, bool costKnown);
 
     [LoggerMessage(105, LogLevel.Information, "{Operation} {Model} for run {RunId} cancelled by the caller")]
     public static partial void CallCancelled(ILogger logger, string operation, string model, string runId);

@@ -57,6 +57,7 @@ internal static class ProviderTelemetry
             ["pipeline.image.height"] = image.Height,
             ["pipeline.image.mime_type"] = image.MimeType,
             ["pipeline.image.cost_usd_micros"] = image.CostUsdMicros,
+            ["pipeline.image.cost_known"] = image.CostKnown,
         }));
     }
 
@@ -86,6 +87,7 @@ internal static class ProviderTelemetry
         activity.SetTag("gen_ai.response.model", finals[0].Model);
         activity.SetTag("gen_ai.response.id", finals[0].ProviderRequestId);
         activity.SetTag("pipeline.cost_usd_micros", finals.Sum(f => f.CostUsdMicros));
+        activity.SetTag("pipeline.cost_known", finals.All(f => f.CostKnown));
     }
 
     public static void RecordFailure(Activity? activity, ProviderException failure)

@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using OpenAI.Adapter.Tests.TestSupport;
 using Pipeline.Contracts.Provider.V1;
+using Pipeline.Imaging;
 using Grpc.Core;
 using ProviderEmulator.Hosting;
 
@@ -139,19 +140,35 @@ public sealed class OpenAIImageProviderTests
         await host.Emulator.Traffic.WaitForDisconnectAsync(Generations).DefaultTimeout();
     }
 
+    // Prices from appsettings.json (OpenAI's published prices), USD per million tokens = micros per token.
     [Theory]
-    [InlineData("gpt-image-1", "1024x1536", "low", 16_000)]
-    [InlineData("gpt-image-1.5", "1024x1024", "high", 133_000)]
-    [InlineData("gpt-image-1-mini", "1536x1024", "medium", 15_000)]
-    [InlineData("dall-e-3", "1792x1024", "hd", 120_000)]
-    [InlineData("dall-e-3", "1024x1024", "", 40_000)]
-    public async Task Generate_FinalFrame_CarriesTheCostFromThePriceTable(string model, string size, string quality, long usdMicros)
+    [InlineData("gpt-image-1", "1024x1536", "low", 5.00, 40.00)]
+    [InlineData("gpt-image-1.5", "1024x1024", "high", 5.00, 32.00)]
+    [InlineData("gpt-image-1-mini", "1536x1024", "medium", 2.00, 8.00)]
+    public async Task Generate_GptImageModelReportsUsage_CostFromItsTokenPricesNotThePerImageTable(string model, string size, string quality,
+        double textInput, double imageOutput)
     {
         await using var host = await AdapterHost.StartAsync();
 
-        var result = (await host.Client.CollectAsync(Calls.Generate(model, size, quality))).Succeeded();
+        var final = Assert.Single((await host.Client.CollectAsync(Calls.Generate(model, size, quality))).Succeeded().Finals);
 
-        Assert.Equal(usdMicros, Assert.Single(result.Finals).CostUsdMicros);
+        Assert.True(final.Usage.InputTextTokens > 0 && final.Usage.OutputImageTokens > 0, $"usage {final.Usage}");
+        Assert.Equal(Micros((final.Usage.InputTextTokens, textInput), (final.Usage.OutputImageTokens, imageOutput)), final.CostUsdMicros);
+        Assert.True(final.CostKnown);
+    }
+
+    [Theory]
+    [InlineData("1792x1024", "hd", 120_000)]
+    [InlineData("1024x1792", "standard", 80_000)]
+    [InlineData("1024x1024", "", 40_000)]
+    public async Task Generate_DallE3ReportsNoUsage_CostFromThePerImageTable(string size, string quality, long usdMicros)
+    {
+        await using var host = await AdapterHost.StartAsync();
+
+        var final = Assert.Single((await host.Client.CollectAsync(Calls.Generate("dall-e-3", size, quality))).Succeeded().Finals);
+
+        Assert.Null(final.Usage);
+        Assert.Equal((usdMicros, true), (final.CostUsdMicros, final.CostKnown));
     }
 
     [Fact]
@@ -164,19 +181,86 @@ public sealed class OpenAIImageProviderTests
         // gpt-image-1: USD 5 per million input tokens, USD 40 per million output tokens, so micros = tokens × price.
         Assert.True(final.Usage.OutputTokens > 0);
         Assert.Equal((final.Usage.InputTokens * 5) + (final.Usage.OutputTokens * 40), final.CostUsdMicros);
+        Assert.True(final.CostKnown);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public async Task Generate_EditWithInputImages_ImageInputTokensPricedAtTheImageInputPrice(int partials)
+    {
+        await using var host = await AdapterHost.StartAsync();
+        var request = Calls.Edit(partials, TestImages.SolidPng(1024, 1024, new Rgba32(200, 0, 0)), TestImages.SolidPng(1024, 1024, new Rgba32(0, 0, 200)));
+
+        var final = Assert.Single((await host.Client.CollectAsync(request)).Succeeded().Finals);
+
+        // The emulator counts 323 tokens per input image, in input_tokens_details.image_tokens as the real API does.
+        Assert.Equal(646, final.Usage.InputImageTokens);
+        // gpt-image-1: text input 5, image input 10, image output 40 (the streamed event reports no output split: all image).
+        var output = final.Usage.OutputImageTokens > 0 ? final.Usage.OutputImageTokens : final.Usage.OutputTokens;
+        Assert.Equal(Micros((final.Usage.InputTextTokens, 5), (646, 10), (output, 40)), final.CostUsdMicros);
+        Assert.True(final.CostKnown);
     }
 
     [Fact]
-    public async Task Generate_NTwoAndResponses_EachFinalCostsOneImage()
+    public async Task Generate_EditOnAModelWithoutAnImageInputPrice_CostKnownFalseWithALowerBound()
+    {
+        await using var host = await AdapterHost.StartAsync();
+        var request = Calls.Edit(0, TestImages.SolidPng(1024, 1024, new Rgba32(200, 0, 0)));
+        request.Model = "gpt-image-2";
+
+        var final = Assert.Single((await host.Client.CollectAsync(request)).Succeeded().Finals);
+
+        // gpt-image-2's table has no image input price: the text and output tokens are priced, the total is not known.
+        Assert.Equal(323, final.Usage.InputImageTokens);
+        Assert.Equal(Micros((final.Usage.InputTextTokens, 5), (final.Usage.OutputImageTokens, 30)), final.CostUsdMicros);
+        Assert.False(final.CostKnown);
+    }
+
+    [Fact]
+    public async Task Generate_NTwo_EachFinalPricesItsShareOfTheUsage()
     {
         await using var host = await AdapterHost.StartAsync();
 
-        var two = (await host.Client.CollectAsync(Calls.Generate(n: 2))).Succeeded();
-        var responses = (await host.Client.CollectAsync(Calls.Responses(partials: 1))).Succeeded();
+        var finals = (await host.Client.CollectAsync(Calls.Generate(n: 2))).Succeeded().Finals;
 
-        Assert.All(two.Finals, f => Assert.Equal(11_000, f.CostUsdMicros));
-        Assert.Equal(11_000, Assert.Single(responses.Finals).CostUsdMicros);
+        Assert.Equal(2, finals.Count);
+        Assert.All(finals, f => Assert.Equal(Micros((f.Usage.InputTextTokens, 5), (f.Usage.OutputImageTokens, 40)), f.CostUsdMicros));
     }
+
+    [Fact]
+    public async Task Generate_Responses_HostModelTokensPricedAtTheHostModelsPrices()
+    {
+        await using var host = await AdapterHost.StartAsync();
+
+        var final = Assert.Single((await host.Client.CollectAsync(Calls.Responses(partials: 1))).Succeeded().Finals);
+
+        // tool_usage.image_gen prices at gpt-image-1's prices; usage (the default host model gpt-4.1-mini) at 0.40 / 0.10 / 1.60.
+        var usage = final.Usage;
+        Assert.Equal("gpt-4.1-mini", usage.HostModel);
+        Assert.True(usage.HostInputTokens > 0 && usage.HostOutputTokens > 0, $"usage {usage}");
+        Assert.True(usage.OutputImageTokens > 0, $"usage {usage}");
+        var image = Micros((usage.InputTextTokens, 5), (usage.InputImageTokens, 10), (usage.OutputImageTokens, 40));
+        var hostModel = Micros((usage.HostInputTokens - usage.HostCachedInputTokens, 0.40), (usage.HostCachedInputTokens, 0.10), (usage.HostOutputTokens, 1.60));
+        Assert.InRange(final.CostUsdMicros, image + hostModel - 1, image + hostModel + 1);
+        Assert.True(final.CostUsdMicros > image);
+        Assert.True(final.CostKnown);
+    }
+
+    [Fact]
+    public async Task Generate_ResponsesWithAnUnpricedHostModel_CostKnownFalse()
+    {
+        await using var host = await AdapterHost.StartAsync();
+
+        var final = Assert.Single((await host.Client.CollectAsync(Calls.Responses(hostModel: "o4-unpriced"))).Succeeded().Finals);
+
+        Assert.Equal("o4-unpriced", final.Usage.HostModel);
+        Assert.False(final.CostKnown);
+        Assert.Equal(Micros((final.Usage.InputTextTokens, 5), (final.Usage.InputImageTokens, 10), (final.Usage.OutputImageTokens, 40)), final.CostUsdMicros);
+    }
+
+    private static long Micros(params (long Tokens, double UsdPerMillion)[] parts) =>
+        (long)decimal.Round(parts.Sum(p => p.Tokens * (decimal)p.UsdPerMillion), MidpointRounding.AwayFromZero);
 
     [Fact]
     public async Task Generate_ChatOperation_InvalidArgumentWithoutCallingTheProvider()

@@ -51,6 +51,7 @@ public sealed class OpenRouterImageProviderTests
         // usage.cost (USD) as the emulator computes it from its illustrative prices: prompt and completion tokens plus the image.
         var expectedUsd = (final.Usage.InputTokens * 0.0000003m) + (1294 * 0.0000025m) + 0.001238m;
         Assert.Equal((long)decimal.Round(decimal.Round(expectedUsd, 6) * 1_000_000m), final.CostUsdMicros);
+        Assert.True(final.CostKnown);
     }
 
     [Theory]

@@ -94,11 +94,11 @@ public sealed class ProviderAdapterServiceTests
         var (frames, _) = await host.GenerateAsync(request);
 
         var final = Assert.Single(frames).Final;
-        Assert.Equal((167_000L, "gpt-image-1"), (final.CostUsdMicros, final.Model));
+        Assert.Equal((167_000L, true, "gpt-image-1"), (final.CostUsdMicros, final.CostKnown, final.Model));
     }
 
     [Fact]
-    public async Task Generate_ProviderSetsCostAndModel_Kept()
+    public async Task Generate_ProviderReportsItsCost_KeptAsKnown()
     {
         var script = new ProviderScript
         {
@@ -106,6 +106,7 @@ public sealed class ProviderAdapterServiceTests
             {
                 var frame = Final(context, 0, size: 1024);
                 frame.Final.CostUsdMicros = 12;
+                frame.Final.CostKnown = true;
                 frame.Final.Model = "gpt-image-1-2025";
                 return Frames(frame);
             },
@@ -114,7 +115,22 @@ public sealed class ProviderAdapterServiceTests
 
         var (frames, _) = await host.GenerateAsync(Request());
 
-        Assert.Equal((12L, "gpt-image-1-2025"), (frames[0].Final.CostUsdMicros, frames[0].Final.Model));
+        Assert.Equal((12L, true, "gpt-image-1-2025"), (frames[0].Final.CostUsdMicros, frames[0].Final.CostKnown, frames[0].Final.Model));
+    }
+
+    [Fact]
+    public async Task Generate_ModelWithoutPrices_CostUnknownNotASilentZero()
+    {
+        var script = new ProviderScript { Steps = (_, _, context, _) => Frames(Final(context, 0, size: 1024)) };
+        await using var host = await ServiceHost.StartAsync(script);
+        var request = Request();
+        request.Model = "gpt-image-unlisted";
+
+        var (frames, status) = await host.GenerateAsync(request);
+
+        Assert.Equal(StatusCode.OK, status.GetStatusCode());
+        var final = Assert.Single(frames).Final;
+        Assert.Equal((0L, false), (final.CostUsdMicros, final.CostKnown));
     }
 
     [Fact]
