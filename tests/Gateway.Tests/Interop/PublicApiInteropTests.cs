@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gateway.Tests.TestSupport;
+using Pipeline.Tests.Interop;
 
 namespace Gateway.Tests.Interop;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Gateway.Tests.TestSupport;
+namespace Pipeline.Tests.Interop;
 
 /// <summary>What an interop peer printed for one case: its observations in order, then its "done" line.</summary>
 /// <param name="Peer">The peer that ran the case.</param>

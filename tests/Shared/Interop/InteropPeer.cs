@@ -1,15 +1,18 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
-namespace Gateway.Tests.TestSupport;
+namespace Pipeline.Tests.Interop;
 
 /// <summary>
 /// Runs a case of an interop peer (tests/Interop/python/peer.py or tests/Interop/node/peer.js) against any endpoint of
 /// the public gRPC API — the gateway in front of the fake router here, the Aspire fleet on 127.0.0.1:8081 in a fleet
 /// test — and returns what it printed. It knows nothing of who serves the target. A missing python3, grpcio, protoc,
-/// node or node_modules fails with what to install; it never skips (.ci/run installs them).
+/// node or node_modules fails with what to install; it never skips (.ci/run installs them). Compiled into every test
+/// project that sets <c>UsesInteropPeers</c> (tests/Directory.Build.props), with the RepoRoot, ProtosRoot and
+/// WellKnownProtosRoot assembly metadata it reads.
 /// </summary>
 /// <param name="kind">Which peer.</param>
 /// <param name="target">The gRPC endpoint as <c>host:port</c> (cleartext HTTP/2).</param>
@@ -18,6 +21,9 @@ public sealed class InteropPeer(InteropPeerKind kind, string target, string? api
 {
     private const string Python = "/usr/bin/python3";
     private const string Protoc = "/usr/bin/protoc";
+
+    /// <summary>How long one case may take, start to exit: protoc, the peer's start and a streamed generation on 2 loaded cores.</summary>
+    public static readonly TimeSpan CaseTimeout = TimeSpan.FromSeconds(60);
 
     public InteropPeer(InteropPeerKind kind, Uri address, string? apiKey)
         : this(kind, $"{address.Host}:{address.Port}", apiKey)
@@ -29,7 +35,7 @@ public sealed class InteropPeer(InteropPeerKind kind, string target, string? api
     public string Target => target;
 
     /// <summary>
-    /// Runs <paramref name="caseName"/> to its end (bounded by the default timeout) and returns its JSON lines.
+    /// Runs <paramref name="caseName"/> to its end (bounded by <see cref="CaseTimeout"/>) and returns its JSON lines.
     /// <paramref name="onObservation"/> sees each line the moment it arrives, e.g. to release a held stream.
     /// Throws when the peer fails (exit code, no "done" line), with its stderr.
     /// </summary>
@@ -73,8 +79,8 @@ public sealed class InteropPeer(InteropPeerKind kind, string target, string? api
         process.BeginErrorReadLine();
         try
         {
-            await process.WaitForExitAsync().DefaultTimeout();
-            await stdoutClosed.Task.DefaultTimeout();
+            await Bounded(process.WaitForExitAsync(), caseName, lines, stderr);
+            await Bounded(stdoutClosed.Task, caseName, lines, stderr);
         }
         finally
         {
@@ -97,6 +103,30 @@ public sealed class InteropPeer(InteropPeerKind kind, string target, string? api
         var result = new InteropCaseResult(kind, caseName, printed[..^1], printed[^1]);
         TestContext.Current.TestOutputHelper?.WriteLine(result.ToString());
         return result;
+    }
+
+    /// <summary>Waits for <paramref name="task"/> at most <see cref="CaseTimeout"/>; a timeout names the call site and shows what the peer printed.</summary>
+    private async Task Bounded(Task task, string caseName, List<JsonElement> lines, StringBuilder stderr, [CallerArgumentExpression(nameof(task))] string callSite = "")
+    {
+        try
+        {
+            await task.WaitAsync(CaseTimeout);
+        }
+        catch (TimeoutException ex)
+        {
+            string printed;
+            lock (lines)
+            {
+                printed = string.Join(Environment.NewLine, lines.Select(l => l.GetRawText()));
+            }
+            string errors;
+            lock (stderr)
+            {
+                errors = stderr.ToString();
+            }
+            throw new TimeoutException($"Timed out after {CaseTimeout.TotalSeconds} s: {callSite} ({kind} peer, case '{caseName}' against {target})." +
+                $"{Environment.NewLine}stdout:{Environment.NewLine}{printed}{Environment.NewLine}stderr:{Environment.NewLine}{errors}", ex);
+        }
     }
 
     private ProcessStartInfo StartInfo(string caseName, IReadOnlyDictionary<string, string> arguments)

@@ -1,4 +1,4 @@
-namespace Gateway.Tests.TestSupport;
+namespace Pipeline.Tests.Interop;
 
 /// <summary>Which client no one here wrote calls the public gRPC API (see tests/Interop/).</summary>
 public enum InteropPeerKind

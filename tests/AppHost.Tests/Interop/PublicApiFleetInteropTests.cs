@@ -1,0 +1,194 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using AppHost.Tests.Fleet;
+using Aspire.Hosting.Testing;
+using Pipeline.Tests.Interop;
+
+namespace AppHost.Tests.Interop;
+
+/// <summary>
+/// The public gRPC API of the whole fleet as clients no one here wrote see it: python grpcio and grpc-js, building their
+/// messages from protos/ at run time, call the gateway's gRPC endpoint (h2c) with the fleet's API key; behind
+/// it the real router, OpenAI adapter, storage and the provider emulator (partials 1 s apart). Every case runs with both peers.
+/// </summary>
+[Collection(FleetCollection.Name)]
+public sealed class PublicApiFleetInteropTests(FleetFixture fleet)
+{
+    private const string Config = "gpt-image-1";
+
+    /// <summary>The emulator's per-partial delay is 1 s (<see cref="FleetFixture"/>); relayed frames arrive at least half that apart.</summary>
+    private static readonly TimeSpan MinimumGap = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// A peer of the gateway's gRPC endpoint as the fleet allocated it. The AppHost declares 8081, but Aspire's testing
+    /// builder randomizes every port (DcpPublisher:RandomizePorts) unless the fixture turns that off.
+    /// </summary>
+    private InteropPeer Peer(InteropPeerKind kind) => new(kind, fleet.App.GetEndpoint("gateway", "grpc"), FleetFixture.ApiKey);
+
+    [Theory]
+    [InlineData(InteropPeerKind.Python)]
+    [InlineData(InteropPeerKind.Node)]
+    public async Task Generate_TwoPartials_EachFrameArrivesWhenTheEmulatorSendsItThenAStoredFinal(InteropPeerKind kind)
+    {
+        var result = await Peer(kind).RunAsync("generate", new Dictionary<string, string> { ["config"] = Config, ["partials"] = "2", ["prompt"] = "a lighthouse" });
+
+        Assert.Equal("OK", result.Code);
+        Assert.Equal(["accepted", "partial", "partial", "final"], result.FrameKinds);
+        var arrivals = result.Frames.Select(f => f.GetProperty("t_ms").GetDouble()).ToList();
+        // Buffered frames would arrive together at the end; relayed ones arrive as far apart as the emulator sent them.
+        for (var i = 1; i < arrivals.Count; i++)
+        {
+            Assert.True(arrivals[i] - arrivals[i - 1] >= MinimumGap.TotalMilliseconds, $"frame {i} came {arrivals[i] - arrivals[i - 1]} ms after frame {i - 1}{Environment.NewLine}{result}");
+        }
+        var partials = result.Frames.Where(f => f.GetProperty("frame").GetString() == "partial").ToList();
+        Assert.All(partials, p => Assert.True(p.GetProperty("png").GetBoolean()));
+        Assert.Equal([0, 1], partials.Select(p => p.GetProperty("partial_index").GetInt32()));
+        var final = result.Frames[^1];
+        Assert.True(final.GetProperty("last").GetBoolean());
+        using var gateway = fleet.CreateGatewayClient();
+        var stored = await gateway.GetByteArrayAsync($"/images/{final.GetProperty("image_id").GetString()}", TestContext.Current.CancellationToken).DefaultTimeout();
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stored)), final.GetProperty("sha256").GetString());
+    }
+
+    [Theory]
+    [InlineData(InteropPeerKind.Python)]
+    [InlineData(InteropPeerKind.Node)]
+    public async Task ListConfigs_RealCatalogue_ListsTheShippedConfigs(InteropPeerKind kind)
+    {
+        var result = await Peer(kind).RunAsync("list_configs", new Dictionary<string, string> { ["language"] = "de" });
+
+        Assert.Equal("OK", result.Code);
+        var configs = Strings(result.Done.GetProperty("configs"));
+        Assert.Contains(Config, configs);
+        Assert.Contains("gpt-image-1_responses", configs);
+        Assert.Contains("GPT Image 1 (Live-Vorschau)", Strings(result.Done.GetProperty("display_names")));
+    }
+
+    [Theory]
+    [InlineData(InteropPeerKind.Python)]
+    [InlineData(InteropPeerKind.Node)]
+    public async Task GetRun_AfterGenerate_ReturnsTheStoredRunWithItsImage(InteropPeerKind kind)
+    {
+        var peer = Peer(kind);
+        var generated = await peer.RunAsync("generate", new Dictionary<string, string> { ["config"] = Config, ["partials"] = "0", ["prompt"] = "a red kite" });
+        Assert.Equal("OK", generated.Code);
+        var runId = generated.Frames[0].GetProperty("run_id").GetString()!;
+
+        var result = await peer.RunAsync("get_run", new Dictionary<string, string> { ["run_id"] = runId });
+
+        Assert.Equal("OK", result.Code);
+        Assert.Equal((runId, Config, "a red kite", "RUN_STATUS_SUCCEEDED"),
+            (result.Done.GetProperty("run_id").GetString(), result.Done.GetProperty("config").GetString(), result.Done.GetProperty("prompt").GetString(), result.Done.GetProperty("status").GetString()));
+        var image = Assert.Single(result.Done.GetProperty("images").EnumerateArray());
+        Assert.Equal(generated.Frames[^1].GetProperty("image_id").GetString(), image.GetProperty("image_id").GetString());
+        Assert.Equal(generated.Frames[^1].GetProperty("sha256").GetString(), image.GetProperty("sha256").GetString());
+    }
+
+    [Theory]
+    [InlineData(InteropPeerKind.Python)]
+    [InlineData(InteropPeerKind.Node)]
+    public async Task HealthCheck_GatewayPort_Serving(InteropPeerKind kind)
+    {
+        var result = await Peer(kind).RunAsync("health_check");
+
+        Assert.Equal("OK", result.Code);
+        Assert.Equal("SERVING", result.Done.GetProperty("status").GetString());
+    }
+
+    [Theory]
+    [InlineData(InteropPeerKind.Python)]
+    [InlineData(InteropPeerKind.Node)]
+    public async Task Reflection_GatewayPort_ListsAndDescribesImageGeneration(InteropPeerKind kind)
+    {
+        var result = await Peer(kind).RunAsync("reflection_list");
+
+        Assert.Equal("OK", result.Code);
+        var services = Strings(result.Done.GetProperty("services"));
+        Assert.Contains("imagegen.v1.ImageGeneration", services);
+        Assert.Contains("grpc.health.v1.Health", services);
+        var described = result.Done.GetProperty("described");
+        Assert.Equal(JsonValueKind.Object, described.ValueKind);
+        Assert.Equal("imagegen/v1/generation.proto", described.GetProperty("file").GetString());
+        Assert.Equal(["Generate", "ListConfigs", "GetRun"], Strings(described.GetProperty("methods")));
+    }
+
+    [Theory]
+    [InlineData(InteropPeerKind.Python)]
+    [InlineData(InteropPeerKind.Node)]
+    public async Task Generate_SizeNotOffered_RouterValidationArrivesAsInvalidArgumentWithBadRequest(InteropPeerKind kind)
+    {
+        var result = await Peer(kind).RunAsync("bad_size", new Dictionary<string, string> { ["config"] = Config, ["size"] = "7x7" });
+
+        Assert.Equal("INVALID_ARGUMENT", result.Code);
+        Assert.Contains("'7x7'", result.Details);
+        var status = result.Done.GetProperty("status_details");
+        Assert.Equal(JsonValueKind.Object, status.ValueKind);
+        Assert.Equal(3, status.GetProperty("code").GetInt32());
+        Assert.Contains("type.googleapis.com/google.rpc.BadRequest", Strings(status.GetProperty("types")));
+        var violation = Assert.Single(result.Done.GetProperty("field_violations").EnumerateArray());
+        Assert.Equal("parameters.size", violation.GetProperty("field").GetString());
+        Assert.Contains("'7x7'", violation.GetProperty("description").GetString());
+        Assert.Contains("allowed: ", violation.GetProperty("description").GetString());
+    }
+
+    [Theory]
+    [InlineData(InteropPeerKind.Python)]
+    [InlineData(InteropPeerKind.Node)]
+    public async Task Generate_OneMillisecondDeadline_DeadlineExceededWithoutAFinal(InteropPeerKind kind)
+    {
+        var result = await Peer(kind).RunAsync("deadline_1ms", new Dictionary<string, string> { ["config"] = Config, ["partials"] = "2" });
+
+        Assert.Equal("DEADLINE_EXCEEDED", result.Code);
+        Assert.InRange(result.Done.GetProperty("frames").GetInt32(), 0, 1);
+    }
+
+    [Theory]
+    [InlineData(InteropPeerKind.Python)]
+    [InlineData(InteropPeerKind.Node)]
+    public async Task Generate_CancelledAfterFirstPartial_PeerSeesCancelledAndTheEmulatorSeesTheProviderCallDisconnect(InteropPeerKind kind)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var emulator = new HttpClient { BaseAddress = fleet.App.GetEndpoint("emulator", "http"), Timeout = TestTimeouts.Default };
+        var before = (await TrafficAsync(emulator, ct)).Select(e => e.GetProperty("requestId").GetString()).ToHashSet();
+
+        var result = await Peer(kind).RunAsync("cancel_mid_stream", new Dictionary<string, string> { ["config"] = Config, ["partials"] = "3" });
+
+        Assert.Equal("CANCELLED", result.Code);
+        Assert.Equal(["accepted", "partial"], result.FrameKinds);
+        Assert.Contains(result.Observations, o => o.TryGetProperty("cancelled_after", out var after) && after.GetInt32() == 2);
+        // The cancellation travels gateway → router → adapter → provider: the emulator sees the streamed call go away.
+        var disconnected = await WaitForTrafficAsync(emulator, e => !before.Contains(e.GetProperty("requestId").GetString()) && IsClientDisconnected(e), ct);
+        Assert.Equal("/v1/images/generations", disconnected.GetProperty("path").GetString());
+    }
+
+    /// <summary>The emulator's traffic log (<c>GET /emulator/traffic</c>), oldest first.</summary>
+    private static async Task<List<JsonElement>> TrafficAsync(HttpClient emulator, CancellationToken ct)
+    {
+        using var json = await emulator.GetFromJsonAsync<JsonDocument>("/emulator/traffic", ct).DefaultTimeout();
+        return [.. json!.RootElement.EnumerateArray().Select(e => e.Clone())];
+    }
+
+    /// <summary>Polls the traffic log every 100 ms until an event matches; fails after the default timeout with the log.</summary>
+    private static async Task<JsonElement> WaitForTrafficAsync(HttpClient emulator, Func<JsonElement, bool> match, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
+        while (true)
+        {
+            var traffic = await TrafficAsync(emulator, ct);
+            foreach (var e in traffic.Where(match))
+            {
+                return e;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"No matching event in /emulator/traffic within {TestTimeouts.Default.TotalSeconds}s; last: " +
+                    string.Join(Environment.NewLine, traffic.TakeLast(20).Select(e => e.GetRawText())));
+            }
+            await Task.Delay(100, ct);
+        }
+    }
+
+    private static bool IsClientDisconnected(JsonElement e) => e.GetProperty("kind").GetRawText() is "2" or "\"ClientDisconnected\"";
+
+    private static List<string> Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
+}
