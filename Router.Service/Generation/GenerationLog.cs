@@ -38,8 +38,8 @@ internal static partial class GenerationLog
     [LoggerMessage(110, LogLevel.Information, "Run {RunId}: the caller went away; the provider call is cancelled.")]
     public static partial void Cancelled(ILogger logger, string runId);
 
-    [LoggerMessage(111, LogLevel.Error, "Run {RunId}: storage refused image {ImageIndex} ({StatusCode}: {Detail}).")]
-    public static partial void ImageRefused(ILogger logger, string runId, int imageIndex, StatusCode statusCode, string detail);
+    [LoggerMessage(111, LogLevel.Error, "Run {RunId}: storage refused image {ImageIndex} for good ({StorageStatus}: {Detail}); it is quarantined in {Path} for an operator and the caller gets its bytes.")]
+    public static partial void ImageQuarantined(ILogger logger, string runId, int imageIndex, string storageStatus, string detail, string path);
 
     [LoggerMessage(112, LogLevel.Error, "Run {RunId}: the generation failed unexpectedly.")]
     public static partial void UnexpectedFailure(ILogger logger, string runId, Exception exception);

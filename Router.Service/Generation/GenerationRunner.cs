@@ -163,6 +163,8 @@ internal sealed class GenerationRunner(AdapterClients adapters, FinalImageWriter
         RevisedPrompt = image.RevisedPrompt,
         Usage = image.Usage,
         CostUsdMicros = image.CostUsdMicros,
+        CostKnown = image.CostKnown,
+        ChargedUsdMicros = image.CostUsdMicros,
         Storage = new StorageReference
         {
             ImageId = stored.ImageId,

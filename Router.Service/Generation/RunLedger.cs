@@ -16,6 +16,7 @@ internal sealed class RunLedger(GenerationPlan plan, DateTimeOffset createdAt, s
     private readonly Usage _usage = new();
     private GenerationAttempt _attempt = plan.Primary;
     private long _costUsdMicros;
+    private bool _costKnown = true;
     private string _revisedPrompt = "";
 
     public string RunId => plan.RunId;
@@ -45,8 +46,18 @@ internal sealed class RunLedger(GenerationPlan plan, DateTimeOffset createdAt, s
             _usage.InputImageTokens += usage.InputImageTokens;
             _usage.OutputImageTokens += usage.OutputImageTokens;
             _usage.OutputTextTokens += usage.OutputTextTokens;
+            _usage.InputCachedTextTokens += usage.InputCachedTextTokens;
+            _usage.InputCachedImageTokens += usage.InputCachedImageTokens;
+            _usage.HostInputTokens += usage.HostInputTokens;
+            _usage.HostCachedInputTokens += usage.HostCachedInputTokens;
+            _usage.HostOutputTokens += usage.HostOutputTokens;
+            if (_usage.HostModel.Length == 0)
+            {
+                _usage.HostModel = usage.HostModel;
+            }
         }
         _costUsdMicros += image.CostUsdMicros;
+        _costKnown &= image.CostKnown;
         if (_revisedPrompt.Length == 0)
         {
             _revisedPrompt = image.RevisedPrompt;
@@ -81,6 +92,7 @@ internal sealed class RunLedger(GenerationPlan plan, DateTimeOffset createdAt, s
             StartedAt = Timestamp.FromDateTimeOffset(createdAt),
             Usage = _usage.Clone(),
             CostUsdMicros = _costUsdMicros,
+            CostKnown = _costKnown,
             TraceId = traceId,
             Error = error,
         };

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Pipeline.Contracts.Common.V1;
 using Pipeline.Contracts.ImageGen.V1;
 using Pipeline.Contracts.Storage.V1;
 using Grpc.Core;
@@ -10,6 +11,8 @@ namespace Router.Service.Generation;
 /// <summary>
 /// Finds a run that was already completed (in the spool, where a run waits while storage was down, then in storage)
 /// and replays it: an Accepted frame marked replayed and one REPLAYED Final per image, without calling a provider.
+/// Each Final reports the original cost (its even share of the run's cost and usage, with the run's cost_known) and
+/// charged_usd_micros 0: a replay charges nothing new.
 /// </summary>
 internal sealed class RunReplayer(RunStore store, ImageSpool spool, ILogger<RunReplayer> logger)
 {
@@ -53,11 +56,16 @@ internal sealed class RunReplayer(RunStore store, ImageSpool spool, ILogger<RunR
                 Replayed = true,
             },
         }, cancellationToken);
+        var costKnown = ReplayedCostKnown(run.Record);
         for (var i = 0; i < run.Images.Count; i++)
         {
             var image = run.Images[i];
             var final = new Final
             {
+                Usage = run.Record.Usage is { } usage ? UsageShare(usage, run.Images.Count, i) : null,
+                CostUsdMicros = Share(run.Record.CostUsdMicros, run.Images.Count, i),
+                CostKnown = costKnown,
+                ChargedUsdMicros = 0,
                 ImageIndex = image.ImageIndex,
                 ImageId = image.ImageId,
                 MimeType = image.MimeType,
@@ -118,6 +126,29 @@ internal sealed class RunReplayer(RunStore store, ImageSpool spool, ILogger<RunR
                 $"run '{runId}' cannot be checked for an earlier result: storage is unavailable ({ex.StatusCode}: {ex.Status.Detail}); retry later", ex);
         }
     }
+
+    /// <summary>Runs recorded before cost_known existed: a cost above 0 came from a price, a 0 may have been a missing one.</summary>
+    private static bool ReplayedCostKnown(RunRecord record) => record.HasCostKnown ? record.CostKnown : record.CostUsdMicros > 0;
+
+    /// <summary>Image <paramref name="index"/>'s even share of a run total; the remainder goes to the first images, so shares add up.</summary>
+    private static long Share(long total, int count, int index) => (total / count) + (index < total % count ? 1 : 0);
+
+    private static Usage UsageShare(Usage total, int count, int index) => new()
+    {
+        InputTokens = Share(total.InputTokens, count, index),
+        OutputTokens = Share(total.OutputTokens, count, index),
+        TotalTokens = Share(total.TotalTokens, count, index),
+        InputTextTokens = Share(total.InputTextTokens, count, index),
+        InputImageTokens = Share(total.InputImageTokens, count, index),
+        OutputImageTokens = Share(total.OutputImageTokens, count, index),
+        OutputTextTokens = Share(total.OutputTextTokens, count, index),
+        InputCachedTextTokens = Share(total.InputCachedTextTokens, count, index),
+        InputCachedImageTokens = Share(total.InputCachedImageTokens, count, index),
+        HostModel = total.HostModel,
+        HostInputTokens = Share(total.HostInputTokens, count, index),
+        HostCachedInputTokens = Share(total.HostCachedInputTokens, count, index),
+        HostOutputTokens = Share(total.HostOutputTokens, count, index),
+    };
 
     /// <summary>Grid tiles are images of a run too, but not results of its generation.</summary>
     private static bool IsRunImage(ImageRecord image) => image.SourceImageId.Length == 0;

@@ -5,4 +5,5 @@ namespace Router.Service.Generation;
 /// <param name="Sha256">Lower-case hex SHA-256 of the bytes.</param>
 /// <param name="SizeBytes">Size of the bytes.</param>
 /// <param name="Pending">True when spooled and not yet in storage.</param>
-public sealed record StoredImage(string ImageId, string Sha256, long SizeBytes, bool Pending);
+/// <param name="QuarantineReason">Set when storage refused the image for good and it is in the router's quarantine: why.</param>
+public sealed record StoredImage(string ImageId, string Sha256, long SizeBytes, bool Pending, string? QuarantineReason = null);

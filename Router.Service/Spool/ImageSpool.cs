@@ -12,17 +12,17 @@ namespace Router.Service.Spool;
 /// <summary>
 /// A local folder where final images (and run updates) wait while Storage.Service is unavailable. Each entry is a
 /// folder holding <c>entry.json</c> and the image file, written under a temporary name, fsynced, then renamed into
-/// place: an entry either exists whole or not at all. Entries are removed only once storage has accepted them.
+/// place (<see cref="DurableFolder"/>): an entry either exists whole or not at all. Entries are removed only once storage
+/// has accepted them, or once <see cref="ImageQuarantine"/> holds a copy (storage refused them for good).
 /// </summary>
 public sealed class ImageSpool
 {
     /// <summary>The metadata file of an entry.</summary>
     public const string EntryFileName = "entry.json";
 
-    /// <summary>Where entries storage refused for good are kept (never deleted by the router).</summary>
+    /// <summary>Where earlier versions kept entries storage refused for good (now: <see cref="QuarantineDirectory"/>); skipped.</summary>
     public const string RejectedFolderName = "rejected";
 
-    private const string TempPrefix = ".tmp-";
     private static readonly JsonFormatter s_runFormatter = new(JsonFormatter.Settings.Default);
     private static readonly JsonParser s_runParser = new(JsonParser.Settings.Default.WithIgnoreUnknownFields(true));
     private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };
@@ -38,6 +38,7 @@ public sealed class ImageSpool
         _logger = logger;
         _time = time;
         Directory = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.Directory));
+        QuarantineDirectory = options.Value.ResolveQuarantineDirectory(environment.ContentRootPath, Directory);
         System.IO.Directory.CreateDirectory(Directory);
         RemoveUnfinishedWrites();
     }
@@ -45,10 +46,13 @@ public sealed class ImageSpool
     /// <summary>The spool folder (absolute).</summary>
     public string Directory { get; }
 
+    /// <summary>Where images storage refused for good are kept (absolute; see <see cref="SpoolOptions.QuarantineDirectory"/>).</summary>
+    public string QuarantineDirectory { get; }
+
     /// <summary>Spools an image of a run; returns once the entry is durable.</summary>
     public async Task<SpoolEntry> WriteImageAsync(RunRecord run, SpooledImage image, ReadOnlyMemory<byte> data)
     {
-        var entry = NewEntry(run, image, $"image{image.ImageIndex}");
+        var entry = NewImageEntry(run, image);
         await CommitAsync(entry, data);
         SpoolLog.EntrySpooled(_logger, entry.Name, entry.RunId, image.ImageId, image.SizeBytes, Directory);
         return entry;
@@ -69,7 +73,7 @@ public sealed class ImageSpool
         foreach (var folder in System.IO.Directory.EnumerateDirectories(Directory).Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(folder);
-            if (name.StartsWith('.') || name == RejectedFolderName)
+            if (name.StartsWith('.') || name == RejectedFolderName || folder == QuarantineDirectory)
             {
                 continue;
             }
@@ -107,20 +111,23 @@ public sealed class ImageSpool
         }
     }
 
-    /// <summary>Moves an entry storage refused for good to <c>rejected/</c>; returns its new folder.</summary>
-    public string Reject(SpoolEntry entry)
-    {
-        var rejected = Path.Combine(Directory, RejectedFolderName);
-        System.IO.Directory.CreateDirectory(rejected);
-        var target = Path.Combine(rejected, entry.Name);
-        System.IO.Directory.Move(Path.Combine(Directory, entry.Name), target);
-        DirectorySync.Flush(rejected);
-        DirectorySync.Flush(Directory);
-        return target;
-    }
-
     /// <summary>Completes when an entry is written after the call (or at once if one was written since the last wait).</summary>
     public Task WaitForEntryAsync(CancellationToken cancellationToken) => _written.WaitAsync(cancellationToken);
+
+    /// <summary>A new (not yet written) entry for an image of <paramref name="run"/>, named by the time and a sequence.</summary>
+    internal SpoolEntry NewImageEntry(RunRecord run, SpooledImage image) => NewEntry(run, image, $"image{image.ImageIndex}");
+
+    /// <summary>The files of <paramref name="entry"/> as the spool writes them: the image file (if any), then <see cref="EntryFileName"/>.</summary>
+    internal static List<(string FileName, ReadOnlyMemory<byte> Data)> EntryFiles(SpoolEntry entry, ReadOnlyMemory<byte> data)
+    {
+        var files = new List<(string, ReadOnlyMemory<byte>)>();
+        if (entry.Image is { } image)
+        {
+            files.Add((image.FileName, data));
+        }
+        files.Add((EntryFileName, Serialize(entry)));
+        return files;
+    }
 
     private SpoolEntry NewEntry(RunRecord run, SpooledImage? image, string suffix)
     {
@@ -132,32 +139,8 @@ public sealed class ImageSpool
 
     private async Task CommitAsync(SpoolEntry entry, ReadOnlyMemory<byte> data)
     {
-        var temp = Path.Combine(Directory, TempPrefix + entry.Name);
-        System.IO.Directory.CreateDirectory(temp);
-        try
-        {
-            if (entry.Image is { } image)
-            {
-                await WriteDurablyAsync(Path.Combine(temp, image.FileName), data);
-            }
-            await WriteDurablyAsync(Path.Combine(temp, EntryFileName), Serialize(entry));
-            DirectorySync.Flush(temp);
-            System.IO.Directory.Move(temp, Path.Combine(Directory, entry.Name));
-            DirectorySync.Flush(Directory);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
+        await DurableFolder.CommitAsync(Directory, entry.Name, EntryFiles(entry, data));
         _written.Release();
-    }
-
-    private static async Task WriteDurablyAsync(string path, ReadOnlyMemory<byte> data)
-    {
-        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
-        await file.WriteAsync(data);
-        file.Flush(flushToDisk: true);
     }
 
     private static byte[] Serialize(SpoolEntry entry)
@@ -195,22 +178,9 @@ public sealed class ImageSpool
 
     private void RemoveUnfinishedWrites()
     {
-        foreach (var folder in System.IO.Directory.EnumerateDirectories(Directory, TempPrefix + "*"))
+        foreach (var name in DurableFolder.RemoveUnfinished(Directory))
         {
-            TryDelete(folder);
-            SpoolLog.UnfinishedRemoved(_logger, Path.GetFileName(folder));
-        }
-    }
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            System.IO.Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the next start-up's sweep.
+            SpoolLog.UnfinishedRemoved(_logger, name);
         }
     }
 

@@ -8,13 +8,17 @@ namespace Router.Service.Spool;
 /// <summary>
 /// Delivers spooled entries to Storage.Service, oldest first: at start-up, whenever an entry is written, and — while
 /// storage is unavailable — again after a wait that doubles from <see cref="SpoolOptions.RetryInitialDelayMilliseconds"/>
-/// up to <see cref="SpoolOptions.RetryMaxDelayMilliseconds"/>. An entry is removed only after storage accepted it; one
-/// storage refuses for good is moved to <c>rejected/</c> and logged as an error.
+/// up to <see cref="SpoolOptions.RetryMaxDelayMilliseconds"/>. An entry is removed only after storage accepted it, or
+/// after one storage refuses for good (<see cref="StorageRefusal"/>) is copied to the <see cref="ImageQuarantine"/> (logged
+/// as an error); the run's later record then names the quarantined images in its <c>error</c>.
 /// </summary>
-internal sealed class SpoolDeliveryService(ImageSpool spool, RunStore store, IOptions<SpoolOptions> options, ILogger<SpoolDeliveryService> logger)
+internal sealed class SpoolDeliveryService(ImageSpool spool, ImageQuarantine quarantine, RunStore store, IOptions<SpoolOptions> options, ILogger<SpoolDeliveryService> logger)
     : BackgroundService
 {
     private readonly SpoolOptions _options = options.Value;
+
+    // Run id -> what was quarantined of it, until the run's next record is delivered (the delivery loop is single-threaded).
+    private readonly Dictionary<string, List<string>> _quarantined = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -70,17 +74,44 @@ internal sealed class SpoolDeliveryService(ImageSpool spool, RunStore store, IOp
                 SpoolLog.EntryDelivered(logger, entry.Name, entry.RunId);
                 delivered++;
             }
-            catch (RpcException ex) when (StorageFailures.IsTransient(ex))
+            catch (RpcException ex) when (StorageRefusal.IsPermanent(ex))
             {
-                return (delivered, ex, entries.Count - i);
+                await QuarantineAsync(entry, StorageRefusal.From(ex), cancellationToken);
             }
             catch (RpcException ex)
             {
-                var path = spool.Reject(entry);
-                SpoolLog.EntryRejected(logger, entry.Name, entry.RunId, ex.StatusCode, ex.Status.Detail, path);
+                return (delivered, ex, entries.Count - i);
             }
         }
         return (delivered, null, 0);
+    }
+
+    private async Task QuarantineAsync(SpoolEntry entry, StorageRefusal refusal, CancellationToken cancellationToken)
+    {
+        var data = entry.Image is null ? ReadOnlyMemory<byte>.Empty : await spool.ReadImageAsync(entry, cancellationToken);
+        var path = await quarantine.QuarantineAsync(entry, data, refusal, origin: "spool");
+        spool.Remove(entry);
+        SpoolLog.EntryRejected(logger, entry.Name, entry.RunId, refusal.StatusCode, refusal.Detail, path);
+        if (entry.Image is { } image)
+        {
+            if (!_quarantined.TryGetValue(entry.RunId, out var notes))
+            {
+                _quarantined[entry.RunId] = notes = [];
+            }
+            notes.Add($"image {image.ImageIndex} ({image.ImageId}) is quarantined: {refusal.Reason}");
+        }
+    }
+
+    /// <summary>The run record to send for <paramref name="entry"/>, naming images of the run quarantined before it.</summary>
+    private RunRecord RunToSend(SpoolEntry entry)
+    {
+        if (!_quarantined.TryGetValue(entry.RunId, out var notes))
+        {
+            return entry.Run;
+        }
+        var run = entry.Run.Clone();
+        run.Error = string.Join("; ", run.Error.Length > 0 ? notes.Append(run.Error) : notes);
+        return run;
     }
 
     private async Task DeliverAsync(SpoolEntry entry, CancellationToken cancellationToken)
@@ -99,7 +130,8 @@ internal sealed class SpoolDeliveryService(ImageSpool spool, RunStore store, IOp
         }
         else
         {
-            await store.UpsertRunAsync(entry.Run);
+            await store.UpsertRunAsync(RunToSend(entry));
+            _quarantined.Remove(entry.RunId);
         }
     }
 }

@@ -12,7 +12,7 @@ internal static partial class SpoolLog
     [LoggerMessage(202, LogLevel.Warning, "Storage is unavailable ({StatusCode}: {Detail}); {Count} spooled entr(ies) wait, next attempt in {DelayMilliseconds} ms.")]
     public static partial void DeliveryBlocked(ILogger logger, Grpc.Core.StatusCode statusCode, string detail, int count, int delayMilliseconds);
 
-    [LoggerMessage(203, LogLevel.Error, "Storage refused spooled {Entry} of run {RunId} ({StatusCode}: {Detail}); it was moved to {Path} for an operator and is not retried.")]
+    [LoggerMessage(203, LogLevel.Error, "Storage refused spooled {Entry} of run {RunId} for good ({StatusCode}: {Detail}); it was moved to {Path} for an operator and is not retried.")]
     public static partial void EntryRejected(ILogger logger, string entry, string runId, Grpc.Core.StatusCode statusCode, string detail, string path);
 
     [LoggerMessage(204, LogLevel.Information, "The spool {Directory} holds {Count} entr(ies) from before this start; delivering them.")]

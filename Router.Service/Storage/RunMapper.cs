@@ -37,6 +37,10 @@ public static class RunMapper
             TraceId = record.TraceId,
             Error = record.Error,
         };
+        if (record.HasCostKnown)
+        {
+            run.CostKnown = record.CostKnown;
+        }
         foreach (var image in record.Images.OrderBy(i => i.ImageIndex))
         {
             run.Images.Add(new RunImage

@@ -117,6 +117,16 @@ public sealed class GenerationPipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Generate_AdapterDoesNotKnowThePrice_FinalSaysCostUnknownWithItsLowerBound()
+    {
+        _fleet.OpenAI.Script("gpt-image-1", AdapterScripts.UnknownCost());
+
+        var final = Assert.Single((await _fleet.GenerateAsync(new GenerateRequest { Prompt = "a lighthouse", Config = "gpt-image-1" })).EnsureOk().Finals);
+
+        Assert.Equal((4_000L, false, 4_000L), (final.CostUsdMicros, final.CostKnown, final.ChargedUsdMicros));
+    }
+
+    [Fact]
     public async Task Generate_IncludeImageData_FinalCarriesTheBytes()
     {
         var result = (await _fleet.GenerateAsync(new GenerateRequest { Prompt = "a lighthouse", Config = "gpt-image-1", IncludeImageData = true })).EnsureOk();

@@ -31,6 +31,22 @@ public sealed class RunReplayerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Generate_ReplayOfACompletedRun_ReportsTheOriginalCostAndChargesNothingNew()
+    {
+        var request = new GenerateRequest { Prompt = "a kite", Config = "gpt-image-1", RunId = "kite-cost", Parameters = new() { N = 2 } };
+        var first = (await _fleet.GenerateAsync(request)).EnsureOk();
+
+        var replay = (await _fleet.GenerateAsync(request.Clone())).EnsureOk();
+
+        Assert.All(first.Finals, f => Assert.Equal((11_000L, 11_000L, true), (f.CostUsdMicros, f.ChargedUsdMicros, f.CostKnown)));
+        Assert.All(replay.Finals, f => Assert.Equal((11_000L, 0L, true), (f.CostUsdMicros, f.ChargedUsdMicros, f.CostKnown)));
+        Assert.Equal(first.Finals.Select(f => (f.Usage.InputTokens, f.Usage.OutputTokens)), replay.Finals.Select(f => (f.Usage.InputTokens, f.Usage.OutputTokens)));
+        var run = await _fleet.Storage.Client.GetRunAsync(new Pipeline.Contracts.Storage.V1.GetRunRequest { RunId = "kite-cost" }).DefaultTimeout();
+        Assert.Equal(22_000, run.CostUsdMicros);
+        Assert.Single(_fleet.AdapterCalls);
+    }
+
+    [Fact]
     public async Task Generate_ReplayWithImageData_CarriesTheStoredBytes()
     {
         (await _fleet.GenerateAsync(new GenerateRequest { Prompt = "a kite", Config = "gpt-image-1", RunId = "kite-bytes" })).EnsureOk();

@@ -8,7 +8,7 @@ using Router.Service.Tests.TestSupport;
 
 namespace Router.Service.Tests.Spool;
 
-/// <summary>The spool folder itself: durable entries that survive a restart, in order, removed or rejected explicitly.</summary>
+/// <summary>The spool folder itself: durable entries that survive a restart, in order, removed or quarantined explicitly.</summary>
 public sealed class ImageSpoolTests : IDisposable
 {
     private readonly TempDirectory _root = new("image-spool");
@@ -54,18 +54,21 @@ public sealed class ImageSpoolTests : IDisposable
     }
 
     [Fact]
-    public async Task Remove_DeliveredEntry_IsGoneAndRejectKeepsItAside()
+    public async Task Remove_DeliveredEntry_IsGoneAndQuarantineKeepsACopyNextToTheSpool()
     {
         var spool = CreateSpool();
         var kept = await spool.WriteRunAsync(new RunRecord { RunId = "r3", State = RunState.Failed }, 0).DefaultTimeout();
         var delivered = await spool.WriteRunAsync(new RunRecord { RunId = "r4", State = RunState.Succeeded }, 1).DefaultTimeout();
 
         spool.Remove(delivered);
-        var rejectedPath = spool.Reject(kept);
+        var quarantinedPath = await new ImageQuarantine(spool, TimeProvider.System)
+            .QuarantineAsync(kept, ReadOnlyMemory<byte>.Empty, new StorageRefusal(Grpc.Core.StatusCode.InvalidArgument, "run.error is too long"), "spool").DefaultTimeout();
+        spool.Remove(kept);
 
         Assert.Empty(spool.List());
-        Assert.True(File.Exists(Path.Combine(rejectedPath, ImageSpool.EntryFileName)));
-        Assert.StartsWith(Path.Combine(spool.Directory, ImageSpool.RejectedFolderName), rejectedPath);
+        Assert.Equal(Path.Combine(_root.Path, "quarantine", kept.Name), quarantinedPath);
+        Assert.True(File.Exists(Path.Combine(quarantinedPath, ImageSpool.EntryFileName)));
+        Assert.True(File.Exists(Path.Combine(quarantinedPath, ImageQuarantine.SidecarFileName)));
     }
 
     [Fact]

@@ -136,7 +136,7 @@ public sealed class SpoolDeliveryServiceTests
     }
 
     [Fact]
-    public async Task RouterStart_SpooledImageStorageRefuses_MovedToRejectedAndNotRetried()
+    public async Task RouterStart_SpooledImageStorageRefuses_MovedToQuarantineAndNotRetried()
     {
         using var spoolFolder = new TempDirectory("router-spool");
         using var data = new TempDirectory("router-storage");
@@ -147,12 +147,21 @@ public sealed class SpoolDeliveryServiceTests
         await spool.WriteImageAsync(new RunRecord { RunId = "broken" },
             new SpooledImage(0, "broken-0", "image/png", 1, 1, notAnImage.Length, "00", "image.png"), notAnImage).DefaultTimeout();
 
-        await using var router = await RouterHost.StartAsync(null, storage.GrpcAddress, new Dictionary<string, string?> { ["Router:Spool:Directory"] = spoolFolder.Path });
+        var quarantineFolder = Path.Combine(data.Path, "quarantine");
+        await using var router = await RouterHost.StartAsync(null, storage.GrpcAddress, new Dictionary<string, string?>
+        {
+            ["Router:Spool:Directory"] = spoolFolder.Path,
+            ["Router:Spool:QuarantineDirectory"] = quarantineFolder,
+        });
         router.ExpectedErrors.Add("EntryRejected");
         await router.WaitForLogAsync(203, "broken");
 
         Assert.Empty(router.SpoolEntries());
-        var rejected = Assert.Single(Directory.GetDirectories(Path.Combine(spoolFolder.Path, "rejected")));
-        Assert.Equal(notAnImage, File.ReadAllBytes(Path.Combine(rejected, "image.png")));
+        Assert.False(Directory.Exists(Path.Combine(spoolFolder.Path, "rejected")));
+        var quarantined = Assert.Single(Directory.GetDirectories(quarantineFolder));
+        Assert.Equal(notAnImage, File.ReadAllBytes(Path.Combine(quarantined, "image.png")));
+        var sidecar = ImageQuarantine.ReadSidecar(quarantined);
+        Assert.Equal(("broken", 0, "INVALID_ARGUMENT", "spool"), (sidecar.RunId, sidecar.ImageIndex, sidecar.StorageStatus, sidecar.Origin));
+        Assert.Contains(quarantineFolder, router.Logs.Single(e => e.EventId.Id == 203).Message, StringComparison.Ordinal);
     }
 }

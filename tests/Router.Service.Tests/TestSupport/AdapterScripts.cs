@@ -29,6 +29,15 @@ internal static class AdapterScripts
         }
     };
 
+    /// <summary>One final image whose price the adapter did not know (cost_known false, the priced part as a lower bound).</summary>
+    public static AdapterScript UnknownCost() => async (call, stream, cancellationToken) =>
+    {
+        var frame = Final(call.Request, 0);
+        frame.Final.CostUsdMicros = 4_000;
+        frame.Final.CostKnown = false;
+        await stream.WriteAsync(frame, cancellationToken);
+    };
+
     /// <summary>Fails at once with <paramref name="code"/> (and optional google.rpc details).</summary>
     public static AdapterScript Fail(StatusCode code, string detail, params IMessage[] details) =>
         (_, _, _) => throw RichStatus.Create(code, detail, details).ToRpcException();
@@ -94,6 +103,7 @@ internal static class AdapterScripts
                 RevisedPrompt = $"revised: {request.Prompt}",
                 Usage = new Usage { InputTokens = 10, OutputTokens = 100, TotalTokens = 110 },
                 CostUsdMicros = 11_000,
+                CostKnown = true,
                 ProviderRequestId = $"req_{index}",
                 Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)),
                 Model = request.Model,

@@ -4,11 +4,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Pipeline.Contracts.ImageGen.V1;
 using Router.Service.Api;
 using Router.Service.Http;
+using Router.Service.Spool;
 using Router.Service.Tests.Catalogue;
 
 namespace Router.Service.Tests.TestSupport;
@@ -43,6 +45,14 @@ internal sealed class RouterHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     public string SpoolDirectory { get; }
+
+    /// <summary>The quarantine folder the router resolved (<c>Router:Spool:QuarantineDirectory</c>, default next to the spool).</summary>
+    public string QuarantineDirectory => Services.GetRequiredService<ImageSpool>().QuarantineDirectory;
+
+    /// <summary>The quarantined entries' folders (absolute), oldest first.</summary>
+    public IReadOnlyList<string> QuarantinedEntries() => Directory.Exists(QuarantineDirectory)
+        ? [.. Directory.EnumerateDirectories(QuarantineDirectory).Where(d => !Path.GetFileName(d).StartsWith('.')).Order(StringComparer.Ordinal)]
+        : [];
 
     public IReadOnlyList<LogSink.Entry> Logs => _logs.Entries;
 

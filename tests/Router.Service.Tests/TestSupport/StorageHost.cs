@@ -22,9 +22,16 @@ internal sealed class StorageHost : IAsyncDisposable
     private readonly LogSink _logs = new();
     private WebApplication? _app;
 
-    private StorageHost(string dataDirectory) => DataDirectory = dataDirectory;
+    private StorageHost(string dataDirectory, IDictionary<string, string?>? settings)
+    {
+        DataDirectory = dataDirectory;
+        Settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+    }
 
     public string DataDirectory { get; }
+
+    /// <summary>Extra configuration (e.g. <c>Storage:MaxImageBytes</c>), applied last at every (re)start; change it between a stop and a start.</summary>
+    public Dictionary<string, string?> Settings { get; }
 
     public int HttpPort { get; private set; }
 
@@ -40,9 +47,9 @@ internal sealed class StorageHost : IAsyncDisposable
 
     public IReadOnlyList<LogSink.Entry> Logs => _logs.Entries;
 
-    public static async Task<StorageHost> StartAsync(string dataDirectory)
+    public static async Task<StorageHost> StartAsync(string dataDirectory, IDictionary<string, string?>? settings = null)
     {
-        var host = new StorageHost(dataDirectory);
+        var host = new StorageHost(dataDirectory, settings);
         await host.StartAsync();
         return host;
     }
@@ -60,6 +67,7 @@ internal sealed class StorageHost : IAsyncDisposable
             ["Storage:DataDirectory"] = DataDirectory,
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "",
         });
+        builder.Configuration.AddInMemoryCollection(Settings);
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(_logs);
         var listeners = new ConcurrentBag<ListenOptions>();

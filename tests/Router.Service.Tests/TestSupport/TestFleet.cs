@@ -33,10 +33,10 @@ internal sealed class TestFleet : IAsyncDisposable
 
     public ImageGeneration.ImageGenerationClient Client => Router.Client;
 
-    public static async Task<TestFleet> StartAsync(IDictionary<string, string?>? routerSettings = null)
+    public static async Task<TestFleet> StartAsync(IDictionary<string, string?>? routerSettings = null, IDictionary<string, string?>? storageSettings = null)
     {
         var data = new TempDirectory("router-storage");
-        var storage = await StorageHost.StartAsync(data.Path);
+        var storage = await StorageHost.StartAsync(data.Path, storageSettings);
         var openAI = await ScriptedAdapter.StartAsync();
         var openRouter = await ScriptedAdapter.StartAsync();
         var settings = new Dictionary<string, string?> { ["services:openrouter:grpc:0"] = openRouter.Address.ToString() };

@@ -25,4 +25,19 @@ internal static class TestImages
     }
 
     public static byte[] Png(int seed = 1) => Encode("png", seed);
+
+    /// <summary>A PNG of random pixels (fixed by <paramref name="seed"/>): it hardly compresses, so it is about width x height x 4 bytes.</summary>
+    public static byte[] NoisePng(int width, int height, int seed)
+    {
+        var random = new Random(seed);
+        var image = new RgbaImage(width, height);
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                image.SetPixel(x, y, new Rgba32((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256)));
+            }
+        }
+        return PngCodec.Encode(image);
+    }
 }
