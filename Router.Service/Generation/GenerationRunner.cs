@@ -173,9 +173,11 @@ internal sealed class GenerationRunner(AdapterClients adapters, FinalImageWriter
             SizeBytes = stored.SizeBytes,
             Pending = stored.Pending,
         },
-        FinishReason = stored.Pending ? FinishReason.StoragePending : FinishReason.Stored,
+        FinishReason = stored.QuarantineReason is not null ? FinishReason.Quarantined : stored.Pending ? FinishReason.StoragePending : FinishReason.Stored,
+        FinishDetail = stored.QuarantineReason ?? "",
         Last = last,
-        Data = includeData ? image.Data : Google.Protobuf.ByteString.Empty,
+        // A quarantined image cannot be fetched by its URL: the caller gets the bytes it paid for here.
+        Data = includeData || stored.QuarantineReason is not null ? image.Data : Google.Protobuf.ByteString.Empty,
     };
 
     private sealed class RelayState
