@@ -28,6 +28,7 @@ public static class Extensions
         builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
         builder.Services.AddGrpcServiceDefaults();
         builder.Services.AddUnhandledExceptionProblemDetails();
+        builder.Services.AddInternalSecret();
         return builder;
     }
 
@@ -43,6 +44,7 @@ public static class Extensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
+        app.UseInternalSecret(HealthEndpointPath, AlivenessEndpointPath);
         app.MapHealthChecks(HealthEndpointPath);
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
         app.MapGrpcServiceDefaults();

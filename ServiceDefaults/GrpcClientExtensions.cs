@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.ServiceDefaults.Grpc;
+using Pipeline.ServiceDefaults.Security;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -26,6 +27,7 @@ public static class GrpcClientExtensions
         var builder = name is null ? services.AddGrpcClient<TClient>(Configure) : services.AddGrpcClient<TClient>(name, Configure);
         return builder
             .AddInterceptor(sp => new ServiceAddressInterceptor(sp.GetRequiredService<IConfiguration>(), service(sp)))
+            .AddHttpMessageHandler(sp => new InternalSecretHandler(InternalSecret.From(sp.GetRequiredService<IConfiguration>())))
             .ConfigureChannel(channel =>
             {
                 channel.MaxReceiveMessageSize = maxMessageBytes;
