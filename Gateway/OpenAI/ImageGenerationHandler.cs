@@ -49,6 +49,11 @@ public sealed class ImageGenerationHandler(ImageGeneration.ImageGenerationClient
             GatewayLog.RequestTooLarge(logger, context.Request.Path, context.Request.ContentLength, options.MaxRequestBodyBytes);
             await RequestSizeLimitMiddleware.WriteTooLargeAsync(context, options.MaxRequestBodyBytes);
         }
+        catch (BadHttpRequestException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Kestrel could not read the body (e.g. shorter than its Content-Length, or bad chunked framing).
+            await new OpenAIError(ex.StatusCode, "The request body could not be read.", "invalid_request_error", null, "invalid_body").WriteAsync(context.Response);
+        }
         catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is RpcException or OperationCanceledException or IOException)
         {
             GatewayLog.CallerGone(logger, operation.EventPrefix());

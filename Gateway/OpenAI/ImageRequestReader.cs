@@ -38,13 +38,23 @@ public static class ImageRequestReader
                 throw OpenAIException.Invalid("The JSON body must be an object.", null, "invalid_json");
             }
             var values = new Dictionary<string, object>(StringComparer.Ordinal);
-            foreach (var property in document.RootElement.EnumerateObject())
+            try
             {
-                if (property.Value.ValueKind == JsonValueKind.Null)
+                foreach (var property in document.RootElement.EnumerateObject())
                 {
-                    continue;
+                    if (property.Value.ValueKind == JsonValueKind.Null)
+                    {
+                        continue;
+                    }
+                    values[property.Name] = ReadJsonValue(property);
                 }
-                values[property.Name] = ReadJsonValue(property);
+            }
+            catch (InvalidOperationException)
+            {
+                // System.Text.Json parses such text but refuses to turn it into a string (a name or a value).
+                throw OpenAIException.Invalid(
+                    "The JSON body holds text that is not valid Unicode: invalid UTF-8 bytes or an unpaired surrogate escape such as \\ud800.",
+                    null, "invalid_encoding");
             }
             return Build(values, [], null);
         }
@@ -65,6 +75,13 @@ public static class ImageRequestReader
         catch (InvalidDataException ex)
         {
             throw OpenAIException.Invalid($"The multipart body could not be read: {ex.Message}", null, "invalid_multipart");
+        }
+        catch (IOException ex) when (ex is not BadHttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            // MultipartReader's "Unexpected end of stream": no closing boundary, a boundary other than Content-Type's, a truncated part.
+            throw OpenAIException.Invalid(
+                "The multipart body ended before its closing boundary. Check that the parts are separated by the boundary named in Content-Type and that the body ends with '--<boundary>--'.",
+                null, "invalid_multipart");
         }
         var values = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (var (name, value) in form)

@@ -26,7 +26,8 @@ internal sealed class GatewayEnvironment : IAsyncDisposable
     public GatewayHost Gateway { get; }
 
     /// <param name="settings">Gateway configuration on top of the two test keys (rate limits, size limits, …).</param>
-    public static async Task<GatewayEnvironment> StartAsync(IDictionary<string, string?>? settings = null)
+    /// <param name="environment">The gateway's host environment (Production by default).</param>
+    public static async Task<GatewayEnvironment> StartAsync(IDictionary<string, string?>? settings = null, string environment = "Production")
     {
         var storage = await StorageBackend.StartAsync();
         var router = await FakeRouter.StartAsync(storage);
@@ -39,7 +40,7 @@ internal sealed class GatewayEnvironment : IAsyncDisposable
         {
             configuration[key] = value;
         }
-        var gateway = await GatewayHost.StartAsync(router.Discovery.Concat(storage.Discovery), configuration);
+        var gateway = await GatewayHost.StartAsync(router.Discovery.Concat(storage.Discovery), configuration, environment);
         return new GatewayEnvironment(storage, router, gateway);
     }
 

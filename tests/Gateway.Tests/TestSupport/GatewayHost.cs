@@ -35,7 +35,9 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     /// <param name="discovery">The <c>services:{name}:{endpoint}:0</c> entries (router grpc/http, storage http).</param>
     /// <param name="settings">Further configuration (e.g. <c>Gateway:ApiKeys:0</c>, rate limits).</param>
-    public static async Task<GatewayHost> StartAsync(IEnumerable<KeyValuePair<string, string?>> discovery, IEnumerable<KeyValuePair<string, string?>> settings)
+    /// <param name="environment">The host environment: Production by default; the AppHost runs services in Development.</param>
+    public static async Task<GatewayHost> StartAsync(IEnumerable<KeyValuePair<string, string?>> discovery, IEnumerable<KeyValuePair<string, string?>> settings,
+        string environment = "Production")
     {
         var contentRoot = new TempDirectory("gateway-tests-content-");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -44,7 +46,7 @@ internal sealed class GatewayHost : IAsyncDisposable
             ContentRootPath = contentRoot.Path,
             // The page travels with the gateway's build output (and so into this test project's output).
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
-            EnvironmentName = "Production",
+            EnvironmentName = environment,
         });
         var configuration = new Dictionary<string, string?>
         {
