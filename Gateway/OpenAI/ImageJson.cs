@@ -58,6 +58,8 @@ public static class ImageJson
             json.WriteBoolean("storage_pending", storage.Pending);
         }
         json.WriteNumber("cost_usd_micros", image.CostUsdMicros);
+        json.WriteBoolean("cost_known", image.CostKnown);
+        json.WriteNumber("charged_usd_micros", image.ChargedUsdMicros);
         json.WriteString("finish_reason", image.FinishReason switch
         {
             FinishReason.Stored => "stored",

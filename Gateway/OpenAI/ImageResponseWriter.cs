@@ -50,6 +50,11 @@ public static class ImageResponseWriter
         json.WriteString("provider", accepted.Provider);
         json.WriteString("model", accepted.Model);
         json.WriteBoolean("replayed", accepted.Replayed);
+        // cost: what the images cost (a replay's is the original run's); charged: what this call added (0 for a replay);
+        // cost_known false: a price was missing and cost is a lower bound, never a silent 0.
+        json.WriteNumber("cost_usd_micros", images.Sum(i => i.CostUsdMicros));
+        json.WriteBoolean("cost_known", images.All(i => i.CostKnown));
+        json.WriteNumber("charged_usd_micros", images.Sum(i => i.ChargedUsdMicros));
         json.WriteStartArray("images");
         foreach (var image in images)
         {

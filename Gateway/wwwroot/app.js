@@ -250,7 +250,9 @@ async function loadRuns() {
     const meta = document.createElement("div");
     meta.className = "meta";
     const when = run.createdAt ? new Date(run.createdAt).toLocaleString() : "";
-    const cost = run.costUsdMicros ? ` · $${(Number(run.costUsdMicros) / 1e6).toFixed(4)}` : "";
+    // costKnown false: a price was missing, so the figure is only a lower bound (absent on runs recorded before it existed).
+    const usd = `$${(Number(run.costUsdMicros || 0) / 1e6).toFixed(4)}`;
+    const cost = run.costKnown === false ? ` · cost unknown (at least ${usd})` : run.costUsdMicros ? ` · ${usd}` : "";
     meta.textContent = `${when} · ${run.config} (${run.provider}/${run.model}) · ${(run.status || "").replace("RUN_STATUS_", "").toLowerCase()}${cost}` +
       (run.error ? ` · ${run.error}` : "");
     const thumbs = document.createElement("div");

@@ -37,6 +37,24 @@ public sealed class ImagesEndpointsTests : IAsyncLifetime
         Assert.Equal("gpt-image-1", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("pipeline").GetProperty("config").GetString());
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Generations_PipelineObject_ShowsCostWhetherItIsKnownAndWhatWasCharged(bool known)
+    {
+        _env.Router.Script.CostKnown = known;
+
+        using var response = await _client.PostAsJsonAsync("/v1/images/generations", new { prompt = "a fox", n = 2 }).DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var pipeline = (await response.Content.ReadFromJsonAsync<JsonElement>().DefaultTimeout()).GetProperty("pipeline");
+        Assert.Equal((2468L, known, 2468L),
+            (pipeline.GetProperty("cost_usd_micros").GetInt64(), pipeline.GetProperty("cost_known").GetBoolean(), pipeline.GetProperty("charged_usd_micros").GetInt64()));
+        Assert.All(pipeline.GetProperty("images").EnumerateArray(), image =>
+            Assert.Equal((1234L, known, 1234L),
+                (image.GetProperty("cost_usd_micros").GetInt64(), image.GetProperty("cost_known").GetBoolean(), image.GetProperty("charged_usd_micros").GetInt64())));
+    }
+
     [Fact]
     public async Task Generations_VendorPrefixedProviderModel_ItsBaseConfig()
     {

@@ -117,6 +117,8 @@ internal sealed class FakeGeneration(FakeRouterScript script, StorageBackend sto
         RevisedPrompt = script.RevisedPrompt,
         Usage = new Usage { InputTokens = 10, InputTextTokens = 10, OutputTokens = 100, OutputImageTokens = 100, TotalTokens = 110 },
         CostUsdMicros = 1234,
+        CostKnown = script.CostKnown,
+        ChargedUsdMicros = 1234,
         Storage = new StorageReference { ImageId = image.ImageId, UrlPath = "/images/" + image.ImageId, Sha256 = image.Sha256, SizeBytes = image.SizeBytes },
         FinishReason = FinishReason.Stored,
         Last = last,

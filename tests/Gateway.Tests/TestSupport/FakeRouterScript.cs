@@ -20,6 +20,9 @@ internal sealed class FakeRouterScript
     /// <summary>When set, Generate waits for it after the partial frames and before the first final one.</summary>
     public TaskCompletionSource? HoldBeforeFinal { get; set; }
 
+    /// <summary>Whether every final frame's cost is known (its cost is 1234 USD micros either way). Default true.</summary>
+    public bool CostKnown { get; set; } = true;
+
     /// <summary>The revised prompt every final frame reports.</summary>
     public string RevisedPrompt { get; set; } = "";
 
