@@ -41,6 +41,44 @@ public sealed class ProviderOptionsValidatorTests
     }
 
     [Fact]
+    public void Load_TokenPricesAndHostModels_BoundFromConfiguration()
+    {
+        var options = Load(new()
+        {
+            ["P:Models:0:Id"] = "gpt-image-1",
+            ["P:Models:0:Operations:0"] = "edit",
+            ["P:Models:0:CachedInputUsdPerMillionTokens"] = "1.25",
+            ["P:Models:0:ImageInputUsdPerMillionTokens"] = "10",
+            ["P:Models:0:CachedImageInputUsdPerMillionTokens"] = "2.5",
+            ["P:Models:0:TextOutputUsdPerMillionTokens"] = "10",
+            ["P:HostModels:0:Id"] = "gpt-4.1",
+            ["P:HostModels:0:InputUsdPerMillionTokens"] = "2",
+            ["P:HostModels:0:CachedInputUsdPerMillionTokens"] = "0.5",
+            ["P:HostModels:0:OutputUsdPerMillionTokens"] = "8",
+        });
+
+        var model = Assert.Single(options.Models);
+        Assert.Equal((1.25m, 10m, 2.5m, 10m),
+            (model.CachedInputUsdPerMillionTokens, model.ImageInputUsdPerMillionTokens, model.CachedImageInputUsdPerMillionTokens, model.TextOutputUsdPerMillionTokens));
+        Assert.Equal(new HostModelPrice { Id = "gpt-4.1", InputUsdPerMillionTokens = 2m, CachedInputUsdPerMillionTokens = 0.5m, OutputUsdPerMillionTokens = 8m },
+            Assert.Single(options.HostModels));
+    }
+
+    [Fact]
+    public void Load_HostModelWithoutIdOrWithANegativePrice_BothReported()
+    {
+        var error = Assert.Throws<ProviderConfigurationException>(() => Load(new()
+        {
+            ["P:HostModels:0:InputUsdPerMillionTokens"] = "1",
+            ["P:HostModels:1:Id"] = "gpt-4.1",
+            ["P:HostModels:1:OutputUsdPerMillionTokens"] = "-8",
+        }));
+
+        Assert.Contains(error.Errors, e => e.Contains("'P:HostModels:0' has no Id", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.Contains("'P:HostModels:1' (gpt-4.1) has a negative token price", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Load_EveryProblem_ReportedAtOnce()
     {
         var error = Assert.Throws<ProviderConfigurationException>(() => Load(new()
