@@ -5,6 +5,7 @@ public sealed record GatewayOptions
 {
     public const int DefaultRequestsPerWindow = 120;
     public const int DefaultConcurrentStreams = 4;
+    public const int DefaultFailedAuthenticationsPerMinute = 20;
     public const long DefaultMaxRequestBodyBytes = 64L * 1024 * 1024;
     public static readonly TimeSpan DefaultWindow = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan DefaultGenerationTimeout = TimeSpan.FromMinutes(10);
@@ -24,6 +25,9 @@ public sealed record GatewayOptions
 
     /// <summary>Generations one key may run at once. Default 4.</summary>
     public int ConcurrentStreams { get; init; } = DefaultConcurrentStreams;
+
+    /// <summary>Calls without a valid key one client address may make per minute before 429s. Default 20.</summary>
+    public int FailedAuthenticationsPerMinute { get; init; } = DefaultFailedAuthenticationsPerMinute;
 
     /// <summary>Largest request body in bytes. Default 64 MiB.</summary>
     public long MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;

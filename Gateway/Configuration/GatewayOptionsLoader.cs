@@ -65,6 +65,8 @@ public static class GatewayOptionsLoader
         var requests = Check(limits.RequestsPerWindow, GatewayOptions.DefaultRequestsPerWindow, 1, 1_000_000, "Gateway:RateLimits:RequestsPerWindow", errors);
         var concurrent = Check(limits.ConcurrentStreams, GatewayOptions.DefaultConcurrentStreams, 1, 10_000, "Gateway:RateLimits:ConcurrentStreams", errors);
         var window = Check(limits.Window, GatewayOptions.DefaultWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), "Gateway:RateLimits:Window", errors);
+        var failedAuthentications = Check(limits.FailedAuthenticationsPerMinute, GatewayOptions.DefaultFailedAuthenticationsPerMinute, 1, 1_000_000,
+            "Gateway:RateLimits:FailedAuthenticationsPerMinute", errors);
         var maxBody = Check(settings.Limits.MaxRequestBodyBytes, GatewayOptions.DefaultMaxRequestBodyBytes, MinBodyBytes, MaxBodyBytes, "Gateway:Limits:MaxRequestBodyBytes", errors);
         var generationTimeout = Check(settings.GenerationTimeout, GatewayOptions.DefaultGenerationTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24), "Gateway:GenerationTimeout", errors);
         var activityTimeout = Check(settings.ProxyActivityTimeout, GatewayOptions.DefaultProxyActivityTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24), "Gateway:ProxyActivityTimeout", errors);
@@ -80,6 +82,7 @@ public static class GatewayOptionsLoader
             RequestsPerWindow = requests,
             Window = window,
             ConcurrentStreams = concurrent,
+            FailedAuthenticationsPerMinute = failedAuthentications,
             MaxRequestBodyBytes = maxBody,
             GenerationTimeout = generationTimeout,
             ProxyActivityTimeout = activityTimeout,

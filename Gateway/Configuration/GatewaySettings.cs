@@ -34,6 +34,12 @@ public sealed class RateLimitSettings
 
     /// <summary>Generations (gRPC Generate, /api/generate, /v1/images/*) one key may run at once. Default 4.</summary>
     public int? ConcurrentStreams { get; set; }
+
+    /// <summary>
+    /// Calls without a valid API key (none, malformed, wrong) one client address (IPv6: one /64) may make per minute;
+    /// further ones get 429 until the minute ends. Valid keys are never held back by it. Default 20.
+    /// </summary>
+    public int? FailedAuthenticationsPerMinute { get; set; }
 }
 
 /// <summary><c>Gateway:Limits</c> as written.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authorization;
 using Gateway.Authentication;
 using Gateway.Configuration;
 using Gateway.Errors;
@@ -9,8 +10,9 @@ using Grpc.Core;
 namespace Gateway.RateLimiting;
 
 /// <summary>
-/// Per-key limits with ASP.NET Core's rate limiter, partitioned by the key's hash: a fixed window of requests for every
-/// authenticated call but image reads, and a concurrency cap on generations. Refusals answer 429 + <c>retry-after</c> + the OpenAI
+/// Per-key limits with ASP.NET Core's rate limiter (<see cref="GatewayRateLimiter"/>): a window of requests for every
+/// authenticated call but image reads, and a concurrency cap on generations; and failed authentication throttled per
+/// client address (<see cref="FailedAuthenticationThrottle"/>). Refusals answer 429 + <c>retry-after</c> + the OpenAI
 /// envelope (gRPC: RESOURCE_EXHAUSTED with RetryInfo) before anything reaches the router.
 /// </summary>
 public static class RateLimitingExtensions
@@ -20,35 +22,26 @@ public static class RateLimitingExtensions
 
     public static IServiceCollection AddGatewayRateLimits(this IServiceCollection services, GatewayOptions options)
     {
-        services.AddRateLimiter(limiter =>
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<TimeProvider>((limiter, time) =>
         {
-            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(context => context.User.KeyHash() is { } key && !IsImageRead(context.Request)
-                    ? RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-                    {
-                        PermitLimit = options.RequestsPerWindow,
-                        Window = options.Window,
-                        QueueLimit = 0,
-                    })
-                    : RateLimitPartition.GetNoLimiter("")),
-                PartitionedRateLimiter.Create<HttpContext, string>(context => context.User.KeyHash() is { } key && GenerationEndpoint.Is(context)
-                    ? RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions
-                    {
-                        PermitLimit = options.ConcurrentStreams,
-                        QueueLimit = 0,
-                    })
-                    : RateLimitPartition.GetNoLimiter("")));
+            limiter.GlobalLimiter = new GatewayRateLimiter(options, time);
             limiter.OnRejected = (context, _) => new ValueTask(RejectAsync(context, options));
         });
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, FailedAuthenticationThrottle>();
         return services;
     }
 
-    /// <summary>
-    /// Image bytes (<c>GET /images/{id}</c>) are not counted: they come from storage, never reach a provider, and one
-    /// page of recent runs loads dozens of them.
-    /// </summary>
-    private static bool IsImageRead(HttpRequest request) =>
-        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && request.Path.StartsWithSegments("/images");
+    /// <summary>429 with <c>retry-after</c> and the OpenAI envelope (gRPC: RESOURCE_EXHAUSTED with RetryInfo).</summary>
+    internal static Task WriteTooManyRequestsAsync(HttpContext http, string message, int seconds)
+    {
+        if (GrpcErrorResponse.IsGrpc(http.Request))
+        {
+            return GrpcErrorResponse.WriteAsync(http.Response, StatusCode.ResourceExhausted, message, TimeSpan.FromSeconds(seconds));
+        }
+        var error = new OpenAIError(StatusCodes.Status429TooManyRequests, message, "requests", Code: "rate_limit_exceeded") { RetryAfterSeconds = seconds };
+        return error.WriteAsync(http.Response);
+    }
 
     private static Task RejectAsync(OnRejectedContext context, GatewayOptions options)
     {
@@ -63,11 +56,6 @@ public static class RateLimitingExtensions
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimitingExtensions).FullName!);
         GatewayLog.RateLimited(logger, ApiKeyDefaults.KeyId(http.User.KeyHash() ?? "anonymous-key"), http.Request.Path,
             windowed ? "requests per window" : "concurrent generations");
-        if (GrpcErrorResponse.IsGrpc(http.Request))
-        {
-            return GrpcErrorResponse.WriteAsync(http.Response, StatusCode.ResourceExhausted, message, TimeSpan.FromSeconds(seconds));
-        }
-        var error = new OpenAIError(StatusCodes.Status429TooManyRequests, message, "requests", Code: "rate_limit_exceeded") { RetryAfterSeconds = seconds };
-        return error.WriteAsync(http.Response);
+        return WriteTooManyRequestsAsync(http, message, seconds);
     }
 }

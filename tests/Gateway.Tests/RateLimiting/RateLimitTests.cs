@@ -122,4 +122,59 @@ public sealed class RateLimitTests
         Assert.True(refused.GetRpcStatus()?.GetDetail<Google.Rpc.RetryInfo>()?.RetryDelay.Seconds > 0);
         Assert.Single(env.Router.Calls.All);
     }
+
+    [Fact]
+    public async Task Generations_RefusedByConcurrencyCap_UsesOneWindowPermit()
+    {
+        await using var env = await GatewayEnvironment.StartAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:RateLimits:RequestsPerWindow"] = "3",
+            ["Gateway:RateLimits:Window"] = "01:00:00",
+            ["Gateway:RateLimits:ConcurrentStreams"] = "1",
+        });
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        env.Router.Script.HoldBeforeFinal = hold;
+        using var client = env.Gateway.CreateClient(GatewayEnvironment.ApiKey);
+
+        var running = client.PostAsJsonAsync("/v1/images/generations", new { prompt = "first", model = "gpt-image-1" });
+        await TaskTimeouts.WaitUntilAsync(() => Task.FromResult(env.Router.Calls.Generates.Count == 1));
+        using var refused = await client.PostAsJsonAsync("/v1/images/generations", new { prompt = "second", model = "gpt-image-1" }).DefaultTimeout();
+        hold.SetResult();
+        using var first = await running.DefaultTimeout();
+        using var third = await client.GetAsync("/v1/models").DefaultTimeout();
+        using var fourth = await client.GetAsync("/v1/models").DefaultTimeout();
+
+        var error = await OpenAIErrorAssert.EnvelopeAsync(refused, HttpStatusCode.TooManyRequests);
+        Assert.Contains("at most 1 at once", error.GetProperty("message").GetString());
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, third.StatusCode);
+        var overWindow = await OpenAIErrorAssert.EnvelopeAsync(fourth, HttpStatusCode.TooManyRequests);
+        Assert.Contains("3 requests per 3600 s", overWindow.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Models_RefusedLateInWindow_RetryAfterIsTimeLeftThenServed()
+    {
+        var clock = new ManualTimeProvider();
+        await using var env = await GatewayEnvironment.StartAsync(new Dictionary<string, string?>
+        {
+            ["Gateway:RateLimits:RequestsPerWindow"] = "1",
+            ["Gateway:RateLimits:Window"] = "00:01:00",
+        }, time: clock);
+        using var client = env.Gateway.CreateClient(GatewayEnvironment.ApiKey);
+
+        using var first = await client.GetAsync("/v1/models").DefaultTimeout();
+        clock.Advance(TimeSpan.FromSeconds(45));
+        using var refused = await client.GetAsync("/v1/models").DefaultTimeout();
+        clock.Advance(TimeSpan.FromSeconds(14));
+        using var stillRefused = await client.GetAsync("/v1/models").DefaultTimeout();
+        clock.Advance(TimeSpan.FromSeconds(1));
+        using var nextWindow = await client.GetAsync("/v1/models").DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        await OpenAIErrorAssert.EnvelopeAsync(refused, HttpStatusCode.TooManyRequests);
+        Assert.Equal("15", refused.Headers.GetValues("retry-after").Single());
+        Assert.Equal("1", stillRefused.Headers.GetValues("retry-after").Single());
+        Assert.Equal(HttpStatusCode.OK, nextWindow.StatusCode);
+    }
 }

@@ -27,7 +27,8 @@ internal sealed class GatewayEnvironment : IAsyncDisposable
 
     /// <param name="settings">Gateway configuration on top of the two test keys (rate limits, size limits, …).</param>
     /// <param name="environment">The gateway's host environment (Production by default).</param>
-    public static async Task<GatewayEnvironment> StartAsync(IDictionary<string, string?>? settings = null, string environment = "Production")
+    /// <param name="time">The gateway's clock; the system clock by default.</param>
+    public static async Task<GatewayEnvironment> StartAsync(IDictionary<string, string?>? settings = null, string environment = "Production", TimeProvider? time = null)
     {
         var storage = await StorageBackend.StartAsync();
         var router = await FakeRouter.StartAsync(storage);
@@ -40,7 +41,7 @@ internal sealed class GatewayEnvironment : IAsyncDisposable
         {
             configuration[key] = value;
         }
-        var gateway = await GatewayHost.StartAsync(router.Discovery.Concat(storage.Discovery), configuration, environment);
+        var gateway = await GatewayHost.StartAsync(router.Discovery.Concat(storage.Discovery), configuration, environment, time);
         return new GatewayEnvironment(storage, router, gateway);
     }
 

@@ -36,8 +36,9 @@ internal sealed class GatewayHost : IAsyncDisposable
     /// <param name="discovery">The <c>services:{name}:{endpoint}:0</c> entries (router grpc/http, storage http).</param>
     /// <param name="settings">Further configuration (e.g. <c>Gateway:ApiKeys:0</c>, rate limits).</param>
     /// <param name="environment">The host environment: Production by default; the AppHost runs services in Development.</param>
+    /// <param name="time">The gateway's clock (rate-limit windows, catalogue cache); the system clock by default.</param>
     public static async Task<GatewayHost> StartAsync(IEnumerable<KeyValuePair<string, string?>> discovery, IEnumerable<KeyValuePair<string, string?>> settings,
-        string environment = "Production")
+        string environment = "Production", TimeProvider? time = null)
     {
         var contentRoot = new TempDirectory("gateway-tests-content-");
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -67,6 +68,10 @@ internal sealed class GatewayHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(listeners.Add));
 
         builder.AddServiceDefaults();
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
         builder.AddGatewayServices();
         var app = builder.Build();
         app.UseGatewayMiddleware();
