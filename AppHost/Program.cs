@@ -5,9 +5,13 @@ var builder = DistributedApplication.CreateBuilder(args);
 // Durable data (images, run database, spool) outside every bin/: Pipeline:DataDirectory, default {repo}/.data.
 var data = builder.AddDataDirectory();
 
+// The secret every internal call carries (secret parameter internal-secret, generated unless set).
+var internalSecret = builder.AddInternalSecret();
+
 // Storage: content-addressed images and run records.
 var storage = builder.AddProject<Projects.Storage_Service>("storage")
     .WithStorageData(data)
+    .WithInternalSecret(internalSecret)
     .WithHttpHealthCheck("/health");
 
 // Provider emulator: stands in for every provider whose API key is not set (null when all keys are set).
@@ -16,15 +20,18 @@ var emulator = builder.AddProviderEmulatorWhenOffline();
 // Provider adapters: the real provider when its key parameter is set, otherwise the emulator.
 var openai = builder.AddProject<Projects.OpenAI_Adapter>("openai")
     .WithHttpHealthCheck("/health")
-    .WithProvider(ProviderBinding.OpenAI, emulator);
+    .WithProvider(ProviderBinding.OpenAI, emulator)
+    .WithInternalSecret(internalSecret);
 
 var openrouter = builder.AddProject<Projects.OpenRouter_Adapter>("openrouter")
     .WithHttpHealthCheck("/health")
-    .WithProvider(ProviderBinding.OpenRouter, emulator);
+    .WithProvider(ProviderBinding.OpenRouter, emulator)
+    .WithInternalSecret(internalSecret);
 
 // Router: resolves a config to a provider call, relays frames, stores the images (spool for when storage is down).
 var router = builder.AddProject<Projects.Router_Service>("router")
     .WithSpool(data)
+    .WithInternalSecret(internalSecret)
     .WithHttpHealthCheck("/health")
     .WithReference(storage).WithReference(openai).WithReference(openrouter)
     .WaitFor(storage).WaitFor(openai).WaitFor(openrouter);
@@ -33,6 +40,7 @@ var router = builder.AddProject<Projects.Router_Service>("router")
 builder.AddProject<Projects.Gateway>("gateway")
     .WithGatewayPorts()
     .WithDevelopmentApiKey()
+    .WithInternalSecret(internalSecret)
     .WithHttpHealthCheck("/health")
     .WithReference(router).WithReference(storage)
     .WaitFor(router);
