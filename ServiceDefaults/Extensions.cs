@@ -40,7 +40,8 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Maps <c>/health</c> (every check), <c>/alive</c> (checks tagged "live"), <c>grpc.health.v1.Health</c> and gRPC reflection.
+    /// Maps <c>/health</c> (every check), <c>/alive</c> (checks tagged "live"), <c>grpc.health.v1.Health</c> and gRPC reflection;
+    /// with <c>Pipeline:InternalSecret</c> set, every other request must carry it (<see cref="InternalSecretExtensions.UseInternalSecret"/>).
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {

@@ -12,7 +12,8 @@ public static class GrpcClientExtensions
     /// Registers <typeparamref name="TClient"/> for the endpoint named <c>grpc</c> of <paramref name="service"/>
     /// (<c>http://_grpc.{service}</c>, resolved from <c>services__{service}__grpc__0</c>), with messages up to
     /// <paramref name="maxMessageBytes"/> both ways. A call to a service with no configured address fails as
-    /// UNAVAILABLE naming the key to set. <paramref name="name"/> names the client when one type talks to
+    /// UNAVAILABLE naming the key to set. Every call carries the fleet's internal secret when <c>Pipeline:InternalSecret</c>
+    /// is set (header <c>x-pipeline-internal</c>). <paramref name="name"/> names the client when one type talks to
     /// several services (resolve it with <c>GrpcClientFactory.CreateClient&lt;TClient&gt;(name)</c>).
     /// </summary>
     public static IHttpClientBuilder AddServiceGrpcClient<TClient>(this IServiceCollection services, string service, int maxMessageBytes, string? name = null)
