@@ -29,8 +29,8 @@ public sealed class GatewayOptionsLoaderTests
     {
         var options = Load(new() { ["Gateway:ApiKeys:0"] = "k" });
 
-        Assert.Equal((120, TimeSpan.FromMinutes(1), 4, 64L * 1024 * 1024, TimeSpan.FromMinutes(10)),
-            (options.RequestsPerWindow, options.Window, options.ConcurrentStreams, options.MaxRequestBodyBytes, options.GenerationTimeout));
+        Assert.Equal((120, TimeSpan.FromMinutes(1), 4, 20, 64L * 1024 * 1024, TimeSpan.FromMinutes(10)),
+            (options.RequestsPerWindow, options.Window, options.ConcurrentStreams, options.FailedAuthenticationsPerMinute, options.MaxRequestBodyBytes, options.GenerationTimeout));
     }
 
     [Fact]
@@ -56,15 +56,17 @@ public sealed class GatewayOptionsLoaderTests
             ["Gateway:ApiKeyHashes:0"] = "abc",
             ["Gateway:RateLimits:RequestsPerWindow"] = "0",
             ["Gateway:RateLimits:ConcurrentStreams"] = "-1",
+            ["Gateway:RateLimits:FailedAuthenticationsPerMinute"] = "0",
             ["Gateway:Limits:MaxRequestBodyBytes"] = "10",
         }).Build();
 
         var error = Assert.Throws<GatewayConfigurationException>(() => GatewayOptionsLoader.Load(configuration));
 
-        Assert.Equal(7, error.Errors.Count);
+        Assert.Equal(8, error.Errors.Count);
         Assert.Contains(error.Errors, e => e.Contains("Gateway:ApiKeyHashes:0") && e.Contains("sha256sum"));
         Assert.Contains(error.Errors, e => e.Contains("Gateway:RateLimits:RequestsPerWindow"));
         Assert.Contains(error.Errors, e => e.Contains("Gateway:RateLimits:ConcurrentStreams"));
+        Assert.Contains(error.Errors, e => e.Contains("Gateway:RateLimits:FailedAuthenticationsPerMinute"));
         Assert.Contains(error.Errors, e => e.Contains("Gateway:Limits:MaxRequestBodyBytes"));
         Assert.Contains(error.Errors, e => e.Contains("services__router__grpc__0"));
         Assert.Contains(error.Errors, e => e.Contains("services__router__http__0"));
