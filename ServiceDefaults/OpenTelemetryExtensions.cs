@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using Pipeline.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -34,6 +35,7 @@ public static class OpenTelemetryExtensions
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName, PipelineActivitySources)
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsHealthProbe(context.Request.Path))
+                .AddProcessor(new GrpcSpanAttributes())
                 .AddHttpClientInstrumentation(options => options.FilterHttpRequestMessage = request =>
                     request.RequestUri is not { } uri || !IsHealthProbe(new PathString(uri.AbsolutePath))));
 

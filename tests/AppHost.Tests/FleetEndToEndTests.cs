@@ -40,7 +40,7 @@ public sealed class FleetEndToEndTests(FleetFixture fleet)
         using var telemetry = new DashboardTelemetry(fleet.Dashboard);
         var spans = await telemetry.WaitForTraceAsync(traceId, s =>
             new[] { "gateway", "router", "openai", "storage" }.All(service => s.Any(span => span.Service == service))
-            && s.Any(IsProviderHttpCall) && s.Any(IsStoragePut) && s.Any(span => span.Attribute("gen_ai.request.model") is not null), ct);
+            && s.Any(IsProviderHttpCall) && s.Any(IsStoragePut) && s.Any(span => span.Service == "openai" && span.Attribute("gen_ai.request.model") is not null), ct);
         var providerCall = spans.Single(s => s.Service == "openai" && s.Attribute("gen_ai.request.model") is not null);
         Assert.Equal("gpt-image-1", providerCall.Attribute("gen_ai.request.model"));
         var emulatorPort = fleet.App.GetEndpoint("emulator", "http").Port;

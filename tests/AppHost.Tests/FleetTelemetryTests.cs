@@ -9,13 +9,15 @@ namespace AppHost.Tests;
 public sealed class FleetTelemetryTests(FleetFixture fleet)
 {
     [Fact]
-    public async Task RouterGrpcCall_WithTraceparent_ArrivesInDashboardAsRouterSpansOfThatTrace()
+    public async Task RouterGrpcCall_WithTraceparent_ArrivesInDashboardAsRouterSpansOfThatTraceWithRpcAttributes()
     {
         var ct = TestContext.Current.CancellationToken;
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         var callerSpanId = ActivitySpanId.CreateRandom().ToHexString();
 
-        var configs = await GrpcClients.ListConfigsAsync(fleet.App.GetEndpoint("router", "grpc"), $"00-{traceId}-{callerSpanId}-01", ct).DefaultTimeout();
+        var router = await ProcessTree.EnvironmentAsync(fleet.ServiceProcessId("router"), ct).DefaultTimeout();
+        var configs = await GrpcClients.ListConfigsAsync(fleet.App.GetEndpoint("router", "grpc"), $"00-{traceId}-{callerSpanId}-01",
+            router["Pipeline__InternalSecret"], ct).DefaultTimeout();
 
         Assert.True(configs > 0);
         using var telemetry = new DashboardTelemetry(fleet.Dashboard);
@@ -24,6 +26,11 @@ public sealed class FleetTelemetryTests(FleetFixture fleet)
         var server = spans.Single(s => s.ParentSpanId == callerSpanId);
         Assert.Equal("Microsoft.AspNetCore", server.Scope);
         Assert.Equal("200", server.Attribute("http.response.status_code"));
+        // gRPC attributes: the ASP.NET Core instrumentation's (OTEL_DOTNET_EXPERIMENTAL_ASPNETCORE_ENABLE_GRPC_INSTRUMENTATION) and ServiceDefaults' GrpcSpanAttributes.
+        Assert.Equal("grpc", server.Attribute("rpc.system"));
+        Assert.Equal("imagegen.v1.ImageGeneration", server.Attribute("rpc.service"));
+        Assert.Equal("imagegen.v1.ImageGeneration/ListConfigs", server.Attribute("rpc.method"));
+        Assert.Equal("0", server.Attribute("rpc.grpc.status_code"));
 
         // Health probes (DCP's every few seconds, for every service) never become traces.
         var recent = await telemetry.RecentSpansAsync(1000, ct);

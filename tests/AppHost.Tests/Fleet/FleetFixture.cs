@@ -42,6 +42,9 @@ public sealed class FleetFixture : IAsyncLifetime
                 $"--Pipeline:DataDirectory={DataDirectory}",
                 $"--ASPNETCORE_URLS=http://127.0.0.1:{FreePort()}", $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{FreePort()}",
                 "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true", "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
+                // The gateway keeps its stable public ports (8080, 8081) as under dotnet run; the testing builder would
+                // randomize them. Internal services get fresh ports either way.
+                "--DcpPublisher:RandomizePorts=false",
             ],
             (options, _) => options.DisableDashboard = false,
             startup.Token).FleetStartupTimeout();

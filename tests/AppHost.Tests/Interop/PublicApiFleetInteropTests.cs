@@ -19,11 +19,15 @@ public sealed class PublicApiFleetInteropTests(FleetFixture fleet)
     /// <summary>The emulator's per-partial delay is 1 s (<see cref="FleetFixture"/>); relayed frames arrive at least half that apart.</summary>
     private static readonly TimeSpan MinimumGap = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>
-    /// A peer of the gateway's gRPC endpoint as the fleet allocated it. The AppHost declares 8081, but Aspire's testing
-    /// builder randomizes every port (DcpPublisher:RandomizePorts) unless the fixture turns that off.
-    /// </summary>
-    private InteropPeer Peer(InteropPeerKind kind) => new(kind, fleet.App.GetEndpoint("gateway", "grpc"), FleetFixture.ApiKey);
+    /// <summary>The gateway's public gRPC address, as users reach it (the fixture keeps the AppHost's stable ports).</summary>
+    private const string PublicGrpcTarget = "127.0.0.1:8081";
+
+    /// <summary>A peer of the gateway's public gRPC port.</summary>
+    private InteropPeer Peer(InteropPeerKind kind)
+    {
+        Assert.Equal(new Uri("http://" + PublicGrpcTarget), fleet.App.GetEndpoint("gateway", "grpc"));
+        return new(kind, PublicGrpcTarget, FleetFixture.ApiKey);
+    }
 
     [Theory]
     [InlineData(InteropPeerKind.Python)]

@@ -102,12 +102,17 @@ public sealed class InternalSecretFleetTests(FleetFixture fleet)
     {
         var ct = TestContext.Current.CancellationToken;
         var secret = await SecretAsync(ct);
+        var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
         using (var http = fleet.CreateGatewayClient())
         {
-            using var configs = await http.GetAsync("/api/configs", ct).DefaultTimeout();
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/configs");
+            request.Headers.Add("traceparent", $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-01");
+            using var configs = await http.SendAsync(request, ct).DefaultTimeout();
             Assert.Equal(HttpStatusCode.OK, configs.StatusCode);
         }
         using var telemetry = new DashboardTelemetry(fleet.Dashboard);
+        // The internal call (gateway → router, secret attached) has reached the dashboard before the scan.
+        await telemetry.WaitForTraceAsync(traceId, t => t.Any(span => span.Service == "gateway") && t.Any(span => span.Service == "router"), ct);
 
         var spans = await telemetry.RecentSpansAsync(1000, ct);
 
