@@ -65,7 +65,12 @@ public static class ImageJson
             FinishReason.Stored => "stored",
             FinishReason.StoragePending => "storage_pending",
             FinishReason.Replayed => "replayed",
+            FinishReason.Quarantined => "quarantined",
             _ => "unspecified",
         });
+        if (image.FinishDetail.Length > 0)
+        {
+            json.WriteString("finish_detail", image.FinishDetail);
+        }
     }
 }
