@@ -9,6 +9,8 @@ using Pipeline.Contracts.Storage.V1;
 using Pipeline.ServiceDefaults.Security;
 using StorageClient = Pipeline.Contracts.Storage.V1.Storage.StorageClient;
 
+using ServiceDefaults.Tests.TestSupport;
+
 namespace ServiceDefaults.Tests.Security;
 
 /// <summary>

@@ -3,10 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 
-namespace ServiceDefaults.Tests.Security;
+namespace ServiceDefaults.Tests.TestSupport;
 
 /// <summary>
-/// A service of the fleet started by hand as its own process (as <see cref="ServiceHealthTests"/> does), on loopback
+/// A service of the fleet started by hand as its own process (as <see cref="ServiceHealthTests"/> and the internal-secret tests do), on loopback
 /// ports, with the environment the AppHost would give it plus the test's own variables; killed on dispose.
 /// </summary>
 internal sealed class ServiceProcess : IAsyncDisposable
@@ -30,7 +30,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         var dll = Path.Combine(RepoRoot(), service, "bin", BuildConfiguration(), "net10.0", service + ".dll");
         Assert.True(File.Exists(dll), $"{dll} is missing; the test project's ProjectReference builds it.");
         var (httpPort, grpcPort) = (FreePort(), FreePort());
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "pipeline-secret-" + Guid.NewGuid().ToString("N"));
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "pipeline-service-" + Guid.NewGuid().ToString("N"));
         var info = new ProcessStartInfo("dotnet", [dll])
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
