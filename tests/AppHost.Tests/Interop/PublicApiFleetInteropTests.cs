@@ -62,10 +62,10 @@ public sealed class PublicApiFleetInteropTests(FleetFixture fleet)
         var result = await Peer(kind).RunAsync("list_configs", new Dictionary<string, string> { ["language"] = "de" });
 
         Assert.Equal("OK", result.Code);
-        var configs = Strings(result.Done.GetProperty("configs"));
+        var configs = InteropAssert.Strings(result.Done.GetProperty("configs"));
         Assert.Contains(Config, configs);
         Assert.Contains("gpt-image-1_responses", configs);
-        Assert.Contains("GPT Image 1 (Live-Vorschau)", Strings(result.Done.GetProperty("display_names")));
+        Assert.Contains("GPT Image 1 (Live-Vorschau)", InteropAssert.Strings(result.Done.GetProperty("display_names")));
     }
 
     [Theory]
@@ -95,8 +95,7 @@ public sealed class PublicApiFleetInteropTests(FleetFixture fleet)
     {
         var result = await Peer(kind).RunAsync("health_check");
 
-        Assert.Equal("OK", result.Code);
-        Assert.Equal("SERVING", result.Done.GetProperty("status").GetString());
+        InteropAssert.Serving(result);
     }
 
     [Theory]
@@ -106,14 +105,7 @@ public sealed class PublicApiFleetInteropTests(FleetFixture fleet)
     {
         var result = await Peer(kind).RunAsync("reflection_list");
 
-        Assert.Equal("OK", result.Code);
-        var services = Strings(result.Done.GetProperty("services"));
-        Assert.Contains("imagegen.v1.ImageGeneration", services);
-        Assert.Contains("grpc.health.v1.Health", services);
-        var described = result.Done.GetProperty("described");
-        Assert.Equal(JsonValueKind.Object, described.ValueKind);
-        Assert.Equal("imagegen/v1/generation.proto", described.GetProperty("file").GetString());
-        Assert.Equal(["Generate", "ListConfigs", "GetRun"], Strings(described.GetProperty("methods")));
+        InteropAssert.ListsAndDescribesImageGeneration(result);
     }
 
     [Theory]
@@ -123,16 +115,7 @@ public sealed class PublicApiFleetInteropTests(FleetFixture fleet)
     {
         var result = await Peer(kind).RunAsync("bad_size", new Dictionary<string, string> { ["config"] = Config, ["size"] = "7x7" });
 
-        Assert.Equal("INVALID_ARGUMENT", result.Code);
-        Assert.Contains("'7x7'", result.Details);
-        var status = result.Done.GetProperty("status_details");
-        Assert.Equal(JsonValueKind.Object, status.ValueKind);
-        Assert.Equal(3, status.GetProperty("code").GetInt32());
-        Assert.Contains("type.googleapis.com/google.rpc.BadRequest", Strings(status.GetProperty("types")));
-        var violation = Assert.Single(result.Done.GetProperty("field_violations").EnumerateArray());
-        Assert.Equal("parameters.size", violation.GetProperty("field").GetString());
-        Assert.Contains("'7x7'", violation.GetProperty("description").GetString());
-        Assert.Contains("allowed: ", violation.GetProperty("description").GetString());
+        InteropAssert.BadSize(result, "7x7");
     }
 
     [Theory]
@@ -194,5 +177,4 @@ public sealed class PublicApiFleetInteropTests(FleetFixture fleet)
 
     private static bool IsClientDisconnected(JsonElement e) => e.GetProperty("kind").GetRawText() is "2" or "\"ClientDisconnected\"";
 
-    private static List<string> Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
-}
+    }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Gateway.Tests.TestSupport;
 using Pipeline.Tests.Interop;
 
@@ -77,8 +76,8 @@ public sealed class PublicApiInteropTests : IAsyncLifetime
         var result = await Peer(kind).RunAsync("list_configs", new Dictionary<string, string> { ["language"] = "de" });
 
         Assert.Equal("OK", result.Code);
-        Assert.Contains(StreamingConfig, Strings(result.Done.GetProperty("configs")));
-        Assert.Contains(FakeCatalogue.GermanDisplayName, Strings(result.Done.GetProperty("display_names")));
+        Assert.Contains(StreamingConfig, InteropAssert.Strings(result.Done.GetProperty("configs")));
+        Assert.Contains(FakeCatalogue.GermanDisplayName, InteropAssert.Strings(result.Done.GetProperty("display_names")));
     }
 
     [Theory]
@@ -117,8 +116,7 @@ public sealed class PublicApiInteropTests : IAsyncLifetime
     {
         var result = await Peer(kind).RunAsync("health_check");
 
-        Assert.Equal("OK", result.Code);
-        Assert.Equal("SERVING", result.Done.GetProperty("status").GetString());
+        InteropAssert.Serving(result);
     }
 
     [Theory]
@@ -128,14 +126,7 @@ public sealed class PublicApiInteropTests : IAsyncLifetime
     {
         var result = await Peer(kind).RunAsync("reflection_list");
 
-        Assert.Equal("OK", result.Code);
-        var services = Strings(result.Done.GetProperty("services"));
-        Assert.Contains("imagegen.v1.ImageGeneration", services);
-        Assert.Contains("grpc.health.v1.Health", services);
-        var described = result.Done.GetProperty("described");
-        Assert.Equal(JsonValueKind.Object, described.ValueKind);
-        Assert.Equal("imagegen/v1/generation.proto", described.GetProperty("file").GetString());
-        Assert.Equal(["Generate", "ListConfigs", "GetRun"], Strings(described.GetProperty("methods")));
+        InteropAssert.ListsAndDescribesImageGeneration(result);
     }
 
     [Theory]
@@ -145,14 +136,8 @@ public sealed class PublicApiInteropTests : IAsyncLifetime
     {
         var result = await Peer(kind).RunAsync("bad_size", new Dictionary<string, string> { ["config"] = "gpt-image-1", ["size"] = "7x7" });
 
-        Assert.Equal("INVALID_ARGUMENT", result.Code);
+        InteropAssert.BadSize(result, "7x7");
         Assert.Contains("allowed: auto, 1024x1024", result.Details);
-        var status = result.Done.GetProperty("status_details");
-        Assert.Equal(3, status.GetProperty("code").GetInt32());
-        Assert.Contains("type.googleapis.com/google.rpc.BadRequest", Strings(status.GetProperty("types")));
-        var violation = Assert.Single(result.Done.GetProperty("field_violations").EnumerateArray());
-        Assert.Equal("parameters.size", violation.GetProperty("field").GetString());
-        Assert.Contains("'7x7'", violation.GetProperty("description").GetString());
         Assert.Single(_env.Router.Calls.All, c => c.Name == "grpc Generate");
     }
 
@@ -205,5 +190,4 @@ public sealed class PublicApiInteropTests : IAsyncLifetime
         Assert.Equal(0, _env.Router.Calls.Count);
     }
 
-    private static List<string> Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
-}
+    }

@@ -30,10 +30,12 @@ internal sealed class FakeGeneration(FakeRouterScript script, StorageBackend sto
         if (request.Parameters is { HasSize: true, Size: var size } && !s_sizes.Contains(size))
         {
             var allowed = string.Join(", ", s_sizes);
-            throw RichStatus.Create(StatusCode.InvalidArgument, $"config '{config.Name}' sets size='{size}'; allowed: {allowed}",
+            // Worded as the router words it.
+            var description = $"config '{config.Name}' sets size='{size}'; allowed: {allowed}";
+            throw RichStatus.Create(StatusCode.InvalidArgument, description,
                 new Google.Rpc.BadRequest
                 {
-                    FieldViolations = { new Google.Rpc.BadRequest.Types.FieldViolation { Field = "parameters.size", Description = $"'{size}' is not one of {allowed}." } },
+                    FieldViolations = { new Google.Rpc.BadRequest.Types.FieldViolation { Field = "parameters.size", Description = description } },
                 }).ToRpcException();
         }
         var n = request.Parameters?.HasN == true ? request.Parameters.N : 1;
