@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Pipeline.ServiceDefaults;
 
 namespace Gateway.Configuration;
 
@@ -95,12 +96,10 @@ public static class GatewayOptionsLoader
         var missing = 0;
         foreach (var (service, endpoint) in new[] { ("router", "grpc"), ("router", "http"), ("storage", "http") })
         {
-            var section = configuration.GetSection($"services:{service}:{endpoint}");
-            if (string.IsNullOrWhiteSpace(section.Value) && !section.GetChildren().Any(c => !string.IsNullOrWhiteSpace(c.Value)))
+            if (!ServiceAddresses.IsConfigured(configuration, service, endpoint))
             {
                 missing++;
-                errors.Add($"No address for service '{service}' endpoint '{endpoint}'. Set services__{service}__{endpoint}__0 " +
-                    $"(the AppHost does this for every WithReference), e.g. services__{service}__{endpoint}__0=http://127.0.0.1:5000.");
+                errors.Add(ServiceAddresses.Missing(service, endpoint));
             }
         }
         return missing == 0 ? BackendAddresses.Discovered : null;

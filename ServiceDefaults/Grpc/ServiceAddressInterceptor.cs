@@ -47,13 +47,9 @@ internal sealed class ServiceAddressInterceptor(IConfiguration configuration, st
 
     private void EnsureConfigured()
     {
-        var endpoint = configuration.GetSection($"services:{service}:grpc");
-        if (!string.IsNullOrWhiteSpace(endpoint.Value) || endpoint.GetChildren().Any(address => !string.IsNullOrWhiteSpace(address.Value)))
+        if (!ServiceAddresses.IsConfigured(configuration, service, "grpc"))
         {
-            return;
+            throw new RpcException(new Status(StatusCode.Unavailable, ServiceAddresses.Missing(service, "grpc")));
         }
-        throw new RpcException(new Status(StatusCode.Unavailable,
-            $"No address for service '{service}' endpoint 'grpc'. Set services__{service}__grpc__0 (the AppHost does this " +
-            $"for every WithReference), e.g. services__{service}__grpc__0=http://127.0.0.1:5000."));
     }
 }
