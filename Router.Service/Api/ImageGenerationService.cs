@@ -1,5 +1,4 @@
 using Pipeline.Contracts.ImageGen.V1;
-using Pipeline.Contracts.Provider.V1;
 using Grpc.Core;
 using Router.Service.Catalogue;
 using Router.Service.Generation;
@@ -16,7 +15,7 @@ internal sealed class ImageGenerationService(CatalogueProvider catalogue, Genera
 {
     public override async Task Generate(GenerateRequest request, IServerStreamWriter<GenerateFrame> responseStream, ServerCallContext context)
     {
-        var plan = await pipeline.PrepareAsync(request, context.RequestHeaders.GetValue(ProviderAdapter.ProviderKeyHeader), context.CancellationToken);
+        var plan = await pipeline.PrepareAsync(request, CallContext.From(context.RequestHeaders), context.CancellationToken);
         await pipeline.RunAsync(plan, new GrpcGenerationSink(responseStream), context.Deadline, context.CancellationToken);
     }
 
@@ -24,5 +23,5 @@ internal sealed class ImageGenerationService(CatalogueProvider catalogue, Genera
         Task.FromResult(ConfigInfoMapper.ToResponse(catalogue.Current, request.Language, request.MediaType));
 
     public override Task<Run> GetRun(GetRunRequest request, ServerCallContext context) =>
-        runs.GetAsync(request.RunId, context.CancellationToken);
+        runs.GetAsync(request.RunId, CallContext.From(context.RequestHeaders).Caller, context.CancellationToken);
 }

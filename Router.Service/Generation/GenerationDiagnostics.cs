@@ -28,6 +28,7 @@ public static class GenerationDiagnostics
         activity.SetTag("pipeline.run_id.supplied", plan.RunIdSupplied);
         activity.SetTag("pipeline.config", plan.Primary.Config.Name);
         activity.SetTag("pipeline.mode", plan.Mode);
+        activity.SetTag("pipeline.tenant", plan.Call.Caller.Tenant);
         activity.SetTag("pipeline.image_count", plan.Primary.ImageCount);
         activity.SetTag("gen_ai.operation.name", "generate_content");
         SetAttempt(activity, plan.Primary);

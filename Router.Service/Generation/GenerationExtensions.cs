@@ -29,11 +29,13 @@ public static class GenerationExtensions
         services.AddSingleton<GenerationPreparer>();
         services.AddSingleton<RunLocks>();
         services.AddSingleton<RunReplayer>();
+        services.AddSingleton<RunClaims>();
+        services.AddSingleton<BudgetGuard>();
         services.AddSingleton<FinalImageWriter>();
         services.AddSingleton<GenerationRunner>();
         services.AddSingleton(sp => new GenerationPipeline(
-            sp.GetRequiredService<GenerationPreparer>(), sp.GetRequiredService<RunLocks>(),
-            sp.GetRequiredService<RunReplayer>(), sp.GetRequiredService<GenerationRunner>()));
+            sp.GetRequiredService<GenerationPreparer>(), sp.GetRequiredService<RunLocks>(), sp.GetRequiredService<RunClaims>(),
+            sp.GetRequiredService<RunReplayer>(), sp.GetRequiredService<GenerationRunner>(), sp.GetRequiredService<TimeProvider>()));
         services.AddRpcExceptionMapper(RouterStatusMapper.Map);
         services.AddOptions<GrpcServiceOptions>().Configure<IOptions<GenerationOptions>>((grpc, generation) =>
             grpc.MaxReceiveMessageSize = generation.Value.MaxRequestBytes);

@@ -1,30 +1,36 @@
 using Pipeline.Contracts.ImageGen.V1;
+using Pipeline.Contracts.Storage.V1;
 
 namespace Router.Service.Generation;
 
 /// <summary>
 /// Generate, shared by the gRPC and HTTP edges: <see cref="PrepareAsync"/> validates (errors before any frame), then
-/// <see cref="RunAsync"/> streams — replaying a completed run with the same caller-chosen run id, or generating.
-/// Requests with the same run id run one after the other, so only the first calls a provider.
+/// <see cref="RunAsync"/> streams — replaying a completed run of the same request and caller-chosen run id, or generating.
+/// Requests with the same run id run one after the other (in this router by a lock, across routers by the claim in
+/// storage), so only the first calls a provider.
 /// </summary>
 public sealed class GenerationPipeline
 {
     private readonly GenerationPreparer _preparer;
     private readonly RunLocks _locks;
+    private readonly RunClaims _claims;
     private readonly RunReplayer _replayer;
     private readonly GenerationRunner _runner;
+    private readonly TimeProvider _time;
 
-    internal GenerationPipeline(GenerationPreparer preparer, RunLocks locks, RunReplayer replayer, GenerationRunner runner)
+    internal GenerationPipeline(GenerationPreparer preparer, RunLocks locks, RunClaims claims, RunReplayer replayer, GenerationRunner runner, TimeProvider time)
     {
         _preparer = preparer;
         _locks = locks;
+        _claims = claims;
         _replayer = replayer;
         _runner = runner;
+        _time = time;
     }
 
     /// <summary>Resolves and validates <paramref name="request"/>; throws <see cref="RouterException"/> (INVALID_ARGUMENT, NOT_FOUND, …).</summary>
-    public Task<GenerationPlan> PrepareAsync(GenerateRequest request, string? providerKey, CancellationToken cancellationToken) =>
-        _preparer.PrepareAsync(request, providerKey, cancellationToken);
+    public Task<GenerationPlan> PrepareAsync(GenerateRequest request, CallContext call, CancellationToken cancellationToken) =>
+        _preparer.PrepareAsync(request, call, cancellationToken);
 
     /// <summary>
     /// Streams the run to <paramref name="sink"/>. <paramref name="callerDeadline"/> (UTC, <see cref="DateTime.MaxValue"/>
@@ -35,14 +41,16 @@ public sealed class GenerationPipeline
         using var activity = GenerationDiagnostics.StartGeneration(plan);
         try
         {
+            // Requests for the same run id in this router wait here; across routers, the claim in storage decides.
             await using var lease = await _locks.AcquireAsync(plan.RunId, cancellationToken);
-            if (plan.RunIdSupplied && await _replayer.FindAsync(plan.RunId, cancellationToken) is { } completed)
+            var ledger = new RunLedger(plan, _time.GetUtcNow(), activity?.TraceId.ToHexString() ?? "");
+            if (plan.RunIdSupplied && await _claims.ClaimAsync(plan, ledger.Record(RunState.Running), cancellationToken) is { } completed)
             {
                 GenerationDiagnostics.SetReplayed(activity);
                 await _replayer.ReplayAsync(completed, plan, sink, cancellationToken);
                 return;
             }
-            await _runner.RunAsync(plan, sink, callerDeadline, activity, cancellationToken);
+            await _runner.RunAsync(plan, ledger, sink, callerDeadline, activity, cancellationToken);
         }
         catch (Exception ex)
         {

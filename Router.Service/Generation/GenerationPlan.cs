@@ -37,8 +37,17 @@ public sealed record GenerationPlan
     /// <summary>Whether Final frames carry the image bytes. Default: false.</summary>
     public bool IncludeImageData { get; init; }
 
-    /// <summary>The caller's own provider key (<c>x-provider-key</c>), passed to the adapter and never logged. Default: none.</summary>
-    public string? ProviderKey { get; init; }
+    /// <summary>Required. Who the run is for (its tenant owns it) and the caller's own provider keys (never logged).</summary>
+    public required CallContext Call { get; init; }
+
+    /// <summary>Required. What the caller asked for, part by part (<see cref="RequestDigest"/>), kept with the run.</summary>
+    public required IReadOnlyDictionary<string, string> RequestDigest { get; init; }
+
+    /// <summary>Required. The configs the run may try in order (<see cref="AttemptPlanner"/>); at least one can be called.</summary>
+    public required IReadOnlyList<PlannedAttempt> Attempts { get; init; }
+
+    /// <summary>The caller's own key for <paramref name="provider"/>, or null to use the fleet's.</summary>
+    public string? ProviderKeyFor(string provider) => Call.ProviderKeys.GetValueOrDefault(provider);
 }
 
 /// <summary>One provider call a run may make: a config with the request's parameters merged in and its prompt.</summary>

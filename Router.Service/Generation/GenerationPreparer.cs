@@ -10,7 +10,7 @@ namespace Router.Service.Generation;
 /// </summary>
 public sealed class GenerationPreparer(CatalogueProvider catalogue, InputImageResolver inputImages)
 {
-    public async Task<GenerationPlan> PrepareAsync(GenerateRequest request, string? providerKey, CancellationToken cancellationToken)
+    public async Task<GenerationPlan> PrepareAsync(GenerateRequest request, CallContext call, CancellationToken cancellationToken)
     {
         var violations = new List<ParameterViolation>();
         var runIdSupplied = request.RunId.Length > 0;
@@ -45,7 +45,13 @@ public sealed class GenerationPreparer(CatalogueProvider catalogue, InputImageRe
             RouterException.ThrowInvalid(violations);
         }
 
-        var (images, mask) = await inputImages.ResolveAsync(request, cancellationToken);
+        var primary = new GenerationAttempt(config, validation.Parameters!, validation.Prompt!);
+        var attempts = AttemptPlanner.Plan(primary, snapshot, input, call);
+        if (attempts.All(a => a.Attempt is null))
+        {
+            RouterException.ThrowNoUsableConfig(attempts);
+        }
+        var (images, mask) = await inputImages.ResolveAsync(request, call.Caller, cancellationToken);
         return new GenerationPlan
         {
             RunId = runIdSupplied ? request.RunId : RunIds.New(),
@@ -53,12 +59,14 @@ public sealed class GenerationPreparer(CatalogueProvider catalogue, InputImageRe
             Mode = string.IsNullOrEmpty(request.Config) ? (string.IsNullOrEmpty(request.Mode) ? CatalogueSnapshot.DefaultMode : request.Mode) : "",
             UserPrompt = request.Prompt,
             Catalogue = snapshot,
-            Primary = new GenerationAttempt(config, validation.Parameters!, validation.Prompt!),
+            Primary = primary,
             Input = input,
             InputImages = [.. images],
             Mask = mask,
             IncludeImageData = request.IncludeImageData,
-            ProviderKey = string.IsNullOrEmpty(providerKey) ? null : providerKey,
+            Call = call,
+            RequestDigest = RequestDigest.Create(request, input.Parameters, images, mask),
+            Attempts = attempts,
         };
     }
 

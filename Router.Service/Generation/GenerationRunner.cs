@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using Pipeline.Contracts.Common.V1;
 using Pipeline.Contracts.ImageGen.V1;
 using Pipeline.Contracts.Provider.V1;
 using Grpc.Core;
-using Router.Service.Catalogue;
 using Router.Service.Storage;
 using Pipeline.ServiceDefaults.Grpc;
+using RpcStatus = Google.Rpc.Status;
 
 namespace Router.Service.Generation;
 
@@ -13,19 +14,19 @@ namespace Router.Service.Generation;
 /// failure allows it and no frame was relayed), relays partial frames as they arrive and makes every final image
 /// durable before sending its Final frame. The attempt's deadline is the config's timeout bounded by the caller's.
 /// </summary>
-internal sealed class GenerationRunner(AdapterClients adapters, FinalImageWriter writer, TimeProvider time, ILogger<GenerationRunner> logger)
+internal sealed class GenerationRunner(AdapterClients adapters, FinalImageWriter writer, BudgetGuard budget, ILogger<GenerationRunner> logger)
 {
     private static readonly TimeSpan DeadlineTolerance = TimeSpan.FromMilliseconds(250);
 
-    public async Task RunAsync(GenerationPlan plan, IGenerationSink sink, DateTime callerDeadline, Activity? activity, CancellationToken cancellationToken)
+    public async Task RunAsync(GenerationPlan plan, RunLedger ledger, IGenerationSink sink, DateTime callerDeadline, Activity? activity, CancellationToken cancellationToken)
     {
-        var ledger = new RunLedger(plan, time.GetUtcNow(), activity?.TraceId.ToHexString() ?? "");
-        var attempts = Attempts(plan);
         var relay = new RelayState();
+        var current = 0;
         GenerationLog.Started(logger, plan.RunId, plan.Primary.ImageCount, plan.Primary.Config.Name, plan.Primary.Provider, plan.Primary.Model);
         writer.Start(ledger);
         try
         {
+            await budget.EnsureWithinAsync(plan.Call.Caller, cancellationToken);
             await sink.WriteAsync(new GenerateFrame
             {
                 Accepted = new Accepted
@@ -38,22 +39,34 @@ internal sealed class GenerationRunner(AdapterClients adapters, FinalImageWriter
                 },
             }, cancellationToken);
 
-            for (var i = 0; ; i++)
+            for (var i = 0; i < plan.Attempts.Count; i++)
             {
-                var attempt = attempts[i];
+                current = i;
+                var planned = plan.Attempts[i];
+                if (planned.Attempt is not { } attempt)
+                {
+                    GenerationLog.FallbackSkipped(logger, plan.RunId, planned.Config.Name, planned.SkipReason ?? "");
+                    ledger.Skip(planned);
+                    continue;
+                }
                 ledger.Use(attempt);
                 GenerationDiagnostics.SetAttempt(activity, attempt);
+                if (ledger.Earlier.Count > 0)
+                {
+                    await sink.WriteAsync(new GenerateFrame { Fallback = Fallback(attempt, ledger) }, cancellationToken);
+                }
                 var attemptDeadline = AttemptDeadline(attempt, callerDeadline, out var boundByCaller);
                 try
                 {
                     await RunAttemptAsync(plan, attempt, attemptDeadline, ledger, sink, relay, activity, cancellationToken);
                     break;
                 }
-                catch (RpcException ex) when (i + 1 < attempts.Count && !cancellationToken.IsCancellationRequested
+                catch (RpcException ex) when (NextCallable(plan, i) is { } next && !cancellationToken.IsCancellationRequested
                     && FallbackPolicy.CanFallBack(ex.StatusCode, relay.Relayed, DateTime.UtcNow < callerDeadline, attemptTimedOutFirst: !boundByCaller))
                 {
-                    GenerationLog.FallingBack(logger, plan.RunId, attempt.Config.Name, ex.StatusCode, ex.Status.Detail, attempts[i + 1].Config.Name);
-                    GenerationDiagnostics.AddFallback(activity, attempt, attempts[i + 1], ex.StatusCode);
+                    GenerationLog.FallingBack(logger, plan.RunId, attempt.Config.Name, ex.StatusCode, ex.Status.Detail, next.Config.Name);
+                    GenerationDiagnostics.AddFallback(activity, attempt, next, ex.StatusCode);
+                    ledger.Fail(attempt, ex.StatusCode, ex.Status.Detail);
                 }
             }
             await writer.CompleteAsync(ledger);
@@ -73,6 +86,8 @@ internal sealed class GenerationRunner(AdapterClients adapters, FinalImageWriter
             {
                 GenerationLog.Failed(logger, plan.RunId, ledger.Attempt.Config.Name, status.GetStatusCode(), status.Message);
             }
+            ledger.Fail(ledger.Attempt, status.GetStatusCode(), status.Message);
+            status = WithSkippedFallbacks(status, plan, current, ledger);
             await writer.FailAsync(ledger, status);
             if (ex is RpcException)
             {
@@ -82,11 +97,51 @@ internal sealed class GenerationRunner(AdapterClients adapters, FinalImageWriter
         }
     }
 
+    /// <summary>
+    /// A failure that a fallback could have taken over, but every config left was skipped: the status also says why each
+    /// was skipped (and the run record lists them).
+    /// </summary>
+    private static RpcStatus WithSkippedFallbacks(RpcStatus status, GenerationPlan plan, int index, RunLedger ledger)
+    {
+        if (!FallbackPolicy.CanFallBack(status.GetStatusCode(), relayedAnyFrame: false, callerHasTimeLeft: true, attemptTimedOutFirst: true))
+        {
+            return status;
+        }
+        foreach (var attempt in plan.Attempts.Skip(index + 1).Where(a => a.Attempt is null))
+        {
+            ledger.Skip(attempt);
+        }
+        var skipped = ledger.Earlier.Where(a => a.Outcome == AttemptOutcome.Skipped).ToList();
+        if (skipped.Count == 0)
+        {
+            return status;
+        }
+        var result = status.Clone();
+        result.Message += " Fallbacks not tried: " + string.Join("; ", skipped.Select(a => $"{a.Config}: {a.Reason}")) + ".";
+        return result;
+    }
+
+    /// <summary>The next attempt after <paramref name="index"/> that can be called; null when none is left.</summary>
+    private static GenerationAttempt? NextCallable(GenerationPlan plan, int index) =>
+        plan.Attempts.Skip(index + 1).Select(a => a.Attempt).FirstOrDefault(a => a is not null);
+
+    /// <summary>The frame that says <paramref name="attempt"/> now serves the run, and what became of the configs before it.</summary>
+    private static Fallback Fallback(GenerationAttempt attempt, RunLedger ledger) => new()
+    {
+        Config = attempt.Config.Name,
+        Provider = attempt.Provider,
+        Model = attempt.Model,
+        ImageCount = attempt.ImageCount,
+        Earlier = { ledger.Earlier.Select(a => a.Clone()) },
+    };
+
     private async Task RunAttemptAsync(
         GenerationPlan plan, GenerationAttempt attempt, DateTime deadline, RunLedger ledger, IGenerationSink sink, RelayState relay, Activity? activity, CancellationToken cancellationToken)
     {
         var request = ProviderRequestFactory.Create(plan, attempt, deadline - DateTime.UtcNow);
-        var headers = plan.ProviderKey is { } key ? new Metadata { { ProviderAdapter.ProviderKeyHeader, key } } : null;
+        // The caller's key for this attempt's provider only; without one, the adapter uses the fleet's (the plan skipped
+        // the attempt when the tenant may not).
+        var headers = plan.ProviderKeyFor(attempt.Provider) is { } key ? new Metadata { { ProviderAdapter.ProviderKeyHeader, key } } : null;
         var options = new CallOptions(headers, deadline, cancellationToken);
         using var call = adapters.For(attempt.Config.Chunk.Adapter).Generate(request, options);
         var finals = new HashSet<int>();
@@ -112,7 +167,7 @@ internal sealed class GenerationRunner(AdapterClients adapters, FinalImageWriter
                     var stored = await writer.WriteAsync(ledger, image);
                     ledger.Add(image, stored.Pending);
                     GenerationDiagnostics.AddImage(activity, image.ImageIndex, stored.ImageId, stored.SizeBytes, stored.Sha256, stored.Pending);
-                    await sink.WriteAsync(new GenerateFrame { Final = ToFinal(image, stored, last: finals.Count == attempt.ImageCount, plan.IncludeImageData) }, cancellationToken);
+                    await sink.WriteAsync(new GenerateFrame { Final = ToFinal(attempt, image, stored, last: finals.Count == attempt.ImageCount, plan.IncludeImageData) }, cancellationToken);
                     break;
             }
         }
@@ -130,31 +185,11 @@ internal sealed class GenerationRunner(AdapterClients adapters, FinalImageWriter
         return boundByCaller ? callerDeadline : own;
     }
 
-    /// <summary>The primary config, then each fallback the request is valid for (others are logged and skipped).</summary>
-    private List<GenerationAttempt> Attempts(GenerationPlan plan)
+    private static Final ToFinal(GenerationAttempt attempt, FinalImage image, StoredImage stored, bool last, bool includeData) => new()
     {
-        var attempts = new List<GenerationAttempt> { plan.Primary };
-        foreach (var name in plan.Primary.Config.Fallbacks)
-        {
-            if (!plan.Catalogue.TryGetConfig(name, out var config) || attempts.Any(a => a.Config.Name == name))
-            {
-                continue;
-            }
-            var validation = RequestValidator.Validate(config, plan.Input);
-            if (validation.IsValid)
-            {
-                attempts.Add(new GenerationAttempt(config, validation.Parameters!, validation.Prompt!));
-            }
-            else
-            {
-                GenerationLog.FallbackSkipped(logger, plan.RunId, name, string.Join("; ", validation.Violations.Select(v => v.Description)));
-            }
-        }
-        return attempts;
-    }
-
-    private static Final ToFinal(FinalImage image, StoredImage stored, bool last, bool includeData) => new()
-    {
+        Config = attempt.Config.Name,
+        Provider = attempt.Provider,
+        Model = attempt.Model,
         ImageIndex = image.ImageIndex,
         ImageId = stored.ImageId,
         MimeType = image.MimeType,

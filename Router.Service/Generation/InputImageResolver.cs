@@ -5,6 +5,7 @@ using Pipeline.Contracts.ImageGen.V1;
 using Grpc.Core;
 using Pipeline.Imaging;
 using Router.Service.Catalogue;
+using Pipeline.ServiceDefaults.Security;
 using Router.Service.Storage;
 
 namespace Router.Service.Generation;
@@ -34,14 +35,14 @@ public sealed class InputImageResolver(RunStore store)
     }
 
     /// <summary>The input images and mask as bytes with their MIME types. Call after <see cref="Check(GenerateRequest, List{ParameterViolation})"/> found nothing.</summary>
-    public async Task<(IReadOnlyList<InputImage> Images, InputImage? Mask)> ResolveAsync(GenerateRequest request, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<InputImage> Images, InputImage? Mask)> ResolveAsync(GenerateRequest request, Caller caller, CancellationToken cancellationToken)
     {
         var images = new List<InputImage>(request.InputImages.Count);
         for (var i = 0; i < request.InputImages.Count; i++)
         {
-            images.Add(await ResolveAsync(request.InputImages[i], $"input_images[{i}]", cancellationToken));
+            images.Add(await ResolveAsync(request.InputImages[i], $"input_images[{i}]", caller, cancellationToken));
         }
-        var mask = request.Mask is { } m ? await ResolveAsync(m, "mask", cancellationToken) : null;
+        var mask = request.Mask is { } m ? await ResolveAsync(m, "mask", caller, cancellationToken) : null;
         return (images, mask);
     }
 
@@ -80,7 +81,7 @@ public sealed class InputImageResolver(RunStore store)
         }
     }
 
-    private async Task<InputImage> ResolveAsync(InputImage image, string field, CancellationToken cancellationToken)
+    private async Task<InputImage> ResolveAsync(InputImage image, string field, Caller caller, CancellationToken cancellationToken)
     {
         ByteString data;
         switch (image.SourceCase)
@@ -92,7 +93,7 @@ public sealed class InputImageResolver(RunStore store)
                 data = ByteString.CopyFrom(DecodeDataUri(image.Url, out _)!);
                 break;
             default:
-                data = await ReadStoredAsync(image.ImageId, field, cancellationToken);
+                data = await ReadStoredAsync(image.ImageId, field, caller, cancellationToken);
                 break;
         }
         return new InputImage
@@ -103,11 +104,11 @@ public sealed class InputImageResolver(RunStore store)
         };
     }
 
-    private async Task<ByteString> ReadStoredAsync(string imageId, string field, CancellationToken cancellationToken)
+    private async Task<ByteString> ReadStoredAsync(string imageId, string field, Caller caller, CancellationToken cancellationToken)
     {
         try
         {
-            return (await store.ReadImageAsync(imageId, cancellationToken)).Data;
+            return (await store.ReadImageAsync(imageId, caller, cancellationToken)).Data;
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {

@@ -39,6 +39,22 @@ public sealed class RouterException(RpcStatus status, Exception? innerException 
     [DoesNotReturn]
     public static void ThrowNotFound(string message) => throw new RouterException(RichStatus.Create(StatusCode.NotFound, message));
 
+    /// <summary>
+    /// Throws FAILED_PRECONDITION naming why no config of the run can be called (each was skipped), with a
+    /// google.rpc.PreconditionFailure violation per config.
+    /// </summary>
+    [DoesNotReturn]
+    public static void ThrowNoUsableConfig(IReadOnlyList<PlannedAttempt> attempts)
+    {
+        var failure = new PreconditionFailure();
+        foreach (var attempt in attempts)
+        {
+            failure.Violations.Add(new PreconditionFailure.Types.Violation { Type = "CONFIG_SKIPPED", Subject = attempt.Config.Name, Description = attempt.SkipReason ?? "" });
+        }
+        var message = "No config of this request can be called: " + string.Join("; ", attempts.Select(a => $"{a.Config.Name}: {a.SkipReason}"));
+        throw new RouterException(RichStatus.Create(StatusCode.FailedPrecondition, message, failure));
+    }
+
     /// <summary>Throws INTERNAL with <paramref name="message"/>.</summary>
     [DoesNotReturn]
     public static void ThrowInternal(string message) => throw new RouterException(RichStatus.Create(StatusCode.Internal, message));

@@ -1,8 +1,9 @@
+using System.Text.Json;
+using Router.Service.Catalogue;
 using Google.Protobuf.WellKnownTypes;
 using Pipeline.Contracts.Common.V1;
 using Pipeline.Contracts.Provider.V1;
 using Pipeline.Contracts.Storage.V1;
-using Router.Service.Catalogue;
 
 namespace Router.Service.Generation;
 
@@ -14,7 +15,9 @@ namespace Router.Service.Generation;
 internal sealed class RunLedger(GenerationPlan plan, DateTimeOffset createdAt, string traceId)
 {
     private readonly Usage _usage = new();
+    private readonly List<RunAttempt> _earlier = [];
     private GenerationAttempt _attempt = plan.Primary;
+    private bool _attemptInUse;
     private long _costUsdMicros;
     private bool _costKnown = true;
     private string _revisedPrompt = "";
@@ -33,7 +36,37 @@ internal sealed class RunLedger(GenerationPlan plan, DateTimeOffset createdAt, s
 
     public int Pending { get; private set; }
 
-    public void Use(GenerationAttempt attempt) => _attempt = attempt;
+    /// <summary>The configs tried before the one in use, each FAILED or SKIPPED, in order.</summary>
+    public IReadOnlyList<RunAttempt> Earlier => _earlier;
+
+    /// <summary>From now on <paramref name="attempt"/> serves the run.</summary>
+    public void Use(GenerationAttempt attempt)
+    {
+        _attempt = attempt;
+        _attemptInUse = true;
+    }
+
+    /// <summary>The run passed over <paramref name="planned"/>.</summary>
+    public void Skip(PlannedAttempt planned) => _earlier.Add(planned.Skipped());
+
+    /// <summary><paramref name="attempt"/>, the one in use, failed with <paramref name="code"/>; nothing when no attempt is in use.</summary>
+    public void Fail(GenerationAttempt attempt, Grpc.Core.StatusCode code, string detail)
+    {
+        if (!_attemptInUse || !ReferenceEquals(attempt, _attempt))
+        {
+            return;
+        }
+        _attemptInUse = false;
+        _earlier.Add(new RunAttempt
+        {
+            Config = attempt.Config.Name,
+            Provider = attempt.Provider,
+            Model = attempt.Model,
+            Outcome = AttemptOutcome.Failed,
+            StatusCode = JsonNamingPolicy.SnakeCaseUpper.ConvertName(code.ToString()),
+            Reason = detail,
+        });
+    }
 
     public void Add(FinalImage image, bool pending)
     {
@@ -95,7 +128,17 @@ internal sealed class RunLedger(GenerationPlan plan, DateTimeOffset createdAt, s
             CostKnown = _costKnown,
             TraceId = traceId,
             Error = error,
+            Tenant = plan.Call.Caller.Tenant,
+            Attempts = { _earlier.Select(a => a.Clone()) },
         };
+        foreach (var (part, digest) in plan.RequestDigest)
+        {
+            record.RequestDigest[part] = digest;
+        }
+        if (state == RunState.Succeeded && _attemptInUse)
+        {
+            record.Attempts.Add(new RunAttempt { Config = _attempt.Config.Name, Provider = _attempt.Provider, Model = _attempt.Model, Outcome = AttemptOutcome.Served });
+        }
         if (parameters.Seed is { } seed)
         {
             record.Seed = seed;

@@ -3,6 +3,7 @@ using Pipeline.Contracts.Common.V1;
 using Pipeline.Contracts.ImageGen.V1;
 using Pipeline.Contracts.Storage.V1;
 using Grpc.Core;
+using Pipeline.ServiceDefaults.Security;
 using Router.Service.Spool;
 using Router.Service.Storage;
 
@@ -17,28 +18,29 @@ namespace Router.Service.Generation;
 internal sealed class RunReplayer(RunStore store, ImageSpool spool, ILogger<RunReplayer> logger)
 {
     /// <summary>
-    /// The completed run with id <paramref name="runId"/>, or null when there is none (unknown, running or failed).
-    /// UNAVAILABLE when storage cannot be asked: generating again might pay for the same images twice.
+    /// The run with id <paramref name="runId"/> that this router completed while storage was down (its completion still
+    /// in the spool), with images from the spool and, for those delivered meanwhile, from storage; null when the spool
+    /// has no completion of it. UNAVAILABLE when storage is needed and cannot be asked.
     /// </summary>
-    public async Task<CompletedRun?> FindAsync(string runId, CancellationToken cancellationToken)
+    public async Task<CompletedRun?> FindSpooledAsync(string runId, Caller caller, CancellationToken cancellationToken)
     {
         var spooled = spool.ListRun(runId);
-        if (spooled.LastOrDefault(e => e.CompletesRun) is { } completion)
+        if (spooled.LastOrDefault(e => e.CompletesRun) is not { } completion)
         {
-            var images = spooled.Where(e => e.Image is not null).Select(FromSpool).ToList();
-            if (images.Count < completion.ImageCount)
-            {
-                var stored = await FindStoredAsync(runId, cancellationToken);
-                images.AddRange(stored?.Images.Where(IsRunImage).Where(i => images.All(s => s.ImageIndex != i.ImageIndex)).Select(FromStorage) ?? []);
-            }
-            return new CompletedRun(completion.Run, [.. images.OrderBy(i => i.ImageIndex)]);
+            return null;
         }
-
-        var run = await FindStoredAsync(runId, cancellationToken);
-        return run is { State: RunState.Succeeded }
-            ? new CompletedRun(run, [.. run.Images.Where(IsRunImage).Select(FromStorage).OrderBy(i => i.ImageIndex)])
-            : null;
+        var images = spooled.Where(e => e.Image is not null).Select(FromSpool).ToList();
+        if (images.Count < completion.ImageCount && caller.CanSee(completion.Run.Tenant))
+        {
+            var stored = await FindStoredAsync(runId, caller, cancellationToken);
+            images.AddRange(stored?.Images.Where(IsRunImage).Where(i => images.All(s => s.ImageIndex != i.ImageIndex)).Select(FromStorage) ?? []);
+        }
+        return new CompletedRun(completion.Run, [.. images.OrderBy(i => i.ImageIndex)]);
     }
+
+    /// <summary>A completed run as storage returned it.</summary>
+    public static CompletedRun FromStored(RunRecord run) =>
+        new(run, [.. run.Images.Where(IsRunImage).Select(FromStorage).OrderBy(i => i.ImageIndex)]);
 
     /// <summary>Sends the stored result of <paramref name="run"/> (with the bytes when the plan asks for them).</summary>
     public async Task ReplayAsync(CompletedRun run, GenerationPlan plan, IGenerationSink sink, CancellationToken cancellationToken)
@@ -82,16 +84,19 @@ internal sealed class RunReplayer(RunStore store, ImageSpool spool, ILogger<RunR
                 },
                 FinishReason = FinishReason.Replayed,
                 Last = i == run.Images.Count - 1,
+                Config = run.Record.Config,
+                Provider = run.Record.Provider,
+                Model = run.Record.Model,
             };
             if (plan.IncludeImageData)
             {
-                final.Data = await ReadAsync(image, cancellationToken);
+                final.Data = await ReadAsync(image, plan.Call.Caller, cancellationToken);
             }
             await sink.WriteAsync(new GenerateFrame { Final = final }, cancellationToken);
         }
     }
 
-    private async Task<ByteString> ReadAsync(CompletedImage image, CancellationToken cancellationToken)
+    private async Task<ByteString> ReadAsync(CompletedImage image, Caller caller, CancellationToken cancellationToken)
     {
         if (image.Spooled is { } entry)
         {
@@ -106,7 +111,7 @@ internal sealed class RunReplayer(RunStore store, ImageSpool spool, ILogger<RunR
         }
         try
         {
-            return (await store.ReadImageAsync(image.ImageId, cancellationToken)).Data;
+            return (await store.ReadImageAsync(image.ImageId, caller, cancellationToken)).Data;
         }
         catch (RpcException ex) when (StorageFailures.IsTransient(ex) && ex.StatusCode != StatusCode.Cancelled)
         {
@@ -114,11 +119,11 @@ internal sealed class RunReplayer(RunStore store, ImageSpool spool, ILogger<RunR
         }
     }
 
-    private async Task<RunRecord?> FindStoredAsync(string runId, CancellationToken cancellationToken)
+    private async Task<RunRecord?> FindStoredAsync(string runId, Caller caller, CancellationToken cancellationToken)
     {
         try
         {
-            return await store.FindRunAsync(runId, cancellationToken);
+            return await store.FindRunAsync(runId, caller, cancellationToken);
         }
         catch (RpcException ex) when (StorageFailures.IsTransient(ex) && ex.StatusCode != StatusCode.Cancelled)
         {

@@ -16,9 +16,6 @@ namespace Router.Service.Http;
 /// </summary>
 public static class RouterHttpApi
 {
-    /// <summary>The header that carries the caller's own provider key (passed to the adapter, never logged).</summary>
-    public const string ProviderKeyHeader = "X-Provider-Key";
-
     private const int DefaultRunsLimit = 20;
 
     /// <summary>Maps the routes.</summary>
@@ -62,7 +59,7 @@ public static class RouterHttpApi
         GenerationPlan plan;
         try
         {
-            plan = await pipeline.PrepareAsync(request, context.Request.Headers[ProviderKeyHeader], cancellationToken);
+            plan = await pipeline.PrepareAsync(request, CallContext.From(context.Request.Headers), cancellationToken);
         }
         catch (RouterException ex)
         {
@@ -106,7 +103,7 @@ public static class RouterHttpApi
     {
         try
         {
-            return Json(await runs.GetAsync(runId, context.RequestAborted));
+            return Json(await runs.GetAsync(runId, CallContext.From(context.Request.Headers).Caller, context.RequestAborted));
         }
         catch (RouterException ex)
         {
@@ -123,7 +120,7 @@ public static class RouterHttpApi
             {
                 RouterException.ThrowInvalid([new ParameterViolation("limit", $"limit = '{limit}' is not a number; allowed: 1-{RunQueries.MaxLimit}")]);
             }
-            var recent = await runs.ListRecentAsync(count, context.RequestAborted);
+            var recent = await runs.ListRecentAsync(count, CallContext.From(context.Request.Headers).Caller, context.RequestAborted);
             return TypedResults.Text($"{{\"runs\":[{string.Join(",", recent.Select(r => ProtoJson.Formatter.Format(r)))}]}}", "application/json; charset=utf-8");
         }
         catch (RouterException ex)

@@ -36,6 +36,8 @@ public static class RunMapper
             CostUsdMicros = record.CostUsdMicros,
             TraceId = record.TraceId,
             Error = record.Error,
+            Tenant = Pipeline.ServiceDefaults.Security.Caller.OwnerOf(record.Tenant),
+            Attempts = { record.Attempts.Select(a => a.Clone()) },
         };
         if (record.HasCostKnown)
         {

@@ -1,7 +1,9 @@
 using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
 using Grpc.Core;
 using Pipeline.Contracts.Storage.V1;
+using Pipeline.ServiceDefaults.Security;
 using Router.Service.Generation;
 using StorageClient = Pipeline.Contracts.Storage.V1.Storage.StorageClient;
 
@@ -29,12 +31,12 @@ public sealed class RunStore(StorageClient client, IOptions<GenerationOptions> o
     public Task<RunRecord> UpsertRunAsync(RunRecord run) =>
         client.UpsertRunAsync(run, Call(CancellationToken.None)).ResponseAsync;
 
-    /// <summary>The run, or null when storage does not know it.</summary>
-    public async Task<RunRecord?> FindRunAsync(string runId, CancellationToken cancellationToken)
+    /// <summary>The run, or null when storage does not know it or <paramref name="caller"/> may not see it.</summary>
+    public async Task<RunRecord?> FindRunAsync(string runId, Caller caller, CancellationToken cancellationToken)
     {
         try
         {
-            return await client.GetRunAsync(new GetRunRequest { RunId = runId }, Call(cancellationToken));
+            return await client.GetRunAsync(new GetRunRequest { RunId = runId }, Call(cancellationToken, caller));
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.NotFound)
         {
@@ -42,14 +44,22 @@ public sealed class RunStore(StorageClient client, IOptions<GenerationOptions> o
         }
     }
 
-    /// <summary>The newest runs, at most <paramref name="pageSize"/>.</summary>
-    public Task<ListRunsResponse> ListRunsAsync(int pageSize, CancellationToken cancellationToken) =>
-        client.ListRunsAsync(new ListRunsRequest { PageSize = pageSize }, Call(cancellationToken)).ResponseAsync;
+    /// <summary>The newest runs <paramref name="caller"/> may see, at most <paramref name="pageSize"/>.</summary>
+    public Task<ListRunsResponse> ListRunsAsync(int pageSize, Caller caller, CancellationToken cancellationToken) =>
+        client.ListRunsAsync(new ListRunsRequest { PageSize = pageSize }, Call(cancellationToken, caller)).ResponseAsync;
 
-    /// <summary>The bytes and record of a stored image.</summary>
-    public async Task<(ImageRecord Image, ByteString Data)> ReadImageAsync(string imageId, CancellationToken cancellationToken)
+    /// <summary>Claims <paramref name="run"/>'s id (its tenant and request digest set) where the record lives.</summary>
+    public Task<ClaimRunResponse> ClaimRunAsync(RunRecord run, CancellationToken cancellationToken) =>
+        client.ClaimRunAsync(new ClaimRunRequest { Run = run }, Call(cancellationToken)).ResponseAsync;
+
+    /// <summary>What <paramref name="caller"/>'s tenant spent on runs created since <paramref name="since"/>.</summary>
+    public Task<GetSpendResponse> GetSpendAsync(Caller caller, DateTimeOffset since, CancellationToken cancellationToken) =>
+        client.GetSpendAsync(new GetSpendRequest { Tenant = caller.Tenant, Since = Timestamp.FromDateTimeOffset(since) }, Call(cancellationToken, caller)).ResponseAsync;
+
+    /// <summary>The bytes and record of a stored image <paramref name="caller"/> may see (NOT_FOUND otherwise).</summary>
+    public async Task<(ImageRecord Image, ByteString Data)> ReadImageAsync(string imageId, Caller caller, CancellationToken cancellationToken)
     {
-        using var call = client.GetImage(new GetImageRequest { ImageId = imageId, ChunkSize = ReadChunkSize }, Call(cancellationToken));
+        using var call = client.GetImage(new GetImageRequest { ImageId = imageId, ChunkSize = ReadChunkSize }, Call(cancellationToken, caller));
         ImageRecord? image = null;
         using var buffer = new MemoryStream();
         await foreach (var chunk in call.ResponseStream.ReadAllAsync(cancellationToken))
@@ -64,6 +74,7 @@ public sealed class RunStore(StorageClient client, IOptions<GenerationOptions> o
         return (image, ByteString.CopyFrom(buffer.GetBuffer(), 0, (int)buffer.Length));
     }
 
-    private CallOptions Call(CancellationToken cancellationToken) =>
-        new(deadline: DateTime.UtcNow + _options.StorageCallTimeout, cancellationToken: cancellationToken);
+    /// <summary>A call with the configured timeout; reads carry the <paramref name="caller"/> storage scopes them by.</summary>
+    private CallOptions Call(CancellationToken cancellationToken, Caller? caller = null) =>
+        new(caller?.AddTo(null), DateTime.UtcNow + _options.StorageCallTimeout, cancellationToken);
 }

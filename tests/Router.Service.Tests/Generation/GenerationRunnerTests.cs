@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
+using Pipeline.Contracts.Common.V1;
 using Pipeline.Contracts.ImageGen.V1;
 using Pipeline.Contracts.Storage.V1;
 using Router.Service.Tests.Catalogue;
@@ -29,10 +31,42 @@ public sealed class GenerationRunnerTests : IAsyncLifetime
         var result = (await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1", RunId = $"fallback-{code}" })).EnsureOk();
 
         Assert.Equal(["gpt-image-1", "gpt-image-1.5"], _fleet.OpenAI.Calls.Select(c => c.Request.Model));
+        // Accepted names the config asked for; the Fallback frame, before any partial, names the one that now serves.
         Assert.Equal(("gpt-image-1", false), (result.Accepted.Config, result.Accepted.Replayed));
-        Assert.Equal(FinishReason.Stored, Assert.Single(result.Finals).FinishReason);
+        Assert.Equal([GenerateFrame.FrameOneofCase.Accepted, GenerateFrame.FrameOneofCase.Fallback], result.Frames.Take(2).Select(f => f.FrameCase));
+        var fallback = result.Frames[1].Fallback;
+        Assert.Equal(("gpt-image-1.5", "openai", "gpt-image-1.5"), (fallback.Config, fallback.Provider, fallback.Model));
+        var failed = Assert.Single(fallback.Earlier);
+        Assert.Equal(("gpt-image-1", AttemptOutcome.Failed, JsonNamingPolicy.SnakeCaseUpper.ConvertName(code.ToString()), "provider trouble"),
+            (failed.Config, failed.Outcome, failed.StatusCode, failed.Reason));
+        var final = Assert.Single(result.Finals);
+        Assert.Equal((FinishReason.Stored, "gpt-image-1.5", "gpt-image-1.5"), (final.FinishReason, final.Config, final.Model));
         var run = await _fleet.Storage.Client.GetRunAsync(new GetRunRequest { RunId = $"fallback-{code}" }).DefaultTimeout();
         Assert.Equal(("gpt-image-1.5", "gpt-image-1.5", RunState.Succeeded), (run.Config, run.Model, run.State));
+        Assert.Equal([("gpt-image-1", AttemptOutcome.Failed), ("gpt-image-1.5", AttemptOutcome.Served)], run.Attempts.Select(a => (a.Config, a.Outcome)));
+    }
+
+    [Fact]
+    public async Task Generate_ChainedFallbacks_FollowEachFallbacksOwnFallbacksInOrder()
+    {
+        // gpt-image-1_highquality → gpt-image-1 → (gpt-image-1.5, gemini → gpt-image-1-mini): depth first, each config once.
+        foreach (var model in new[] { "gpt-image-1", "gpt-image-1.5" })
+        {
+            _fleet.OpenAI.Script(model, AdapterScripts.Fail(StatusCode.Unavailable, "down"));
+        }
+        _fleet.OpenRouter.Script("google/gemini-2.5-flash-image", AdapterScripts.Fail(StatusCode.ResourceExhausted, "busy"));
+
+        var result = (await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1_highquality", RunId = "chain" })).EnsureOk();
+
+        Assert.Equal(["gpt-image-1", "gpt-image-1", "gpt-image-1.5", "google/gemini-2.5-flash-image", "gpt-image-1-mini"],
+            _fleet.AdapterCalls.OrderBy(c => c.ReceivedAt).Select(c => c.Request.Model));
+        var fallbacks = result.Frames.Where(f => f.FrameCase == GenerateFrame.FrameOneofCase.Fallback).Select(f => f.Fallback).ToList();
+        Assert.Equal(["gpt-image-1", "gpt-image-1.5", "gemini-2.5-flash-image", "gpt-image-1-mini"], fallbacks.Select(f => f.Config));
+        Assert.Equal("gpt-image-1-mini", Assert.Single(result.Finals).Config);
+        var run = await _fleet.Storage.Client.GetRunAsync(new GetRunRequest { RunId = "chain" }).DefaultTimeout();
+        Assert.Equal(["gpt-image-1_highquality", "gpt-image-1", "gpt-image-1.5", "gemini-2.5-flash-image", "gpt-image-1-mini"], run.Attempts.Select(a => a.Config));
+        Assert.Equal(AttemptOutcome.Served, run.Attempts[^1].Outcome);
+        Assert.Equal("gpt-image-1-mini", run.Config);
     }
 
     [Fact]
@@ -111,15 +145,19 @@ public sealed class GenerationRunnerTests : IAsyncLifetime
     [Fact]
     public async Task Generate_FallbackThatCannotTakeTheRequest_IsSkipped()
     {
-        // gpt-image-1 falls back to gpt-image-1.5 (takes n=3) and gemini (max n 1): with n=3 gemini is skipped.
+        // gpt-image-1 falls back to gpt-image-1.5 (takes n=3), then gemini (max n 1) and its own fallback gpt-image-1-mini:
+        // with n=3 gemini is skipped, and the run goes on to gpt-image-1-mini.
         _fleet.OpenAI.Script("gpt-image-1", AdapterScripts.Fail(StatusCode.Unavailable, "down"));
         _fleet.OpenAI.Script("gpt-image-1.5", AdapterScripts.Fail(StatusCode.Unavailable, "down"));
 
-        var result = await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1", Parameters = new() { N = 3 } });
+        var result = (await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1", Parameters = new() { N = 3 } })).EnsureOk();
 
-        Assert.Equal(StatusCode.Unavailable, result.Status.StatusCode);
         Assert.Empty(_fleet.OpenRouter.Calls);
+        Assert.Equal("gpt-image-1-mini", _fleet.OpenAI.Calls[^1].Request.Model);
         Assert.Contains(_fleet.Router.Logs, e => e.EventId.Id == 103 && e.Message.Contains("gemini-2.5-flash-image", StringComparison.Ordinal));
+        var skipped = result.Frames.Last(f => f.FrameCase == GenerateFrame.FrameOneofCase.Fallback).Fallback.Earlier.Single(a => a.Outcome == AttemptOutcome.Skipped);
+        Assert.Equal("gemini-2.5-flash-image", skipped.Config);
+        Assert.StartsWith("the request is not valid for it: ", skipped.Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -199,7 +237,7 @@ public sealed class GenerationRunnerTests : IAsyncLifetime
         var result = await GenerateResult.ReadAsync(call).DefaultTimeout();
 
         Assert.Equal(StatusCode.Unavailable, result.Status.StatusCode);
-        Assert.Contains("services__openrouter__grpc__0", result.Status.Detail);   // the last fallback, gemini, is the OpenRouter adapter's
+        Assert.Contains("services__openai__grpc__0", result.Status.Detail);   // the last fallback, gpt-image-1-mini (after gemini), is the OpenAI adapter's
         Assert.Equal(GenerateFrame.FrameOneofCase.Accepted, Assert.Single(result.Frames).FrameCase);
         Assert.Empty(_fleet.AdapterCalls);
         await TestTimeouts.WaitUntilAsync(async () => await RunStateAsync("nowhere") == RunState.Failed);
