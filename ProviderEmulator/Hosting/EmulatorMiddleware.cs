@@ -27,7 +27,8 @@ internal sealed class EmulatorMiddleware(
         var id = family == ApiFamily.OpenRouter ? $"gen-{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}-{Guid.NewGuid():N}"[..34] : EmulatorJson.NewId("req_");
         var faultHeader = context.Request.Headers[FaultParser.HeaderName].ToString();
         SetHeaders(context, family, id, stopwatch);
-        traffic.Add(new EmulatorEvent(EmulatorEventKind.RequestStarted, id, context.Request.Method, path, 0, NullIfEmpty(faultHeader), DateTimeOffset.UtcNow));
+        traffic.Add(new EmulatorEvent(EmulatorEventKind.RequestStarted, id, context.Request.Method, path, 0, NullIfEmpty(faultHeader), DateTimeOffset.UtcNow,
+            BearerKey(context) is { Length: > 0 } presented ? EmulatorEvent.KeyIdOf(presented) : null));
         EmulatorLog.RequestStarted(logger, context.Request.Method, path, id);
 
         var parseError = FaultParser.TryApply(options.Faults.Default, FaultPlan.None, out var plan)
@@ -105,8 +106,7 @@ internal sealed class EmulatorMiddleware(
 
     private ApiError? Authenticate(HttpContext context, ApiFamily family)
     {
-        var header = context.Request.Headers.Authorization.ToString();
-        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
+        var key = BearerKey(context);
         if (key.Length > 0 && (options.ApiKeys.Count == 0 || options.ApiKeys.Contains(key, StringComparer.Ordinal)))
         {
             return null;
@@ -161,6 +161,12 @@ internal sealed class EmulatorMiddleware(
             context.Response.Headers["openai-processing-ms"] = stopwatch.ElapsedMilliseconds.ToString(CultureInfo.InvariantCulture);
             return Task.CompletedTask;
         });
+    }
+
+    private static string BearerKey(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
     }
 
     private static string Redact(string key) => key.Length <= 8 ? key : $"{key[..3]}{new string('*', Math.Min(20, key.Length - 7))}{key[^4..]}";

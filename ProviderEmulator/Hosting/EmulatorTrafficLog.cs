@@ -24,8 +24,17 @@ public enum EmulatorEventKind
 /// <param name="StatusCode">Response status (0 for <see cref="EmulatorEventKind.RequestStarted"/>).</param>
 /// <param name="Faults">The fault header as received, or null.</param>
 /// <param name="At">When it happened.</param>
+/// <param name="KeyId">
+/// Which API key the request carried, as the first 12 hex characters of its SHA-256 (<see cref="KeyIdOf"/>), never the
+/// key; null when it carried none. Lets tests check which key reached which provider.
+/// </param>
 public sealed record EmulatorEvent(
-    EmulatorEventKind Kind, string RequestId, string Method, string Path, int StatusCode, string? Faults, DateTimeOffset At);
+    EmulatorEventKind Kind, string RequestId, string Method, string Path, int StatusCode, string? Faults, DateTimeOffset At, string? KeyId = null)
+{
+    /// <summary>The <see cref="KeyId"/> of <paramref name="key"/>.</summary>
+    public static string KeyIdOf(string key) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..12];
+}
 
 /// <summary>
 /// Observable log of requests and disconnects, so tests of other components can assert, for example, that the emulator

@@ -7,7 +7,7 @@ using RpcStatus = Google.Rpc.Status;
 namespace Router.Service.Http;
 
 /// <summary>
-/// Writes a generation as server-sent events: <c>event: accepted|partial|final|error</c> and one <c>data:</c> line of
+/// Writes a generation as server-sent events: <c>event: accepted|fallback|partial|final|error</c> and one <c>data:</c> line of
 /// protobuf JSON, each flushed at once. Headers: <c>text/event-stream; charset=utf-8</c>, <c>Cache-Control: no-cache</c>,
 /// <c>X-Accel-Buffering: no</c> (so proxies do not hold frames back).
 /// </summary>
@@ -32,6 +32,7 @@ internal sealed class SseGenerationSink(HttpResponse response) : IGenerationSink
             GenerateFrame.FrameOneofCase.Accepted => ("accepted", frame.Accepted),
             GenerateFrame.FrameOneofCase.Partial => ("partial", frame.Partial),
             GenerateFrame.FrameOneofCase.Final => ("final", frame.Final),
+            GenerateFrame.FrameOneofCase.Fallback => ("fallback", frame.Fallback),
             _ => throw new ArgumentException($"frame {frame.FrameCase} has no event name", nameof(frame)),
         };
         return WriteEventAsync(item.Name, ProtoJson.Formatter.Format(item.Message), cancellationToken);

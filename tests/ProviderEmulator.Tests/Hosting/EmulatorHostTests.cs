@@ -75,6 +75,23 @@ public partial class EmulatorHostTests
     }
 
     [Fact]
+    public async Task TrafficLog_RecordsWhichKeyCameAsAHashPrefixNeverTheKey()
+    {
+        await using var emulator = await EmulatorHost.StartAsync(cancellationToken: TestTimeouts.Token()).DefaultTimeout();
+        using var http = Clients.Http(emulator, apiKey: "sk-caller-key-0042");
+        using var anonymous = Clients.Http(emulator, apiKey: null);
+        var body = new { model = "dall-e-2", prompt = "x", size = "256x256", response_format = "b64_json" };
+
+        using var response = await http.PostAsJsonAsync("/v1/images/generations", body, TestTimeouts.Token()).DefaultTimeout();
+        using var refused = await anonymous.PostAsJsonAsync("/v1/images/generations", body, TestTimeouts.Token()).DefaultTimeout();
+
+        var started = emulator.Traffic.Events.Where(e => e.Kind == EmulatorEventKind.RequestStarted).Select(e => e.KeyId).ToList();
+        Assert.Equal([EmulatorEvent.KeyIdOf("sk-caller-key-0042"), null], started);
+        Assert.Equal(12, started[0]!.Length);
+        Assert.DoesNotContain("sk-caller-key-0042", await http.GetStringAsync("/emulator/traffic", TestTimeouts.Token()).DefaultTimeout(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Auth_FixedKeys_RejectsOtherKeysWithOpenAIEnvelope()
     {
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { ApiKeys = ["sk-good"] }, TestTimeouts.Token()).DefaultTimeout();
