@@ -12,7 +12,8 @@ namespace Router.Service.Http;
 /// <summary>
 /// The HTTP JSON API the gateway forwards <c>/api/**</c> to (docs: briefs/router-http-api.md): <c>POST /api/generate</c>
 /// (server-sent events), <c>GET /api/configs</c>, <c>GET /api/runs/{runId}</c>, <c>GET /api/runs?limit=n</c>.
-/// Errors before a stream starts are ProblemDetails; errors during it are an <c>error</c> event.
+/// Errors before the first event (validation, a reused run id, a spent budget) are ProblemDetails; errors after it are an
+/// <c>error</c> event.
 /// </summary>
 public static class RouterHttpApi
 {
@@ -69,7 +70,6 @@ public static class RouterHttpApi
         var sink = new SseGenerationSink(context.Response);
         try
         {
-            await sink.StartAsync(cancellationToken);
             await pipeline.RunAsync(plan, sink, DateTime.MaxValue, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
@@ -77,6 +77,11 @@ public static class RouterHttpApi
             if (ex is not (RouterException or Grpc.Core.RpcException))
             {
                 GenerationLog.UnexpectedFailure(logger, plan.RunId, ex);
+            }
+            // Refused before any event (a reused run id, a spent budget): a plain error response, like validation errors.
+            if (!sink.Started)
+            {
+                return HttpProblems.Result(context, RouterStatusMapper.ToStatus(ex));
             }
             await sink.WriteErrorAsync(RouterStatusMapper.ToStatus(ex), cancellationToken);
         }

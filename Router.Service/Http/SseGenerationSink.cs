@@ -7,7 +7,7 @@ using RpcStatus = Google.Rpc.Status;
 namespace Router.Service.Http;
 
 /// <summary>
-/// Writes a generation as server-sent events: <c>event: accepted|fallback|partial|final|error</c> and one <c>data:</c> line of
+/// Writes a generation as server-sent events, starting the response with the first event: <c>event: accepted|fallback|partial|final|error</c> and one <c>data:</c> line of
 /// protobuf JSON, each flushed at once. Headers: <c>text/event-stream; charset=utf-8</c>, <c>Cache-Control: no-cache</c>,
 /// <c>X-Accel-Buffering: no</c> (so proxies do not hold frames back).
 /// </summary>
@@ -15,8 +15,11 @@ internal sealed class SseGenerationSink(HttpResponse response) : IGenerationSink
 {
     public const string ContentType = "text/event-stream; charset=utf-8";
 
+    /// <summary>True once the status line and headers went out (with the first event); until then an error can still be a ProblemDetails.</summary>
+    public bool Started => response.HasStarted;
+
     /// <summary>Sends the status line and headers.</summary>
-    public Task StartAsync(CancellationToken cancellationToken)
+    private Task StartAsync(CancellationToken cancellationToken)
     {
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = ContentType;
@@ -44,6 +47,10 @@ internal sealed class SseGenerationSink(HttpResponse response) : IGenerationSink
 
     private async Task WriteEventAsync(string name, string json, CancellationToken cancellationToken)
     {
+        if (!response.HasStarted)
+        {
+            await StartAsync(cancellationToken);
+        }
         await response.BodyWriter.WriteAsync(Encoding.UTF8.GetBytes($"event: {name}\ndata: {json}\n\n"), cancellationToken);
         await response.BodyWriter.FlushAsync(cancellationToken);
     }

@@ -61,6 +61,38 @@ public sealed class RouterHttpApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PostGenerate_RunIdReusedForAnotherPrompt_409ProblemDetailsNamingWhatDiffersAndNoStream()
+    {
+        using (var first = await PostGenerateAsync("""{"prompt":"a kite","config":"gpt-image-1","run_id":"http-reused"}"""))
+        {
+            Assert.Equal(["accepted", "final"], (await ReadEventsAsync(first)).Select(e => e.Name));
+        }
+
+        using var response = await PostGenerateAsync("""{"prompt":"a boat","config":"gpt-image-1","run_id":"http-reused"}""");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("ALREADY_EXISTS", problem.RootElement.GetProperty("code").GetString());
+        Assert.Contains("(prompt differ)", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Single(_fleet.AdapterCalls);
+    }
+
+    [Fact]
+    public async Task PostGenerate_FallbackServes_FallbackEventBeforeTheFinalNamingTheServingConfig()
+    {
+        _fleet.OpenAI.Script("gpt-image-1", AdapterScripts.Fail(StatusCode.Unavailable, "down"));
+
+        using var response = await PostGenerateAsync("""{"prompt":"a kite","config":"gpt-image-1"}""");
+
+        var events = await ReadEventsAsync(response);
+        Assert.Equal(["accepted", "fallback", "final"], events.Select(e => e.Name));
+        var fallback = s_parser.Parse<Fallback>(events[1].Data);
+        Assert.Equal(("gpt-image-1.5", "gpt-image-1"), (fallback.Config, fallback.Earlier.Single().Config));
+        Assert.Equal("gpt-image-1.5", s_parser.Parse<Final>(events[2].Data).Config);
+    }
+
+    [Fact]
     public async Task PostGenerate_UnknownConfig_404ProblemDetails()
     {
         using var response = await PostGenerateAsync("""{"prompt":"x","config":"nope"}""");
