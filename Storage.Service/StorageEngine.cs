@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
+using Google.Protobuf.WellKnownTypes;
 using Pipeline.Contracts.Storage.V1;
+using Pipeline.ServiceDefaults.Security;
 using Storage.Service.Blobs;
 using Storage.Service.Configuration;
 using Storage.Service.Export;
@@ -22,11 +24,15 @@ public sealed class StorageEngine(
     TimeProvider time,
     ILogger<StorageEngine> logger)
 {
+    /// <summary>A RUNNING run not updated for this long is abandoned, when a claim names no other limit.</summary>
+    public static readonly TimeSpan DefaultStaleAfter = TimeSpan.FromMinutes(15);
+
     /// <summary>Stores one image of a run (idempotent on run id and index); returns the stored record and whether the blob was already there.</summary>
     public async Task<(ImageRecord Image, bool Deduplicated)> PutImageAsync(
-        RunRecord? run, int imageIndex, ReadOnlyMemory<byte> data, string? mimeType, string? imageId, CancellationToken cancellationToken)
+        RunRecord? run, int imageIndex, ReadOnlyMemory<byte> data, string? mimeType, string? imageId, Caller caller, CancellationToken cancellationToken)
     {
         RunValidator.Validate(run, "run.");
+        run = OwnedBy(run, caller);
         if (imageIndex < 0)
         {
             StorageException.ThrowInvalid("image_index", $"image_index is {imageIndex}; it must be 0 or more");
@@ -87,28 +93,32 @@ public sealed class StorageEngine(
     }
 
     /// <summary>Creates or updates a run record; returns it with its images.</summary>
-    public async Task<RunRecord> UpsertRunAsync(RunRecord run, CancellationToken cancellationToken)
+    public async Task<RunRecord> UpsertRunAsync(RunRecord run, Caller caller, CancellationToken cancellationToken)
     {
         RunValidator.Validate(run, "");
+        run = OwnedBy(run, caller);
         var stored = await metadata.UpsertRunAsync(run, cancellationToken);
         await exporter.ExportRunAsync(run.RunId);
         return stored;
     }
 
-    /// <summary>A run with its images; NOT_FOUND when unknown.</summary>
-    public async Task<RunRecord> GetRunAsync(string? runId, string field, CancellationToken cancellationToken)
+    /// <summary>A run with its images; NOT_FOUND when unknown or not the caller's to see.</summary>
+    public async Task<RunRecord> GetRunAsync(string? runId, string field, Caller caller, CancellationToken cancellationToken)
     {
         var id = Ids.RequireRunId(runId, field);
-        return await metadata.GetRunAsync(id, cancellationToken)
-            ?? throw new StorageException(StorageErrorKind.NotFound, $"run '{id}' does not exist");
+        var run = await metadata.GetRunAsync(id, cancellationToken);
+        return run is not null && caller.CanSee(run.Tenant) ? run : throw RunNotFound(id);
     }
 
-    /// <summary>An image's record and an open stream of its bytes; NOT_FOUND when unknown.</summary>
-    public async Task<(ImageRecord Image, Stream Content)> OpenImageAsync(string? imageId, string field, CancellationToken cancellationToken)
+    /// <summary>An image's record and an open stream of its bytes; NOT_FOUND when unknown or not the caller's to see.</summary>
+    public async Task<(ImageRecord Image, Stream Content)> OpenImageAsync(string? imageId, string field, Caller caller, CancellationToken cancellationToken)
     {
         var id = Ids.RequireImageId(imageId, field);
-        var image = await metadata.GetImageAsync(id, cancellationToken)
-            ?? throw new StorageException(StorageErrorKind.NotFound, $"image '{id}' does not exist");
+        var image = await metadata.GetImageAsync(id, cancellationToken);
+        if (image is null || !await CanSeeRunAsync(caller, image.RunId, cancellationToken))
+        {
+            throw new StorageException(StorageErrorKind.NotFound, $"image '{id}' does not exist");
+        }
         var content = blobs.OpenRead(image.Sha256);
         if (content is null)
         {
@@ -120,7 +130,7 @@ public sealed class StorageEngine(
 
     /// <summary>A page of runs, newest first, and the token of the next page ("" on the last).</summary>
     public async Task<(IReadOnlyList<RunRecord> Runs, string NextPageToken)> ListRunsAsync(
-        int pageSize, string? pageToken, string? config, CancellationToken cancellationToken)
+        int pageSize, string? pageToken, string? config, Caller caller, CancellationToken cancellationToken)
     {
         if (pageSize is < 0 or > 200)
         {
@@ -129,7 +139,7 @@ public sealed class StorageEngine(
         var size = pageSize == 0 ? 50 : pageSize;
         var filter = config ?? "";
         var after = string.IsNullOrEmpty(pageToken) ? null : RunCursor.Parse(pageToken, filter);
-        var runs = await metadata.ListRunsAsync(filter, after, size + 1, cancellationToken);
+        var runs = await metadata.ListRunsAsync(filter, caller.IsAdmin ? null : caller.Tenant, after, size + 1, cancellationToken);
         if (runs.Count <= size)
         {
             return (runs, "");
@@ -139,12 +149,11 @@ public sealed class StorageEngine(
         return (page, new RunCursor(SqliteRows.ToMicros(last.CreatedAt), last.RunId, filter).ToToken());
     }
 
-    /// <summary>Deletes a run's metadata and the blobs nothing else references; NOT_FOUND when unknown.</summary>
-    public async Task<(int ImagesDeleted, int BlobsDeleted)> DeleteRunAsync(string? runId, CancellationToken cancellationToken)
+    /// <summary>Deletes a run's metadata and the blobs nothing else references; NOT_FOUND when unknown or not the caller's.</summary>
+    public async Task<(int ImagesDeleted, int BlobsDeleted)> DeleteRunAsync(string? runId, Caller caller, CancellationToken cancellationToken)
     {
         var id = Ids.RequireRunId(runId, "run_id");
-        var images = await metadata.DeleteRunAsync(id, cancellationToken)
-            ?? throw new StorageException(StorageErrorKind.NotFound, $"run '{id}' does not exist");
+        var images = await metadata.DeleteRunAsync(id, caller.IsAdmin ? null : caller.Tenant, cancellationToken) ?? throw RunNotFound(id);
         var blobsDeleted = 0;
         foreach (var sha256 in images.Select(i => i.Sha256).Distinct(StringComparer.Ordinal))
         {
@@ -156,6 +165,47 @@ public sealed class StorageEngine(
         exporter.DeleteRun(id);
         StorageLog.RunDeleted(logger, id, images.Count, blobsDeleted);
         return (images.Count, blobsDeleted);
+    }
+
+    /// <summary>Claims a run id for a generation (the outcomes of <see cref="ClaimResult"/>); the record names its tenant.</summary>
+    public async Task<ClaimRunResponse> ClaimRunAsync(RunRecord? run, Duration? staleAfter, CancellationToken cancellationToken)
+    {
+        RunValidator.Validate(run, "run.");
+        if (run.Tenant.Length == 0)
+        {
+            StorageException.ThrowInvalid("run.tenant", "run.tenant is required to claim a run id; send the tenant the run is for");
+        }
+        if (run.RequestDigest.Count == 0)
+        {
+            StorageException.ThrowInvalid("run.request_digest", "run.request_digest is required to claim a run id; send the digests of what the request asks for");
+        }
+        var stale = staleAfter?.ToTimeSpan() ?? TimeSpan.Zero;
+        if (stale < TimeSpan.Zero)
+        {
+            StorageException.ThrowInvalid("stale_after", $"stale_after is {stale}; it cannot be negative (0 = {DefaultStaleAfter.TotalMinutes} minutes)");
+        }
+        var response = await metadata.ClaimRunAsync(run, stale == TimeSpan.Zero ? DefaultStaleAfter : stale, cancellationToken);
+        StorageLog.RunClaimed(logger, run.RunId, run.Tenant, response.Result);
+        if (response.Result == ClaimResult.Claimed)
+        {
+            await exporter.ExportRunAsync(run.RunId);
+        }
+        return response;
+    }
+
+    /// <summary>What a tenant's runs cost since <paramref name="since"/> (null: ever); a member may ask only about its own tenant.</summary>
+    public async Task<GetSpendResponse> GetSpendAsync(string? tenant, Timestamp? since, Caller caller, CancellationToken cancellationToken)
+    {
+        var asked = string.IsNullOrEmpty(tenant) ? caller.Tenant : tenant;
+        if (Caller.CheckTenant(asked) is { } problem)
+        {
+            StorageException.ThrowInvalid("tenant", problem);
+        }
+        if (!caller.IsAdmin && asked != caller.Tenant)
+        {
+            StorageException.ThrowPermissionDenied($"a member of tenant '{caller.Tenant}' may ask only its own tenant's spend; leave tenant empty");
+        }
+        return await metadata.GetSpendAsync(asked, since is null ? long.MinValue : SqliteRows.ToMicros(since), cancellationToken);
     }
 
     /// <summary>Stores tiles and their rows; returns the stored records.</summary>
@@ -189,8 +239,29 @@ public sealed class StorageEngine(
     }
 
     /// <summary>Now, at the microsecond precision metadata keeps, so a returned record equals the stored one.</summary>
-    internal Google.Protobuf.WellKnownTypes.Timestamp Now() =>
-        SqliteRows.ToTimestamp(SqliteRows.ToMicros(Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(time.GetUtcNow())));
+    internal Timestamp Now() =>
+        SqliteRows.ToTimestamp(SqliteRows.ToMicros(Timestamp.FromDateTimeOffset(time.GetUtcNow())));
+
+    /// <summary>
+    /// The record a write stores: a write names its tenant (the spool delivers without a caller); one that names none is
+    /// the caller's, except an admin's, which keeps the stored tenant.
+    /// </summary>
+    private static RunRecord OwnedBy(RunRecord run, Caller caller)
+    {
+        if (run.Tenant.Length > 0 || caller.IsAdmin)
+        {
+            return run;
+        }
+        var owned = run.Clone();
+        owned.Tenant = caller.Tenant;
+        return owned;
+    }
+
+    private async Task<bool> CanSeeRunAsync(Caller caller, string runId, CancellationToken cancellationToken) =>
+        caller.IsAdmin || (await metadata.GetRunTenantAsync(runId, cancellationToken) is { } owner && caller.CanSee(owner));
+
+    /// <summary>The one answer for a run that does not exist and for another tenant's run.</summary>
+    private static StorageException RunNotFound(string runId) => new(StorageErrorKind.NotFound, $"run '{runId}' does not exist");
 
     private async Task<(ImageRecord, bool)> ReturnExistingAsync(RunRecord run, ImageRecord existing, string sha256, CancellationToken cancellationToken)
     {

@@ -19,6 +19,9 @@ public enum StorageErrorKind
 
     /// <summary>Metadata names a blob that is gone. gRPC DATA_LOSS, HTTP 500.</summary>
     DataLoss,
+
+    /// <summary>The caller may not ask this (a member asking about another tenant). gRPC PERMISSION_DENIED, HTTP 403.</summary>
+    PermissionDenied,
 }
 
 /// <summary>A request storage refuses, with the field at fault when there is one.</summary>
@@ -37,6 +40,9 @@ public sealed class StorageException(StorageErrorKind kind, string message, stri
 
     [DoesNotReturn]
     public static void ThrowAlreadyExists(string field, string message) => throw new StorageException(StorageErrorKind.AlreadyExists, message, field);
+
+    [DoesNotReturn]
+    public static void ThrowPermissionDenied(string message) => throw new StorageException(StorageErrorKind.PermissionDenied, message);
 
     [DoesNotReturn]
     public static void ThrowFailedPrecondition(string message) => throw new StorageException(StorageErrorKind.FailedPrecondition, message);

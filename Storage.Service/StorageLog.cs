@@ -41,4 +41,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(13, LogLevel.Error, "Blob {Sha256} is referenced by metadata but missing from the blob store")]
     public static partial void ReferencedBlobMissing(ILogger logger, string sha256);
+
+    [LoggerMessage(14, LogLevel.Information, "Claim of run {RunId} for tenant {Tenant}: {Result}")]
+    public static partial void RunClaimed(ILogger logger, string runId, string tenant, Pipeline.Contracts.Storage.V1.ClaimResult result);
 }

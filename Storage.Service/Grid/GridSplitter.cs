@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Pipeline.Contracts.Storage.V1;
 using Pipeline.Imaging;
+using Pipeline.ServiceDefaults.Security;
 using Storage.Service.Metadata;
 
 namespace Storage.Service.Grid;
@@ -17,7 +18,8 @@ public sealed class GridSplitter(StorageEngine engine, IMetadataStore metadata, 
 
     private readonly SemaphoreSlim _splitLock = new(1, 1);
 
-    public async Task<IReadOnlyList<ImageRecord>> SplitAsync(string? imageId, int rows, int columns, CancellationToken cancellationToken)
+    /// <summary>Splits an image the caller may see (another tenant's is NOT_FOUND, as an unknown one).</summary>
+    public async Task<IReadOnlyList<ImageRecord>> SplitAsync(string? imageId, int rows, int columns, Caller caller, CancellationToken cancellationToken)
     {
         if (rows is < 1 or > MaxCells)
         {
@@ -30,7 +32,7 @@ public sealed class GridSplitter(StorageEngine engine, IMetadataStore metadata, 
         await _splitLock.WaitAsync(cancellationToken);
         try
         {
-            var (source, content) = await engine.OpenImageAsync(imageId, "image_id", cancellationToken);
+            var (source, content) = await engine.OpenImageAsync(imageId, "image_id", caller, cancellationToken);
             byte[] bytes;
             await using (content)
             {

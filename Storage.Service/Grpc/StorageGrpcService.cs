@@ -1,7 +1,9 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Pipeline.Contracts.Storage.V1;
+using Pipeline.ServiceDefaults.Security;
 using Storage.Service.Grid;
+using Storage.Service.Tenancy;
 using StorageContract = Pipeline.Contracts.Storage.V1.Storage;
 
 namespace Storage.Service.Grpc;
@@ -18,7 +20,7 @@ public sealed class StorageGrpcService(StorageEngine engine, GridSplitter splitt
     public override async Task<PutImageResponse> PutImage(PutImageRequest request, ServerCallContext context)
     {
         var (image, deduplicated) = await engine.PutImageAsync(
-            request.Run, request.ImageIndex, request.Data.Memory, request.MimeType, request.ImageId, context.CancellationToken);
+            request.Run, request.ImageIndex, request.Data.Memory, request.MimeType, request.ImageId, CallerOf(context), context.CancellationToken);
         return new PutImageResponse { Image = image, Deduplicated = deduplicated };
     }
 
@@ -29,7 +31,7 @@ public sealed class StorageGrpcService(StorageEngine engine, GridSplitter splitt
             StorageException.ThrowInvalid("chunk_size", $"chunk_size is {request.ChunkSize}; allowed: 1-{MaxChunkSize}, or 0 for {DefaultChunkSize}");
         }
         var chunkSize = request.ChunkSize == 0 ? DefaultChunkSize : request.ChunkSize;
-        var (image, content) = await engine.OpenImageAsync(request.ImageId, "image_id", context.CancellationToken);
+        var (image, content) = await engine.OpenImageAsync(request.ImageId, "image_id", CallerOf(context), context.CancellationToken);
         await using (content)
         {
             var buffer = new byte[chunkSize];
@@ -59,14 +61,14 @@ public sealed class StorageGrpcService(StorageEngine engine, GridSplitter splitt
     }
 
     public override Task<RunRecord> UpsertRun(RunRecord request, ServerCallContext context) =>
-        engine.UpsertRunAsync(request, context.CancellationToken);
+        engine.UpsertRunAsync(request, CallerOf(context), context.CancellationToken);
 
     public override Task<RunRecord> GetRun(GetRunRequest request, ServerCallContext context) =>
-        engine.GetRunAsync(request.RunId, "run_id", context.CancellationToken);
+        engine.GetRunAsync(request.RunId, "run_id", CallerOf(context), context.CancellationToken);
 
     public override async Task<ListRunsResponse> ListRuns(ListRunsRequest request, ServerCallContext context)
     {
-        var (runs, next) = await engine.ListRunsAsync(request.PageSize, request.PageToken, request.Config, context.CancellationToken);
+        var (runs, next) = await engine.ListRunsAsync(request.PageSize, request.PageToken, request.Config, CallerOf(context), context.CancellationToken);
         var response = new ListRunsResponse { NextPageToken = next };
         response.Runs.AddRange(runs);
         return response;
@@ -74,15 +76,27 @@ public sealed class StorageGrpcService(StorageEngine engine, GridSplitter splitt
 
     public override async Task<DeleteRunResponse> DeleteRun(DeleteRunRequest request, ServerCallContext context)
     {
-        var (images, blobs) = await engine.DeleteRunAsync(request.RunId, context.CancellationToken);
+        var (images, blobs) = await engine.DeleteRunAsync(request.RunId, CallerOf(context), context.CancellationToken);
         return new DeleteRunResponse { ImagesDeleted = images, BlobsDeleted = blobs };
     }
 
     public override async Task<SplitGridResponse> SplitGrid(SplitGridRequest request, ServerCallContext context)
     {
-        var tiles = await splitter.SplitAsync(request.ImageId, request.Rows, request.Columns, context.CancellationToken);
+        var tiles = await splitter.SplitAsync(request.ImageId, request.Rows, request.Columns, CallerOf(context), context.CancellationToken);
         var response = new SplitGridResponse();
         response.Tiles.AddRange(tiles);
         return response;
     }
+
+    public override async Task<ClaimRunResponse> ClaimRun(ClaimRunRequest request, ServerCallContext context)
+    {
+        // Malformed caller metadata is refused on every call, though the claim's tenant is the record's.
+        CallerOf(context);
+        return await engine.ClaimRunAsync(request.Run, request.StaleAfter, context.CancellationToken);
+    }
+
+    public override Task<GetSpendResponse> GetSpend(GetSpendRequest request, ServerCallContext context) =>
+        engine.GetSpendAsync(request.Tenant, request.Since, CallerOf(context), context.CancellationToken);
+
+    private static Caller CallerOf(ServerCallContext context) => CallerHeaders.Read(context.RequestHeaders);
 }

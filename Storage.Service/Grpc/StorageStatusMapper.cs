@@ -21,6 +21,7 @@ public static class StorageStatusMapper
             StorageErrorKind.AlreadyExists => StatusCode.AlreadyExists,
             StorageErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
             StorageErrorKind.DataLoss => StatusCode.DataLoss,
+            StorageErrorKind.PermissionDenied => StatusCode.PermissionDenied,
             _ => StatusCode.Unknown,
         };
         return storage.Kind == StorageErrorKind.InvalidArgument && storage.Field is { } field

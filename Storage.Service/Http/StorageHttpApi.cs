@@ -1,12 +1,14 @@
 using Google.Protobuf;
 using Microsoft.Net.Http.Headers;
+using Storage.Service.Tenancy;
 using Storage.Service.Validation;
 
 namespace Storage.Service.Http;
 
 /// <summary>
 /// The HTTP read path for the gateway: <c>GET /images/{imageId}</c> (bytes, strong ETag, immutable caching, 304,
-/// ranges) and <c>GET /runs/{runId}</c> (the run as protobuf JSON). Errors are ProblemDetails.
+/// ranges) and <c>GET /runs/{runId}</c> (the run as protobuf JSON), scoped by the caller's tenant headers (another
+/// tenant's run or image is a 404 like an unknown one). Errors are ProblemDetails.
 /// </summary>
 public static class StorageHttpApi
 {
@@ -31,7 +33,7 @@ public static class StorageHttpApi
         }
         try
         {
-            var (image, content) = await engine.OpenImageAsync(imageId, "imageId", cancellationToken);
+            var (image, content) = await engine.OpenImageAsync(imageId, "imageId", CallerHeaders.Read(context.Request.Headers), cancellationToken);
             context.Response.Headers.CacheControl = ImmutableCacheControl;
             context.Response.Headers.XContentTypeOptions = "nosniff";
             return TypedResults.Stream(content, image.MimeType,
@@ -45,7 +47,7 @@ public static class StorageHttpApi
         }
     }
 
-    private static async Task<IResult> GetRunAsync(string runId, StorageEngine engine, CancellationToken cancellationToken)
+    private static async Task<IResult> GetRunAsync(string runId, HttpContext context, StorageEngine engine, CancellationToken cancellationToken)
     {
         if (Ids.CheckRunId(runId) is { } error)
         {
@@ -53,7 +55,7 @@ public static class StorageHttpApi
         }
         try
         {
-            var run = await engine.GetRunAsync(runId, "runId", cancellationToken);
+            var run = await engine.GetRunAsync(runId, "runId", CallerHeaders.Read(context.Request.Headers), cancellationToken);
             return TypedResults.Text(s_json.Format(run), "application/json; charset=utf-8");
         }
         catch (StorageException ex)
@@ -67,6 +69,7 @@ public static class StorageHttpApi
         StorageErrorKind.InvalidArgument => Problem(StatusCodes.Status400BadRequest, "Invalid request", exception.Message),
         StorageErrorKind.NotFound => Problem(StatusCodes.Status404NotFound, "Not found", exception.Message),
         StorageErrorKind.AlreadyExists or StorageErrorKind.FailedPrecondition => Problem(StatusCodes.Status409Conflict, "Conflict", exception.Message),
+        StorageErrorKind.PermissionDenied => Problem(StatusCodes.Status403Forbidden, "Forbidden", exception.Message),
         _ => Problem(StatusCodes.Status500InternalServerError, "Stored data is damaged", exception.Message),
     };
 

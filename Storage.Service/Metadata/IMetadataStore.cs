@@ -17,8 +17,14 @@ public interface IMetadataStore
     /// <summary>A run with its images ordered by index; null when unknown.</summary>
     Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken);
 
-    /// <summary>Creates the run or merges the non-empty fields of <paramref name="run"/> into it; returns the stored run with its images.</summary>
+    /// <summary>
+    /// Creates the run or merges the non-empty fields of <paramref name="run"/> into it; returns the stored run with its
+    /// images. ALREADY_EXISTS when <paramref name="run"/> names a tenant other than the stored run's.
+    /// </summary>
     Task<RunRecord> UpsertRunAsync(RunRecord run, CancellationToken cancellationToken);
+
+    /// <summary>The tenant that owns a run (never empty: legacy runs are the default tenant's); null when unknown.</summary>
+    Task<string?> GetRunTenantAsync(string runId, CancellationToken cancellationToken);
 
     /// <summary>An image; null when unknown.</summary>
     Task<ImageRecord?> GetImageAsync(string imageId, CancellationToken cancellationToken);
@@ -41,11 +47,26 @@ public interface IMetadataStore
     /// <summary>Tiles cut from <paramref name="sourceImageId"/>, row by row.</summary>
     Task<IReadOnlyList<ImageRecord>> GetTilesAsync(string sourceImageId, CancellationToken cancellationToken);
 
-    /// <summary>One page of runs, newest first (created at, then run id, descending), with their images.</summary>
-    Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? config, RunCursor? after, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// One page of runs, newest first (created at, then run id, descending), with their images; only
+    /// <paramref name="tenant"/>'s runs unless it is null (every tenant's).
+    /// </summary>
+    Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? config, string? tenant, RunCursor? after, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Deletes a run and its images; returns the deleted images, or null when the run is unknown.</summary>
-    Task<IReadOnlyList<ImageRecord>?> DeleteRunAsync(string runId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Deletes a run and its images; returns the deleted images, or null when the run is unknown or not
+    /// <paramref name="tenant"/>'s (null: any tenant's).
+    /// </summary>
+    Task<IReadOnlyList<ImageRecord>?> DeleteRunAsync(string runId, string? tenant, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one write transaction, claims <paramref name="run"/>'s id for its tenant and request digest (the outcomes of
+    /// <see cref="ClaimResult"/>); a RUNNING run not updated for <paramref name="staleAfter"/> counts as abandoned.
+    /// </summary>
+    Task<ClaimRunResponse> ClaimRunAsync(RunRecord run, TimeSpan staleAfter, CancellationToken cancellationToken);
+
+    /// <summary>What <paramref name="tenant"/>'s runs created at or after <paramref name="sinceMicros"/> (Unix microseconds) cost.</summary>
+    Task<GetSpendResponse> GetSpendAsync(string tenant, long sinceMicros, CancellationToken cancellationToken);
 
     /// <summary>Whether any image references the blob.</summary>
     Task<bool> IsBlobReferencedAsync(string sha256, CancellationToken cancellationToken);

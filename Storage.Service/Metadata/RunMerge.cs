@@ -19,6 +19,7 @@ internal static class RunMerge
         merged.RevisedPrompt = Pick(update.RevisedPrompt, stored.RevisedPrompt);
         merged.TraceId = Pick(update.TraceId, stored.TraceId);
         merged.Error = Pick(update.Error, stored.Error);
+        merged.Tenant = Pick(update.Tenant, stored.Tenant);
         if (update.Parameters is not null)
         {
             merged.Parameters = update.Parameters.Clone();
@@ -46,6 +47,20 @@ internal static class RunMerge
         if (update.CostUsdMicros != 0)
         {
             merged.CostUsdMicros = update.CostUsdMicros;
+        }
+        if (update.HasCostKnown)
+        {
+            merged.CostKnown = update.CostKnown;
+        }
+        if (update.RequestDigest.Count > 0)
+        {
+            merged.RequestDigest.Clear();
+            merged.RequestDigest.Add(update.RequestDigest);
+        }
+        if (update.Attempts.Count > 0)
+        {
+            merged.Attempts.Clear();
+            merged.Attempts.AddRange(update.Attempts.Select(a => a.Clone()));
         }
         return merged;
     }

@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Data.Sqlite;
 using Pipeline.Contracts.Storage.V1;
+using Pipeline.ServiceDefaults.Security;
 using Storage.Service.Configuration;
 
 namespace Storage.Service.Metadata;
@@ -8,7 +10,7 @@ namespace Storage.Service.Metadata;
 /// Metadata in one SQLite file: WAL journal, <c>synchronous=FULL</c> (a committed put survives power loss, not only a
 /// crash), foreign keys on. Writes are serialised in-process; reads run concurrently beside them.
 /// </summary>
-public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
+public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
 {
     private readonly string _connectionString;
     private readonly StorageOptions _options;
@@ -70,6 +72,15 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
         {
             _writeLock.Release();
         }
+    }
+
+    public async Task<string?> GetRunTenantAsync(string runId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT tenant FROM runs WHERE run_id = $run_id;";
+        command.Parameters.AddWithValue("$run_id", runId);
+        return await command.ExecuteScalarAsync(cancellationToken) is string tenant ? Caller.OwnerOf(tenant) : null;
     }
 
     public async Task<ImageRecord?> GetImageAsync(string imageId, CancellationToken cancellationToken)
@@ -153,11 +164,15 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
             cancellationToken, "grid_row, grid_column, image_index");
     }
 
-    public async Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? config, RunCursor? after, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? config, string? tenant, RunCursor? after, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         var where = new List<string>();
+        if (tenant is not null)
+        {
+            where.Add(SqliteQueries.TenantFilter(command.Parameters, tenant));
+        }
         if (!string.IsNullOrEmpty(config))
         {
             where.Add("config = $config");
@@ -200,7 +215,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
         return runs;
     }
 
-    public async Task<IReadOnlyList<ImageRecord>?> DeleteRunAsync(string runId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ImageRecord>?> DeleteRunAsync(string runId, string? tenant, CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken);
         try
@@ -208,7 +223,7 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
             await using var connection = await OpenAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction();
             var run = await SqliteQueries.ReadRunAsync(connection, transaction, runId, withImages: true, cancellationToken);
-            if (run is null)
+            if (run is null || (tenant is not null && run.Tenant != tenant))
             {
                 return null;
             }
@@ -294,25 +309,19 @@ public sealed class SqliteMetadataStore : IMetadataStore, IDisposable
         }
         else
         {
+            if (update.Tenant.Length > 0 && Caller.OwnerOf(update.Tenant) != stored.Tenant)
+            {
+                ThrowRunIdTaken(update.RunId);
+            }
             row = RunMerge.Apply(stored, update);
         }
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"""
-            INSERT INTO runs ({SqliteRows.RunColumns}, updated_at)
-            VALUES ($run_id, $config, $mode, $provider, $model, $operation, $prompt, $revised_prompt, $parameters_json, $seed, $state,
-                    $created_at, $started_at, $completed_at, $usage_json, $cost_usd_micros, $trace_id, $error, $updated_at)
-            ON CONFLICT (run_id) DO UPDATE SET
-                config = excluded.config, mode = excluded.mode, provider = excluded.provider, model = excluded.model,
-                operation = excluded.operation, prompt = excluded.prompt, revised_prompt = excluded.revised_prompt,
-                parameters_json = excluded.parameters_json, seed = excluded.seed, state = excluded.state,
-                started_at = excluded.started_at, completed_at = excluded.completed_at, usage_json = excluded.usage_json,
-                cost_usd_micros = excluded.cost_usd_micros, trace_id = excluded.trace_id, error = excluded.error,
-                updated_at = excluded.updated_at;
-            """;
-        SqliteRows.BindRun(command, row, now);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await SqliteQueries.WriteRunRowAsync(connection, transaction, row, now, cancellationToken);
     }
+
+    /// <summary>The refusal of a write to another tenant's run: names nothing of that run.</summary>
+    [DoesNotReturn]
+    private static void ThrowRunIdTaken(string runId) =>
+        StorageException.ThrowAlreadyExists("run_id", $"run id '{runId}' is already taken; choose another run id");
 
     private long NowMicros() => SqliteRows.ToMicros(Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(_time.GetUtcNow()));
 }

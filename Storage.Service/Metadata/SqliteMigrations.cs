@@ -55,6 +55,14 @@ internal static class SqliteMigrations
             CREATE INDEX ix_images_sha256 ON images (sha256);
             CREATE INDEX ix_images_source ON images (source_image_id) WHERE source_image_id IS NOT NULL;
             """),
+        // Runs recorded before tenants keep tenant '' (the default tenant); cost_known stays NULL for them (unknown).
+        new(2, "run tenant, request digest, attempts and cost_known", """
+            ALTER TABLE runs ADD COLUMN tenant TEXT NOT NULL DEFAULT '';
+            ALTER TABLE runs ADD COLUMN request_digest_json TEXT NULL;
+            ALTER TABLE runs ADD COLUMN attempts_json TEXT NULL;
+            ALTER TABLE runs ADD COLUMN cost_known INTEGER NULL;
+            CREATE INDEX ix_runs_tenant_created ON runs (tenant, created_at DESC, run_id DESC);
+            """),
     ];
 
     public static int Latest => All[^1].Version;

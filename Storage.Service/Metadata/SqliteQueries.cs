@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Pipeline.Contracts.Storage.V1;
+using Pipeline.ServiceDefaults.Security;
 
 namespace Storage.Service.Metadata;
 
@@ -59,9 +60,51 @@ internal static class SqliteQueries
         var taken = await ReadImagesAsync(connection, transaction, "image_id = $id", p => p.AddWithValue("$id", imageId), cancellationToken);
         if (taken.Count > 0)
         {
-            StorageException.ThrowAlreadyExists("image_id",
-                $"image id '{imageId}' is already used by run '{taken[0].RunId}' index {taken[0].ImageIndex}; choose another image_id or leave it empty");
+            // The holder may be another tenant's run: name nothing of it.
+            StorageException.ThrowAlreadyExists("image_id", $"image id '{imageId}' is already used; choose another image_id or leave it empty");
         }
+    }
+
+    /// <summary>
+    /// The WHERE fragment selecting <paramref name="tenant"/>'s runs (binding <c>$tenant</c>): runs recorded before
+    /// tenants have tenant '' and belong to the default tenant.
+    /// </summary>
+    internal static string TenantFilter(SqliteParameterCollection parameters, string tenant)
+    {
+        parameters.AddWithValue("$tenant", tenant);
+        return tenant == Caller.DefaultTenant ? "tenant IN ($tenant, '')" : "tenant = $tenant";
+    }
+
+    /// <summary>When a run was last written (Unix microseconds).</summary>
+    internal static async Task<long> ReadUpdatedAtAsync(SqliteConnection connection, SqliteTransaction transaction, string runId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT updated_at FROM runs WHERE run_id = $run_id;";
+        command.Parameters.AddWithValue("$run_id", runId);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    /// <summary>Writes a whole run row (insert, or replace every column but created_at).</summary>
+    internal static async Task WriteRunRowAsync(SqliteConnection connection, SqliteTransaction transaction, RunRecord row, long nowMicros, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            INSERT INTO runs ({SqliteRows.RunColumns}, updated_at)
+            VALUES ({SqliteRows.RunValues})
+            ON CONFLICT (run_id) DO UPDATE SET
+                config = excluded.config, mode = excluded.mode, provider = excluded.provider, model = excluded.model,
+                operation = excluded.operation, prompt = excluded.prompt, revised_prompt = excluded.revised_prompt,
+                parameters_json = excluded.parameters_json, seed = excluded.seed, state = excluded.state,
+                started_at = excluded.started_at, completed_at = excluded.completed_at, usage_json = excluded.usage_json,
+                cost_usd_micros = excluded.cost_usd_micros, trace_id = excluded.trace_id, error = excluded.error,
+                tenant = excluded.tenant, request_digest_json = excluded.request_digest_json,
+                attempts_json = excluded.attempts_json, cost_known = excluded.cost_known,
+                updated_at = excluded.updated_at;
+            """;
+        SqliteRows.BindRun(command, row, nowMicros);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     internal static async Task InsertImageRowAsync(SqliteConnection connection, SqliteTransaction transaction, ImageRecord image, CancellationToken cancellationToken)

@@ -1,8 +1,10 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Pipeline.Contracts.Common.V1;
 using Pipeline.Contracts.Storage.V1;
+using Pipeline.ServiceDefaults.Security;
 
 namespace Storage.Service.Metadata;
 
@@ -11,7 +13,14 @@ internal static class SqliteRows
 {
     public const string RunColumns =
         "run_id, config, mode, provider, model, operation, prompt, revised_prompt, parameters_json, seed, state, " +
-        "created_at, started_at, completed_at, usage_json, cost_usd_micros, trace_id, error";
+        "created_at, started_at, completed_at, usage_json, cost_usd_micros, trace_id, error, " +
+        "tenant, request_digest_json, attempts_json, cost_known";
+
+    /// <summary>The parameter names of <see cref="RunColumns"/> and <c>updated_at</c>, in order (see <see cref="BindRun"/>).</summary>
+    public const string RunValues =
+        "$run_id, $config, $mode, $provider, $model, $operation, $prompt, $revised_prompt, $parameters_json, $seed, $state, " +
+        "$created_at, $started_at, $completed_at, $usage_json, $cost_usd_micros, $trace_id, $error, " +
+        "$tenant, $request_digest_json, $attempts_json, $cost_known, $updated_at";
 
     public const string ImageColumns =
         "image_id, run_id, image_index, sha256, mime_type, width, height, size_bytes, created_at, source_image_id, grid_row, grid_column";
@@ -35,7 +44,10 @@ internal static class SqliteRows
         CostUsdMicros = r.GetInt64(15),
         TraceId = r.GetString(16),
         Error = r.GetString(17),
-    }.WithSeed(r.IsDBNull(9) ? null : r.GetInt64(9));
+        Tenant = Caller.OwnerOf(r.GetString(18)),
+    }.WithSeed(r.IsDBNull(9) ? null : r.GetInt64(9))
+     .WithDigestAndAttempts(r.IsDBNull(19) ? null : r.GetString(19), r.IsDBNull(20) ? null : r.GetString(20))
+     .WithCostKnown(r.IsDBNull(21) ? null : r.GetInt64(21) != 0);
 
     public static ImageRecord ReadImage(SqliteDataReader r) => new()
     {
@@ -74,6 +86,12 @@ internal static class SqliteRows
         p.AddWithValue("$cost_usd_micros", run.CostUsdMicros);
         p.AddWithValue("$trace_id", run.TraceId);
         p.AddWithValue("$error", run.Error);
+        p.AddWithValue("$tenant", run.Tenant);
+        p.AddWithValue("$request_digest_json", run.RequestDigest.Count == 0 ? DBNull.Value
+            : JsonSerializer.Serialize(new SortedDictionary<string, string>(run.RequestDigest, StringComparer.Ordinal)));
+        p.AddWithValue("$attempts_json", run.Attempts.Count == 0 ? DBNull.Value
+            : "[" + string.Join(",", run.Attempts.Select(a => JsonFormatter.Default.Format(a))) + "]");
+        p.AddWithValue("$cost_known", run.HasCostKnown ? (run.CostKnown ? 1 : 0) : DBNull.Value);
         p.AddWithValue("$updated_at", updatedAt);
     }
 
@@ -112,6 +130,29 @@ internal static class SqliteRows
         if (seed is { } value)
         {
             run.Seed = value;
+        }
+        return run;
+    }
+
+    private static RunRecord WithCostKnown(this RunRecord run, bool? costKnown)
+    {
+        if (costKnown is { } value)
+        {
+            run.CostKnown = value;
+        }
+        return run;
+    }
+
+    private static RunRecord WithDigestAndAttempts(this RunRecord run, string? digestJson, string? attemptsJson)
+    {
+        if (digestJson is not null)
+        {
+            run.RequestDigest.Add(JsonSerializer.Deserialize<Dictionary<string, string>>(digestJson)!);
+        }
+        if (attemptsJson is not null)
+        {
+            using var attempts = JsonDocument.Parse(attemptsJson);
+            run.Attempts.AddRange(attempts.RootElement.EnumerateArray().Select(a => JsonParser.Default.Parse<RunAttempt>(a.GetRawText())));
         }
         return run;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using Pipeline.Contracts.Storage.V1;
+using Pipeline.ServiceDefaults.Security;
 
 namespace Storage.Service.Validation;
 
@@ -8,6 +9,8 @@ public static class RunValidator
 {
     private const int MaxLabelLength = 200;
     private const int MaxTextLength = 100_000;
+    private const int MaxDigestEntries = 32;
+    private const int MaxAttempts = 32;
 
     /// <summary>INVALID_ARGUMENT on the first bad field, prefixed with <paramref name="prefix"/> ("run." inside PutImage).</summary>
     public static void Validate([NotNull] RunRecord? run, string prefix)
@@ -37,9 +40,41 @@ public static class RunValidator
         {
             StorageException.ThrowInvalid(prefix + "trace_id", $"trace_id '{run.TraceId}' is not a W3C trace id (32 lower-case hex characters, not all zero)");
         }
+        if (run.Tenant.Length > 0 && Caller.CheckTenant(run.Tenant) is { } tenantProblem)
+        {
+            StorageException.ThrowInvalid(prefix + "tenant", tenantProblem);
+        }
+        CheckDigest(run, prefix + "request_digest");
+        if (run.Attempts.Count > MaxAttempts)
+        {
+            StorageException.ThrowInvalid(prefix + "attempts", $"attempts has {run.Attempts.Count} entries; at most {MaxAttempts}");
+        }
+        foreach (var attempt in run.Attempts)
+        {
+            CheckLength(attempt.Config, MaxLabelLength, prefix + "attempts.config");
+            CheckLength(attempt.Provider, MaxLabelLength, prefix + "attempts.provider");
+            CheckLength(attempt.Model, MaxLabelLength, prefix + "attempts.model");
+            CheckLength(attempt.StatusCode, MaxLabelLength, prefix + "attempts.status_code");
+            CheckLength(attempt.Reason, MaxLabelLength * 10, prefix + "attempts.reason");
+        }
         if (run.Images.Count > 0)
         {
             StorageException.ThrowInvalid(prefix + "images", "images are filled by storage; store images with PutImage");
+        }
+    }
+
+    private static void CheckDigest(RunRecord run, string field)
+    {
+        if (run.RequestDigest.Count > MaxDigestEntries)
+        {
+            StorageException.ThrowInvalid(field, $"{field} has {run.RequestDigest.Count} entries; at most {MaxDigestEntries}");
+        }
+        foreach (var (key, value) in run.RequestDigest)
+        {
+            if (key.Length is 0 or > MaxLabelLength || value.Length > MaxLabelLength)
+            {
+                StorageException.ThrowInvalid(field, $"{field} keys must be 1-{MaxLabelLength} characters and values at most {MaxLabelLength} (digests or config names, never the request itself)");
+            }
         }
     }
 

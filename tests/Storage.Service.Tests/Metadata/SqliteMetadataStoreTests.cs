@@ -18,9 +18,9 @@ public sealed class SqliteMetadataStoreTests
         await store.InitializeAsync(CancellationToken.None).DefaultTimeout();
         await store.InitializeAsync(CancellationToken.None).DefaultTimeout();
 
-        Assert.Equal(1, await store.GetSchemaVersionAsync(CancellationToken.None).DefaultTimeout());
+        Assert.Equal(SqliteMigrations.Latest, await store.GetSchemaVersionAsync(CancellationToken.None).DefaultTimeout());
         Assert.Equal("wal", Scalar(data.Path, "PRAGMA journal_mode;"));
-        Assert.Equal(1L, Scalar(data.Path, "SELECT count(*) FROM schema_version;"));
+        Assert.Equal((long)SqliteMigrations.All.Count, Scalar(data.Path, "SELECT count(*) FROM schema_version;"));
         Assert.Equal("runs and images", Scalar(data.Path, "SELECT description FROM schema_version WHERE version = 1;"));
     }
 
@@ -53,11 +53,11 @@ public sealed class SqliteMetadataStoreTests
         };
         await store.InsertImageAsync(new RunRecord { RunId = "r" }, image, CancellationToken.None).DefaultTimeout();
 
-        var deleted = await store.DeleteRunAsync("r", CancellationToken.None).DefaultTimeout();
+        var deleted = await store.DeleteRunAsync("r", null, CancellationToken.None).DefaultTimeout();
 
         Assert.Equal(image, Assert.Single(deleted!));
         Assert.False(await store.IsBlobReferencedAsync(image.Sha256, CancellationToken.None).DefaultTimeout());
-        Assert.Null(await store.DeleteRunAsync("r", CancellationToken.None).DefaultTimeout());
+        Assert.Null(await store.DeleteRunAsync("r", null, CancellationToken.None).DefaultTimeout());
     }
 
     private static SqliteMetadataStore CreateStore(string directory) => new(

@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Data.Sqlite;
 using Pipeline.Contracts.Storage.V1;
+using Pipeline.ServiceDefaults.Security;
 using StorageClient = Pipeline.Contracts.Storage.V1.Storage.StorageClient;
 
 namespace Storage.Service.Tests.TestSupport;
@@ -20,6 +21,27 @@ internal static class Requests
 
     /// <summary>Call options with a deadline of <see cref="TaskTimeouts.Default"/> from now (a new deadline on every read).</summary>
     public static CallOptions Timeout => new(deadline: DateTime.UtcNow + TaskTimeouts.Default);
+
+    /// <summary>Call options like <see cref="Timeout"/>, made for <paramref name="caller"/> (its caller metadata).</summary>
+    public static CallOptions As(Caller caller) => new(headers: caller.AddTo(null), deadline: DateTime.UtcNow + TaskTimeouts.Default);
+
+    /// <summary>A member of <paramref name="tenant"/>.</summary>
+    public static Caller Member(string tenant) => new(tenant);
+
+    /// <summary>An admin (of tenant "ops").</summary>
+    public static Caller Admin { get; } = new("ops", CallerRole.Admin);
+
+    /// <summary>Reads an image through the GetImage stream as <paramref name="caller"/>.</summary>
+    public static async Task<byte[]> ReadImageAsAsync(StorageClient client, string imageId, Caller caller)
+    {
+        using var call = client.GetImage(new GetImageRequest { ImageId = imageId }, As(caller));
+        using var bytes = new MemoryStream();
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync())
+        {
+            chunk.Data.WriteTo(bytes);
+        }
+        return bytes.ToArray();
+    }
 
     public static string Sha256(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 

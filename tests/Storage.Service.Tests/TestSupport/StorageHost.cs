@@ -46,7 +46,8 @@ internal sealed class StorageHost : IAsyncDisposable
     /// <summary>Error-level log event names the test expects (not failures).</summary>
     public HashSet<string> ExpectedErrors { get; } = [];
 
-    public static async Task<StorageHost> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null)
+    /// <summary>Starts the service; <paramref name="time"/> replaces the system clock when given.</summary>
+    public static async Task<StorageHost> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, TimeProvider? time = null)
     {
         var owned = dataDirectory is null ? new TempDirectory() : null;
         var directory = dataDirectory ?? owned!.Path;
@@ -72,6 +73,10 @@ internal sealed class StorageHost : IAsyncDisposable
 
         builder.AddServiceDefaults();
         builder.AddStorageServices();
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
         var app = builder.Build();
         await app.InitializeStorageAsync().DefaultTimeout();
         app.MapDefaultEndpoints();
