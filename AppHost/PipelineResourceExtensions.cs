@@ -95,19 +95,34 @@ public static class PipelineResourceExtensions
     }
 
     /// <summary>
-    /// Gives the gateway the development API key as <c>Gateway__ApiKeys__0</c> (secret parameter <c>pipeline-api-key</c>):
-    /// <c>PIPELINE_API_KEY</c>, else a generated <c>pk-dev-…</c>; printed at start.
+    /// Gives the gateway its API keys, hashed (<c>Gateway__Keys__{i}__Sha256</c>, <c>__Tenant</c>, <c>__Role</c>), never plain:
+    /// first the development key of tenant <c>default</c> (<c>PIPELINE_API_KEY</c>, else a generated <c>pk-dev-…</c>, printed
+    /// since nobody else knows it), then every key of <c>PIPELINE_API_KEYS</c> (<c>key-a=alpha,key-c=ops:admin</c>), printed
+    /// by tenant and key id only. A malformed <c>PIPELINE_API_KEYS</c> stops the AppHost listing every bad entry.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithDevelopmentApiKey(this IResourceBuilder<ProjectResource> gateway)
+    public static IResourceBuilder<ProjectResource> WithDevelopmentApiKeys(this IResourceBuilder<ProjectResource> gateway)
     {
         var builder = gateway.ApplicationBuilder;
         var configured = builder.Configuration["PIPELINE_API_KEY"];
-        var key = string.IsNullOrWhiteSpace(configured) ? GenerateApiKey() : configured;
+        var key = string.IsNullOrWhiteSpace(configured) ? GenerateApiKey() : configured.Trim();
+        var tenantKeys = DevelopmentApiKeys.Parse(builder.Configuration[DevelopmentApiKeys.Variable], key);
+        var development = DevelopmentApiKey.Of(key, "default");
         StartupBanner.Add(builder, string.IsNullOrWhiteSpace(configured)
-            ? $"development API key (generated; set PIPELINE_API_KEY to choose one): {key}"
-            : $"development API key (from PIPELINE_API_KEY): {key}");
-        var parameter = builder.AddParameter("pipeline-api-key", key, secret: true);
-        return gateway.WithEnvironment("Gateway__ApiKeys__0", parameter);
+            ? $"development API key of tenant default (generated; set PIPELINE_API_KEY to choose one): {key}"
+            : $"development API key of tenant default: from PIPELINE_API_KEY (key id {development.Id})");
+        foreach (var tenantKey in tenantKeys)
+        {
+            StartupBanner.Add(builder, $"API key of tenant {tenantKey.Tenant} ({tenantKey.Role}): from {DevelopmentApiKeys.Variable} (key id {tenantKey.Id})");
+        }
+        DevelopmentApiKey[] all = [development, .. tenantKeys];
+        for (var i = 0; i < all.Length; i++)
+        {
+            gateway
+                .WithEnvironment($"Gateway__Keys__{i}__Sha256", all[i].Sha256)
+                .WithEnvironment($"Gateway__Keys__{i}__Tenant", all[i].Tenant)
+                .WithEnvironment($"Gateway__Keys__{i}__Role", all[i].Role);
+        }
+        return gateway;
     }
 
     /// <summary><c>pk-dev-</c> + 32 random bytes, base64url without padding.</summary>

@@ -39,13 +39,13 @@ var router = builder.AddProject<Projects.Router_Service>("router")
 // Gateway: the only public front door, on stable ports (http 8080, grpc 8081).
 builder.AddProject<Projects.Gateway>("gateway")
     .WithGatewayPorts()
-    .WithDevelopmentApiKey()
+    .WithDevelopmentApiKeys()
     .WithInternalSecret(internalSecret)
     .WithHttpHealthCheck("/health")
     .WithReference(router).WithReference(storage)
     .WaitFor(router);
 
-// Every service: gRPC spans carry rpc.*; a crashed service is started again; the banner lists URLs, key and data folder.
+// Every service: gRPC spans carry rpc.*; a crashed service is started again; the banner lists URLs, keys (ids of configured ones) and data folder.
 builder.WithFleetDefaults();
 
 builder.Build().Run();

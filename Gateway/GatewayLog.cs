@@ -3,8 +3,8 @@ namespace Gateway;
 /// <summary>The gateway's log events. Keys never appear (only the first hex characters of their hash), nor image bytes.</summary>
 internal static partial class GatewayLog
 {
-    [LoggerMessage(1, LogLevel.Information, "Gateway ready: {KeyCount} API key(s); router gRPC {RouterGrpc}, router HTTP {RouterHttp}, storage HTTP {StorageHttp}.")]
-    public static partial void Ready(ILogger logger, int keyCount, Uri routerGrpc, Uri routerHttp, Uri storageHttp);
+    [LoggerMessage(1, LogLevel.Information, "Gateway ready: {KeyCount} API key(s) of {TenantCount} tenant(s); router gRPC {RouterGrpc}, router HTTP {RouterHttp}, storage HTTP {StorageHttp}.")]
+    public static partial void Ready(ILogger logger, int keyCount, int tenantCount, Uri routerGrpc, Uri routerHttp, Uri storageHttp);
 
     [LoggerMessage(2, LogLevel.Information, "Refused {Path}: API key {Reason}.")]
     public static partial void ApiKeyRejected(ILogger logger, string path, string reason);
@@ -29,4 +29,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(9, LogLevel.Warning, "Listing configs failed with {StatusCode}: {Detail}")]
     public static partial void ListConfigsFailed(ILogger logger, Grpc.Core.StatusCode statusCode, string detail);
+
+    [LoggerMessage(10, LogLevel.Information, "{Operation} run {RunId}: config {Config} now serves ({Provider}/{Model}) after {Earlier}.")]
+    public static partial void GenerationFellBack(ILogger logger, string operation, string runId, string config, string provider, string model, string earlier);
 }

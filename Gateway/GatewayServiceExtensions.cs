@@ -65,7 +65,7 @@ public static class GatewayServiceExtensions
         app.UseRateLimiter();
         app.UseMiddleware<RequestSizeLimitMiddleware>();
         var options = app.Services.GetRequiredService<GatewayOptions>();
-        GatewayLog.Ready(app.Logger, options.ApiKeyHashes.Count, options.Backends.RouterGrpc, options.Backends.RouterHttp, options.Backends.StorageHttp);
+        GatewayLog.Ready(app.Logger, options.Keys.Count, options.Keys.Select(k => k.Caller.Tenant).Distinct().Count(), options.Backends.RouterGrpc, options.Backends.RouterHttp, options.Backends.StorageHttp);
         return app;
     }
 

@@ -8,7 +8,8 @@ using Grpc.Core;
 namespace Gateway.Authentication;
 
 /// <summary>
-/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> against <see cref="ApiKeyStore"/>. HTTP and gRPC carry it
+/// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> against <see cref="ApiKeyStore"/>; the principal carries the
+/// key's digest and its caller (<see cref="CallerClaims"/>). HTTP and gRPC carry it
 /// the same way (gRPC metadata is HTTP/2 headers). A refused HTTP call gets 401 with the OpenAI envelope, a refused
 /// gRPC call UNAUTHENTICATED.
 /// </summary>
@@ -20,7 +21,7 @@ public sealed class ApiKeyAuthenticationHandler(
     private const string MissingMessage =
         "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth " +
         "(i.e. Authorization: Bearer YOUR_KEY). The development key is printed by the AppHost at start.";
-    private const string InvalidMessage = "Incorrect API key provided. Use a key configured in Gateway:ApiKeyHashes or Gateway:ApiKeys.";
+    private const string InvalidMessage = "Incorrect API key provided. Use a key configured in Gateway:Keys, Gateway:ApiKeyHashes or Gateway:ApiKeys.";
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -33,11 +34,11 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             return Task.FromResult(AuthenticateResult.Fail("The Authorization header is not 'Bearer <key>'."));
         }
-        if (keys.Verify(key) is not { } hash)
+        if (keys.Verify(key) is not { } accepted)
         {
             return Task.FromResult(AuthenticateResult.Fail("The API key is not accepted."));
         }
-        var identity = new ClaimsIdentity([new Claim(ApiKeyDefaults.KeyHashClaim, hash)], ApiKeyDefaults.Scheme);
+        var identity = new ClaimsIdentity(CallerClaims.Of(accepted), ApiKeyDefaults.Scheme);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ApiKeyDefaults.Scheme)));
     }
 

@@ -16,7 +16,4 @@ public static class ApiKeyDefaults
 
     /// <summary>The key's hash (hex) of an authenticated caller; null for anonymous ones.</summary>
     public static string? KeyHash(this ClaimsPrincipal user) => user.FindFirst(KeyHashClaim)?.Value;
-
-    /// <summary>The first 12 hex characters of the key's hash: enough to tell keys apart in logs, never the key.</summary>
-    public static string KeyId(string keyHash) => keyHash[..12];
 }

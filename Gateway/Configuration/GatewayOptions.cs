@@ -14,16 +14,19 @@ public sealed record GatewayOptions
     /// <summary>Where the gateway forwards to, by service-discovery name. Required.</summary>
     public required BackendAddresses Backends { get; init; }
 
-    /// <summary>SHA-256 digests of the accepted API keys (32 bytes each). At least one. Plain keys are never kept.</summary>
-    public required IReadOnlyList<byte[]> ApiKeyHashes { get; init; }
+    /// <summary>
+    /// The accepted API keys (digests with their tenant, role and limits): <c>Gateway:Keys</c>, then <c>Gateway:ApiKeys</c>
+    /// and <c>Gateway:ApiKeyHashes</c> (tenant <c>default</c>, role member). At least one; no digest twice. Plain keys are never kept.
+    /// </summary>
+    public required IReadOnlyList<ApiKey> Keys { get; init; }
 
-    /// <summary>Requests per key per <see cref="Window"/>. Default 120.</summary>
+    /// <summary>Requests per key per <see cref="Window"/>, for keys without their own. Default 120.</summary>
     public int RequestsPerWindow { get; init; } = DefaultRequestsPerWindow;
 
     /// <summary>The rate-limit window. Default one minute.</summary>
     public TimeSpan Window { get; init; } = DefaultWindow;
 
-    /// <summary>Generations one key may run at once. Default 4.</summary>
+    /// <summary>Generations one key may run at once, for keys without their own. Default 4.</summary>
     public int ConcurrentStreams { get; init; } = DefaultConcurrentStreams;
 
     /// <summary>Calls without a valid key one client address may make per minute before 429s. Default 20.</summary>

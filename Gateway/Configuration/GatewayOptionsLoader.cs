@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Pipeline.ServiceDefaults;
 
 namespace Gateway.Configuration;
@@ -13,6 +11,8 @@ public static class GatewayOptionsLoader
 
     private const long MinBodyBytes = 1024;
     private const long MaxBodyBytes = 1024L * 1024 * 1024;
+    internal const int MaxRequestsPerWindow = 1_000_000;
+    internal const int MaxConcurrentStreams = 10_000;
 
     /// <summary>Binds and validates; throws <see cref="GatewayConfigurationException"/> listing every error.</summary>
     public static GatewayOptions Load(IConfiguration configuration)
@@ -35,42 +35,16 @@ public static class GatewayOptionsLoader
     /// <summary>Validates <paramref name="settings"/>, adding every error to <paramref name="errors"/>; null when any.</summary>
     public static GatewayOptions? Validate(GatewaySettings settings, BackendAddresses? backends, List<string> errors)
     {
-        var hashes = new List<byte[]>();
-        for (var i = 0; i < settings.ApiKeys.Count; i++)
-        {
-            if (string.IsNullOrWhiteSpace(settings.ApiKeys[i]))
-            {
-                errors.Add($"'Gateway:ApiKeys:{i}' is empty; give the key, or remove the entry.");
-                continue;
-            }
-            hashes.Add(SHA256.HashData(Encoding.UTF8.GetBytes(settings.ApiKeys[i].Trim())));
-        }
-        for (var i = 0; i < settings.ApiKeyHashes.Count; i++)
-        {
-            var hex = settings.ApiKeyHashes[i]?.Trim() ?? "";
-            if (hex.Length != 64 || !hex.All(char.IsAsciiHexDigit))
-            {
-                errors.Add($"'Gateway:ApiKeyHashes:{i}' is not a SHA-256 digest (64 hex characters, got {hex.Length} characters); " +
-                    "compute one with: printf %s \"$KEY\" | sha256sum");
-                continue;
-            }
-            hashes.Add(Convert.FromHexString(hex));
-        }
-        if (settings.ApiKeys.Count == 0 && settings.ApiKeyHashes.Count == 0)
-        {
-            errors.Add("No API key is configured: set 'Gateway:ApiKeyHashes:0' (SHA-256 hex of a key) or 'Gateway:ApiKeys:0' " +
-                "(hashed at start-up; the AppHost sets it to the development key it prints).");
-        }
-
         var limits = settings.RateLimits;
-        var requests = Check(limits.RequestsPerWindow, GatewayOptions.DefaultRequestsPerWindow, 1, 1_000_000, "Gateway:RateLimits:RequestsPerWindow", errors);
-        var concurrent = Check(limits.ConcurrentStreams, GatewayOptions.DefaultConcurrentStreams, 1, 10_000, "Gateway:RateLimits:ConcurrentStreams", errors);
+        var requests = Check(limits.RequestsPerWindow, GatewayOptions.DefaultRequestsPerWindow, 1, MaxRequestsPerWindow, "Gateway:RateLimits:RequestsPerWindow", errors);
+        var concurrent = Check(limits.ConcurrentStreams, GatewayOptions.DefaultConcurrentStreams, 1, MaxConcurrentStreams, "Gateway:RateLimits:ConcurrentStreams", errors);
         var window = Check(limits.Window, GatewayOptions.DefaultWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1), "Gateway:RateLimits:Window", errors);
         var failedAuthentications = Check(limits.FailedAuthenticationsPerMinute, GatewayOptions.DefaultFailedAuthenticationsPerMinute, 1, 1_000_000,
             "Gateway:RateLimits:FailedAuthenticationsPerMinute", errors);
         var maxBody = Check(settings.Limits.MaxRequestBodyBytes, GatewayOptions.DefaultMaxRequestBodyBytes, MinBodyBytes, MaxBodyBytes, "Gateway:Limits:MaxRequestBodyBytes", errors);
         var generationTimeout = Check(settings.GenerationTimeout, GatewayOptions.DefaultGenerationTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24), "Gateway:GenerationTimeout", errors);
         var activityTimeout = Check(settings.ProxyActivityTimeout, GatewayOptions.DefaultProxyActivityTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24), "Gateway:ProxyActivityTimeout", errors);
+        var keys = ApiKeysLoader.Load(settings, requests, concurrent, errors);
 
         if (errors.Count > 0 || backends is null)
         {
@@ -79,7 +53,7 @@ public static class GatewayOptionsLoader
         return new GatewayOptions
         {
             Backends = backends,
-            ApiKeyHashes = hashes,
+            Keys = keys,
             RequestsPerWindow = requests,
             Window = window,
             ConcurrentStreams = concurrent,
@@ -105,7 +79,7 @@ public static class GatewayOptionsLoader
         return missing == 0 ? BackendAddresses.Discovered : null;
     }
 
-    private static T Check<T>(T? value, T fallback, T min, T max, string key, List<string> errors) where T : struct, IComparable<T>
+    internal static T Check<T>(T? value, T fallback, T min, T max, string key, List<string> errors) where T : struct, IComparable<T>
     {
         var actual = value ?? fallback;
         if (actual.CompareTo(min) < 0 || actual.CompareTo(max) > 0)

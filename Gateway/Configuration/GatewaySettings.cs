@@ -6,10 +6,13 @@ namespace Gateway.Configuration;
 /// </summary>
 public sealed class GatewaySettings
 {
-    /// <summary>Plain API keys, hashed at start-up (the AppHost's development key arrives as <c>Gateway__ApiKeys__0</c>).</summary>
+    /// <summary>The API keys with their tenant, role and limits (the AppHost passes its keys here, hashed).</summary>
+    public List<KeySettings> Keys { get; set; } = [];
+
+    /// <summary>Plain API keys of tenant <c>default</c> (role member), hashed at start-up. Kept for older configurations.</summary>
     public List<string> ApiKeys { get; set; } = [];
 
-    /// <summary>SHA-256 digests of API keys, 64 hex characters each (<c>printf %s "$KEY" | sha256sum</c>).</summary>
+    /// <summary>SHA-256 digests of API keys of tenant <c>default</c> (role member), 64 hex characters each (<c>printf %s "$KEY" | sha256sum</c>).</summary>
     public List<string> ApiKeyHashes { get; set; } = [];
 
     public RateLimitSettings RateLimits { get; set; } = new();
@@ -21,6 +24,34 @@ public sealed class GatewaySettings
 
     /// <summary>How long a proxied call may go without any byte moving before YARP cancels it. Default 00:10:00.</summary>
     public TimeSpan? ProxyActivityTimeout { get; set; }
+}
+
+/// <summary>One entry of <c>Gateway:Keys</c> as written.</summary>
+public sealed class KeySettings
+{
+    /// <summary>The key's SHA-256, 64 hex characters (<c>printf %s "$KEY" | sha256sum</c>). Give this or <see cref="Key"/>.</summary>
+    public string? Sha256 { get; set; }
+
+    /// <summary>The plain key, hashed at start-up and never kept. Give this or <see cref="Sha256"/>.</summary>
+    public string? Key { get; set; }
+
+    /// <summary>The tenant the key belongs to: 1-64 of <c>[a-z0-9_-]</c>, starting with a letter or digit. Required.</summary>
+    public string? Tenant { get; set; }
+
+    /// <summary><c>member</c> (sees its own tenant's runs and images) or <c>admin</c> (sees every tenant's). Default member.</summary>
+    public string? Role { get; set; }
+
+    /// <summary>This key's requests per window. Default <c>Gateway:RateLimits:RequestsPerWindow</c>.</summary>
+    public int? RequestsPerWindow { get; set; }
+
+    /// <summary>This key's generations at once. Default <c>Gateway:RateLimits:ConcurrentStreams</c>.</summary>
+    public int? ConcurrentStreams { get; set; }
+
+    /// <summary>What the tenant may spend per calendar month (UTC) in US dollars, &gt; 0, at most 6 decimals. Default: no budget.</summary>
+    public decimal? MonthlyBudgetUsd { get; set; }
+
+    /// <summary>Whether the fleet's provider keys serve calls that bring no key of their own for a provider. Default true.</summary>
+    public bool? FleetProviderKeys { get; set; }
 }
 
 /// <summary><c>Gateway:RateLimits</c> as written.</summary>

@@ -11,12 +11,17 @@ namespace Gateway.OpenAI;
 /// Server-sent events exactly as OpenAI sends them for <c>stream=true</c>: <c>{prefix}.partial_image</c> per partial
 /// frame and <c>{prefix}.completed</c> per image (prefix <c>image_generation</c> or <c>image_edit</c>), each
 /// <c>event: type</c> + one-line JSON repeating <c>type</c>, flushed as it happens; no <c>[DONE]</c>. A failure after
-/// the stream began is an <c>error</c> event with the OpenAI envelope. Our additions ride in <c>id</c> and <c>pipeline</c>.
+/// the stream began is an <c>error</c> event with the OpenAI envelope. Our additions ride in <c>id</c> and <c>pipeline</c>
+/// (the config that served, after any Fallback frame, with every config tried). Fallback frames themselves send no event:
+/// OpenAI's clients know none such.
 /// </summary>
-public sealed class ImageEventStream(HttpContext context, ImageOperation operation, Accepted accepted, ImageShape shape)
+public sealed class ImageEventStream(HttpContext context, ImageOperation operation, RunServing serving)
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private readonly string _prefix = operation.EventPrefix();
+
+    /// <summary>The echoed values of the serving config (changes when a Fallback frame names another config).</summary>
+    public required ImageShape Shape { get; set; }
 
     /// <summary>Sends the SSE headers at once, so proxies and clients see the stream begin.</summary>
     public Task StartAsync()
@@ -38,13 +43,13 @@ public sealed class ImageEventStream(HttpContext context, ImageOperation operati
             json.WriteString("type", type);
             json.WriteBase64String("b64_json", partial.Data.Span);
             json.WriteNumber("created_at", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-            json.WriteString("size", shape.Size);
-            json.WriteString("quality", shape.Quality);
-            json.WriteString("background", shape.Background);
-            json.WriteString("output_format", shape.OutputFormat);
+            json.WriteString("size", Shape.Size);
+            json.WriteString("quality", Shape.Quality);
+            json.WriteString("background", Shape.Background);
+            json.WriteString("output_format", Shape.OutputFormat);
             json.WriteNumber("partial_image_index", partial.PartialIndex);
             json.WriteStartObject("pipeline");
-            json.WriteString("run_id", accepted.RunId);
+            json.WriteString("run_id", serving.RunId);
             json.WriteNumber("image_index", partial.ImageIndex);
             json.WriteEndObject();
         });
@@ -58,10 +63,10 @@ public sealed class ImageEventStream(HttpContext context, ImageOperation operati
             json.WriteString("type", type);
             json.WriteBase64String("b64_json", image.Data.Span);
             json.WriteNumber("created_at", DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-            json.WriteString("size", shape.SizeOf(image));
-            json.WriteString("quality", shape.Quality);
-            json.WriteString("background", shape.Background);
-            json.WriteString("output_format", shape.FormatOf(image));
+            json.WriteString("size", Shape.SizeOf(image));
+            json.WriteString("quality", Shape.Quality);
+            json.WriteString("background", Shape.Background);
+            json.WriteString("output_format", Shape.FormatOf(image));
             ImageJson.WriteUsage(json, ImageJson.Sum([image]));
             if (image.RevisedPrompt.Length > 0)
             {
@@ -69,9 +74,8 @@ public sealed class ImageEventStream(HttpContext context, ImageOperation operati
             }
             json.WriteString("id", image.ImageId);
             json.WriteStartObject("pipeline");
-            json.WriteString("run_id", accepted.RunId);
-            json.WriteString("config", accepted.Config);
-            json.WriteString("model", accepted.Model);
+            json.WriteString("run_id", serving.RunId);
+            serving.WriteJson(json);
             ImageJson.WriteStoredImage(json, image);
             json.WriteEndObject();
         });

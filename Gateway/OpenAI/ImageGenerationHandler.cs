@@ -1,14 +1,17 @@
+using Gateway.Authentication;
 using Gateway.Configuration;
 using Gateway.Errors;
 using Gateway.RequestLimits;
 using Pipeline.Contracts.ImageGen.V1;
 using Grpc.Core;
+using Pipeline.ServiceDefaults.Security;
 
 namespace Gateway.OpenAI;
 
 /// <summary>
 /// Serves <c>POST /v1/images/generations</c> and <c>/v1/images/edits</c>: reads the request, resolves the model to a
-/// config, runs the router's Generate (with the image bytes) and answers as OpenAI does, streamed or not.
+/// config, runs the router's Generate (with the image bytes, the caller's headers and its provider keys) and answers as
+/// OpenAI does, streamed or not, naming the config that actually served (<see cref="RunServing"/>).
 /// </summary>
 public sealed class ImageGenerationHandler(ImageGeneration.ImageGenerationClient router, RouterCatalogue catalogues, GatewayOptions options, ILogger<ImageGenerationHandler> logger)
 {
@@ -20,9 +23,10 @@ public sealed class ImageGenerationHandler(ImageGeneration.ImageGenerationClient
             var request = operation == ImageOperation.Generations
                 ? await ImageRequestReader.ReadJsonAsync(context.Request, cancellationToken)
                 : await ImageRequestReader.ReadMultipartAsync(context.Request, cancellationToken);
-            var catalogue = await catalogues.GetAsync("", cancellationToken);
+            var headers = RouterCallHeaders.WithProviderKeys(context);
+            var catalogue = await catalogues.GetAsync("", context.User.ToCaller() ?? Caller.Default, cancellationToken);
             var model = ModelResolver.Resolve(request.Model, operation, catalogue);
-            using var call = router.Generate(GenerateRequestMapper.Map(request, model),
+            using var call = router.Generate(GenerateRequestMapper.Map(request, model), headers,
                 deadline: DateTime.UtcNow + options.GenerationTimeout, cancellationToken: cancellationToken);
             await using var frames = call.ResponseStream.ReadAllAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
             if (!await frames.MoveNextAsync() || frames.Current.FrameCase != GenerateFrame.FrameOneofCase.Accepted)
@@ -30,11 +34,12 @@ public sealed class ImageGenerationHandler(ImageGeneration.ImageGenerationClient
                 throw new RpcException(new Status(StatusCode.Internal, "The router's stream did not begin with an Accepted frame."));
             }
             var accepted = frames.Current.Accepted;
-            var shape = ImageShape.From(request, catalogue.Configs.FirstOrDefault(c => c.Name == accepted.Config));
+            var serving = new RunServing(accepted);
+            ImageShape ShapeOf(string config) => ImageShape.From(request, catalogue.Configs.FirstOrDefault(c => c.Name == config));
             GatewayLog.GenerationAccepted(logger, operation.EventPrefix(), accepted.RunId, accepted.Config, accepted.ImageCount, request.Stream);
             var finals = request.Stream
-                ? await StreamAsync(context, operation, accepted, shape, frames)
-                : await CollectAsync(context, request, accepted, shape, frames);
+                ? await StreamAsync(context, operation, serving, ShapeOf, frames)
+                : await CollectAsync(context, request, operation, serving, ShapeOf, frames);
             if (finals is not null)
             {
                 GatewayLog.GenerationCompleted(logger, operation.EventPrefix(), accepted.RunId, finals.Count, finals.Sum(f => f.Storage?.SizeBytes ?? f.Data.Length));
@@ -65,15 +70,22 @@ public sealed class ImageGenerationHandler(ImageGeneration.ImageGenerationClient
         }
     }
 
-    private static async Task<List<Final>> CollectAsync(HttpContext context, ImageRequest request, Accepted accepted, ImageShape shape, IAsyncEnumerator<GenerateFrame> frames)
+    private async Task<List<Final>> CollectAsync(HttpContext context, ImageRequest request, ImageOperation operation, RunServing serving,
+        Func<string, ImageShape> shapeOf, IAsyncEnumerator<GenerateFrame> frames)
     {
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var finals = new List<Final>();
         while (await frames.MoveNextAsync())
         {
-            if (frames.Current.FrameCase == GenerateFrame.FrameOneofCase.Final)
+            switch (frames.Current.FrameCase)
             {
-                finals.Add(frames.Current.Final);
+                case GenerateFrame.FrameOneofCase.Fallback:
+                    FellBack(operation, serving, frames.Current.Fallback);
+                    break;
+                case GenerateFrame.FrameOneofCase.Final:
+                    serving.Apply(frames.Current.Final);
+                    finals.Add(frames.Current.Final);
+                    break;
             }
         }
         if (finals.Count == 0)
@@ -81,14 +93,15 @@ public sealed class ImageGenerationHandler(ImageGeneration.ImageGenerationClient
             throw new RpcException(new Status(StatusCode.Internal, "The router's stream ended without an image."));
         }
         finals.Sort((a, b) => a.ImageIndex.CompareTo(b.ImageIndex));
-        await ImageResponseWriter.WriteAsync(context, request, created, accepted, shape, finals);
+        await ImageResponseWriter.WriteAsync(context, request, created, serving, shapeOf(serving.Config), finals);
         return finals;
     }
 
     /// <summary>Relays the frames as events; null when the stream failed (an error event was sent).</summary>
-    private async Task<List<Final>?> StreamAsync(HttpContext context, ImageOperation operation, Accepted accepted, ImageShape shape, IAsyncEnumerator<GenerateFrame> frames)
+    private async Task<List<Final>?> StreamAsync(HttpContext context, ImageOperation operation, RunServing serving, Func<string, ImageShape> shapeOf,
+        IAsyncEnumerator<GenerateFrame> frames)
     {
-        var events = new ImageEventStream(context, operation, accepted, shape);
+        var events = new ImageEventStream(context, operation, serving) { Shape = shapeOf(serving.Config) };
         await events.StartAsync();
         var finals = new List<Final>();
         try
@@ -97,10 +110,15 @@ public sealed class ImageGenerationHandler(ImageGeneration.ImageGenerationClient
             {
                 switch (frames.Current.FrameCase)
                 {
+                    case GenerateFrame.FrameOneofCase.Fallback:
+                        FellBack(operation, serving, frames.Current.Fallback);
+                        events.Shape = shapeOf(serving.Config);
+                        break;
                     case GenerateFrame.FrameOneofCase.Partial:
                         await events.WritePartialAsync(frames.Current.Partial);
                         break;
                     case GenerateFrame.FrameOneofCase.Final:
+                        serving.Apply(frames.Current.Final);
                         finals.Add(frames.Current.Final);
                         await events.WriteCompletedAsync(frames.Current.Final);
                         break;
@@ -114,5 +132,11 @@ public sealed class ImageGenerationHandler(ImageGeneration.ImageGenerationClient
             return null;
         }
         return finals;
+    }
+
+    private void FellBack(ImageOperation operation, RunServing serving, Fallback fallback)
+    {
+        serving.Apply(fallback);
+        GatewayLog.GenerationFellBack(logger, operation.EventPrefix(), serving.RunId, serving.Config, serving.Provider, serving.Model, serving.EarlierInWords());
     }
 }

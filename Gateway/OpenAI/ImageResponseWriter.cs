@@ -6,11 +6,11 @@ namespace Gateway.OpenAI;
 /// <summary>
 /// The non-streamed answer, shaped as OpenAI's: <c>created</c>, <c>data[]</c> (<c>b64_json</c> or <c>url</c>,
 /// <c>revised_prompt</c>, plus our image <c>id</c>), <c>background</c>, <c>output_format</c>, <c>quality</c>,
-/// <c>size</c>, <c>usage</c>, plus a <c>pipeline</c> object (run, config, provider model, stored images).
+/// <c>size</c>, <c>usage</c>, plus a <c>pipeline</c> object (run, the config that served with every config tried, stored images).
 /// </summary>
 public static class ImageResponseWriter
 {
-    public static async Task WriteAsync(HttpContext context, ImageRequest request, long created, Accepted accepted, ImageShape shape, IReadOnlyList<Final> images)
+    public static async Task WriteAsync(HttpContext context, ImageRequest request, long created, RunServing serving, ImageShape shape, IReadOnlyList<Final> images)
     {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -45,11 +45,9 @@ public static class ImageResponseWriter
         json.WriteString("size", images.Count > 0 ? shape.SizeOf(images[0]) : shape.Size);
         ImageJson.WriteUsage(json, ImageJson.Sum(images));
         json.WriteStartObject("pipeline");
-        json.WriteString("run_id", accepted.RunId);
-        json.WriteString("config", accepted.Config);
-        json.WriteString("provider", accepted.Provider);
-        json.WriteString("model", accepted.Model);
-        json.WriteBoolean("replayed", accepted.Replayed);
+        json.WriteString("run_id", serving.RunId);
+        serving.WriteJson(json);
+        json.WriteBoolean("replayed", serving.Replayed);
         // cost: what the images cost (a replay's is the original run's); charged: what this call added (0 for a replay);
         // cost_known false: a price was missing and cost is a lower bound, never a silent 0.
         json.WriteNumber("cost_usd_micros", images.Sum(i => i.CostUsdMicros));

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Gateway.Authentication;
+using Pipeline.ServiceDefaults.Security;
 using Gateway.Errors;
 using Pipeline.Contracts.ImageGen.V1;
 using Grpc.Core;
@@ -54,7 +56,7 @@ public sealed class ModelsHandler(RouterCatalogue catalogues, ILogger<ModelsHand
             .FirstOrDefault(l => l is not null and not "*");
         try
         {
-            return await catalogues.GetAsync(language ?? "", context.RequestAborted);
+            return await catalogues.GetAsync(language ?? "", context.User.ToCaller() ?? Caller.Default, context.RequestAborted);
         }
         catch (RpcException ex) when (!context.RequestAborted.IsCancellationRequested)
         {

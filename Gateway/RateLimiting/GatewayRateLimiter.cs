@@ -5,20 +5,20 @@ using Gateway.Configuration;
 namespace Gateway.RateLimiting;
 
 /// <summary>
-/// The per-key limits, partitioned by the key's hash: a <see cref="WindowRateLimiter"/> of requests for every
+/// The per-key limits (each key's own, see <see cref="ApiKey"/>), partitioned by the key's hash: a <see cref="WindowRateLimiter"/> of requests for every
 /// authenticated call but image reads, then a concurrency cap on generations. A request is charged one window permit
 /// however it ends: ASP.NET Core's middleware asks a second time after a refusal (to queue, and there is no queue), and
 /// that second ask repeats the first answer instead of charging the window again.
 /// </summary>
-internal sealed class GatewayRateLimiter(GatewayOptions options, TimeProvider time) : PartitionedRateLimiter<HttpContext>
+internal sealed class GatewayRateLimiter(GatewayOptions options, ApiKeyStore keys, TimeProvider time) : PartitionedRateLimiter<HttpContext>
 {
     private static readonly object s_windowVerdict = new();
 
     private readonly PartitionedRateLimiter<string> _windows = PartitionedRateLimiter.Create<string, string>(key =>
-        RateLimitPartition.Get(key, _ => new WindowRateLimiter(options.RequestsPerWindow, options.Window, time)));
+        RateLimitPartition.Get(key, _ => new WindowRateLimiter(keys.Find(key)?.RequestsPerWindow ?? options.RequestsPerWindow, options.Window, time)));
 
     private readonly PartitionedRateLimiter<string> _streams = PartitionedRateLimiter.Create<string, string>(key =>
-        RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions { PermitLimit = options.ConcurrentStreams, QueueLimit = 0 }));
+        RateLimitPartition.GetConcurrencyLimiter(key, _ => new ConcurrencyLimiterOptions { PermitLimit = keys.Find(key)?.ConcurrentStreams ?? options.ConcurrentStreams, QueueLimit = 0 }));
 
     private readonly RateLimiter _none = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = int.MaxValue, QueueLimit = 0 });
 

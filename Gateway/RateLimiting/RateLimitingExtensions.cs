@@ -23,9 +23,9 @@ public static class RateLimitingExtensions
     public static IServiceCollection AddGatewayRateLimits(this IServiceCollection services, GatewayOptions options)
     {
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<TimeProvider>((limiter, time) =>
+        services.AddOptions<RateLimiterOptions>().Configure<TimeProvider, ApiKeyStore>((limiter, time, keys) =>
         {
-            limiter.GlobalLimiter = new GatewayRateLimiter(options, time);
+            limiter.GlobalLimiter = new GatewayRateLimiter(options, keys, time);
             limiter.OnRejected = (context, _) => new ValueTask(RejectAsync(context, options));
         });
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, FailedAuthenticationThrottle>();
@@ -46,15 +46,16 @@ public static class RateLimitingExtensions
     private static Task RejectAsync(OnRejectedContext context, GatewayOptions options)
     {
         var http = context.HttpContext;
+        var key = http.User.KeyHash() is { } hash ? http.RequestServices.GetRequiredService<ApiKeyStore>().Find(hash) : null;
         var windowed = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter);
         var seconds = windowed ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : ConcurrencyRetryAfterSeconds;
         var message = windowed
             ? string.Format(CultureInfo.InvariantCulture,
-                "Rate limit reached for this API key: {0} requests per {1} s. Try again in {2} s.", options.RequestsPerWindow, options.Window.TotalSeconds, seconds)
+                "Rate limit reached for this API key: {0} requests per {1} s. Try again in {2} s.", key?.RequestsPerWindow ?? options.RequestsPerWindow, options.Window.TotalSeconds, seconds)
             : string.Format(CultureInfo.InvariantCulture,
-                "Too many generations running for this API key (at most {0} at once). Try again when one has finished.", options.ConcurrentStreams);
+                "Too many generations running for this API key (at most {0} at once). Try again when one has finished.", key?.ConcurrentStreams ?? options.ConcurrentStreams);
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimitingExtensions).FullName!);
-        GatewayLog.RateLimited(logger, ApiKeyDefaults.KeyId(http.User.KeyHash() ?? "anonymous-key"), http.Request.Path,
+        GatewayLog.RateLimited(logger, key?.Id ?? "anonymous", http.Request.Path,
             windowed ? "requests per window" : "concurrent generations");
         return WriteTooManyRequestsAsync(http, message, seconds);
     }

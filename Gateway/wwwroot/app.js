@@ -157,10 +157,15 @@ async function generate(event) {
       return;
     }
     let finals = 0;
+    let servedBy = "";
     await readEvents(response, async (name, data) => {
       switch (name) {
         case "accepted":
           setStatus(`Run ${data.runId}: ${data.config} (${data.provider}/${data.model}), ${data.imageCount || 1} image(s)…`);
+          break;
+        case "fallback":
+          servedBy = fallbackText(data);
+          setStatus(`${servedBy}…`);
           break;
         case "partial":
           showPartial(data);
@@ -175,7 +180,7 @@ async function generate(event) {
       }
     });
     if (finals > 0 && !$("status").classList.contains("error")) {
-      setStatus(`Done: ${finals} image(s) stored.`);
+      setStatus(`Done: ${finals} image(s) stored` + (servedBy ? `, ${servedBy}.` : "."));
     }
   } catch (error) {
     setStatus(String(error.message || error), true);
@@ -183,6 +188,16 @@ async function generate(event) {
     button.disabled = false;
     loadRuns().catch(() => {});
   }
+}
+
+// "served by B (A failed: UNAVAILABLE: reason)" from a fallback event (protobuf JSON of imagegen.v1.Fallback).
+function fallbackText(fallback) {
+  const earlier = (fallback.earlier || []).map((attempt) => {
+    const outcome = attempt.outcome === "ATTEMPT_OUTCOME_SKIPPED" ? "skipped" : "failed";
+    const why = [attempt.statusCode, attempt.reason].filter(Boolean).join(": ");
+    return `${attempt.config} ${outcome}` + (why ? `: ${why}` : "");
+  });
+  return `served by ${fallback.config} (${fallback.provider}/${fallback.model})` + (earlier.length ? ` (${earlier.join("; ")})` : "");
 }
 
 function showPartial(partial) {

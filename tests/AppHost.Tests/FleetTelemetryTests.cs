@@ -56,7 +56,8 @@ public sealed class FleetTelemetryTests(FleetFixture fleet)
         Assert.True(router.ContainsKey("OTEL_EXPORTER_OTLP_ENDPOINT"));
         Assert.Equal(Path.Combine(fleet.DataDirectory, "spool"), router["Router__Spool__Directory"]);
         Assert.Equal(Path.Combine(fleet.DataDirectory, "storage"), storage["Storage__DataDirectory"]);
-        Assert.Equal(FleetFixture.ApiKey, gateway["Gateway__ApiKeys__0"]);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(FleetFixture.ApiKey))), gateway["Gateway__Keys__0__Sha256"]);
+        Assert.DoesNotContain(gateway.Values, value => value.Contains(FleetFixture.ApiKey));
         Assert.Equal(fleet.App.GetEndpoint("emulator", "http").ToString().TrimEnd('/') + "/v1", openai["OpenAI__BaseUrl"]);
         // No service runs in Development (no developer exception page), whatever the AppHost's own environment.
         Assert.All(new[] { router, storage, gateway, openai }, env => Assert.False(env.TryGetValue("ASPNETCORE_ENVIRONMENT", out var name) && name == "Development"));

@@ -37,9 +37,10 @@ public sealed class PipelineModelTests
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(OfflineArgs, ct).DefaultTimeout();
 
         var gateway = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "gateway");
-        var key = Assert.IsType<ParameterResource>((await EnvironmentAsync(gateway, ct))["Gateway__ApiKeys__0"]);
-        Assert.True(key.Secret);
-        Assert.Matches("^pk-dev-[A-Za-z0-9_-]{43}$", await key.GetValueAsync(ct));
+        var env = await EnvironmentAsync(gateway, ct);
+        Assert.Matches("^[0-9a-f]{64}$", Assert.IsType<string>(env["Gateway__Keys__0__Sha256"]));
+        Assert.Equal(("default", "member"), ((string)env["Gateway__Keys__0__Tenant"], (string)env["Gateway__Keys__0__Role"]));
+        Assert.DoesNotContain(env.Keys, name => name.StartsWith("Gateway__ApiKeys", StringComparison.Ordinal));
         var endpoints = gateway.Annotations.OfType<EndpointAnnotation>().ToDictionary(e => e.Name);
         Assert.Equal((8080, 8081), (endpoints["http"].Port, endpoints["grpc"].Port));
         Assert.True(endpoints["http"].IsExternal);
@@ -65,8 +66,9 @@ public sealed class PipelineModelTests
         Assert.False(openai.ContainsKey("OpenAI__Download__AllowPrivateNetworks"));
         var openrouterKey = Assert.IsType<ParameterResource>((await EnvironmentAsync(projects["openrouter"], ct))["OpenRouter__ApiKey"]);
         Assert.Equal("sk-real-openrouter", await openrouterKey.GetValueAsync(ct));
-        var gatewayKey = Assert.IsType<ParameterResource>((await EnvironmentAsync(projects["gateway"], ct))["Gateway__ApiKeys__0"]);
-        Assert.Equal("pk-chosen", await gatewayKey.GetValueAsync(ct));
+        var gateway = await EnvironmentAsync(projects["gateway"], ct);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("pk-chosen"u8)), gateway["Gateway__Keys__0__Sha256"]);
+        Assert.DoesNotContain(gateway.Values, value => value is string text && text.Contains("pk-chosen"));
     }
 
     [Fact]

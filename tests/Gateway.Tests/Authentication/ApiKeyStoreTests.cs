@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Gateway.Authentication;
 using Gateway.Configuration;
+using Pipeline.ServiceDefaults.Security;
 
 namespace Gateway.Tests.Authentication;
 
@@ -9,7 +10,11 @@ public sealed class ApiKeyStoreTests
     private static readonly ApiKeyStore s_store = new(new GatewayOptions
     {
         Backends = new BackendAddresses(new Uri("http://a"), new Uri("http://b"), new Uri("http://c")),
-        ApiKeyHashes = [SHA256.HashData("key-one"u8), SHA256.HashData("key-two"u8)],
+        Keys =
+        [
+            new ApiKey(SHA256.HashData("key-one"u8), Caller.Default, 120, 4),
+            new ApiKey(SHA256.HashData("key-two"u8), new Caller("beta", CallerRole.Admin, FleetProviderKeys: false, MonthlyBudgetUsdMicros: 5_000_000), 10, 1),
+        ],
     });
 
     [Theory]
@@ -17,7 +22,16 @@ public sealed class ApiKeyStoreTests
     [InlineData("key-two")]
     public void Verify_AcceptedKey_ReturnsItsDigest(string key)
     {
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))), s_store.Verify(key));
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key))), s_store.Verify(key)?.Hash);
+    }
+
+    [Fact]
+    public void Verify_TenantKey_ReturnsItsCallerAndLimits()
+    {
+        var key = s_store.Verify("key-two");
+
+        Assert.Equal((new Caller("beta", CallerRole.Admin, false, 5_000_000), 10, 1), (key?.Caller, key?.RequestsPerWindow, key?.ConcurrentStreams));
+        Assert.Same(key, s_store.Find(key!.Hash));
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Gateway.Configuration;
 using Gateway.Proxy;
+using Pipeline.ServiceDefaults.Security;
 
 namespace Gateway.Tests.Configuration;
 
@@ -20,8 +21,67 @@ public sealed class GatewayOptionsLoaderTests
         var hash = Convert.ToHexString(SHA256.HashData("second"u8));
         var options = Load(new() { ["Gateway:ApiKeys:0"] = "first-key", ["Gateway:ApiKeyHashes:0"] = hash });
 
-        Assert.Equal([SHA256.HashData(Encoding.UTF8.GetBytes("first-key")), SHA256.HashData("second"u8)], options.ApiKeyHashes);
+        Assert.Equal([SHA256.HashData(Encoding.UTF8.GetBytes("first-key")), SHA256.HashData("second"u8)], options.Keys.Select(k => k.Sha256));
+        Assert.All(options.Keys, k => Assert.Equal((Caller.Default, 120, 4), (k.Caller, k.RequestsPerWindow, k.ConcurrentStreams)));
         Assert.DoesNotContain("first-key", options.ToString());
+    }
+
+    [Fact]
+    public void Load_TenantKeys_CallerAndOwnLimitsElseTheGlobalOnes()
+    {
+        var hash = Convert.ToHexString(SHA256.HashData("alpha-key"u8));
+        var options = Load(new()
+        {
+            ["Gateway:RateLimits:RequestsPerWindow"] = "50",
+            ["Gateway:Keys:0:Sha256"] = hash,
+            ["Gateway:Keys:0:Tenant"] = "alpha",
+            ["Gateway:Keys:1:Key"] = "ops-key",
+            ["Gateway:Keys:1:Tenant"] = "ops",
+            ["Gateway:Keys:1:Role"] = "admin",
+            ["Gateway:Keys:1:RequestsPerWindow"] = "7",
+            ["Gateway:Keys:1:ConcurrentStreams"] = "2",
+            ["Gateway:Keys:1:MonthlyBudgetUsd"] = "25.5",
+            ["Gateway:Keys:1:FleetProviderKeys"] = "false",
+        });
+
+        Assert.Equal(
+            [
+                (SHA256.HashData("alpha-key"u8), new Caller("alpha"), 50, 4),
+                (SHA256.HashData("ops-key"u8), new Caller("ops", CallerRole.Admin, false, 25_500_000), 7, 2),
+            ],
+            options.Keys.Select(k => (k.Sha256, k.Caller, k.RequestsPerWindow, k.ConcurrentStreams)));
+        Assert.DoesNotContain("ops-key", options.ToString());
+    }
+
+    [Fact]
+    public void Load_BadTenantKeys_EveryErrorListed()
+    {
+        var hash = Convert.ToHexString(SHA256.HashData("same"u8));
+        var error = Assert.Throws<GatewayConfigurationException>(() => Load(new()
+        {
+            ["Gateway:Keys:0:Tenant"] = "alpha",
+            ["Gateway:Keys:1:Key"] = "k1",
+            ["Gateway:Keys:1:Sha256"] = hash,
+            ["Gateway:Keys:1:Tenant"] = "Alpha!",
+            ["Gateway:Keys:2:Key"] = "k2",
+            ["Gateway:Keys:2:Role"] = "owner",
+            ["Gateway:Keys:2:Tenant"] = "beta",
+            ["Gateway:Keys:2:MonthlyBudgetUsd"] = "0",
+            ["Gateway:Keys:2:ConcurrentStreams"] = "0",
+            ["Gateway:Keys:3:Sha256"] = hash,
+            ["Gateway:Keys:3:Tenant"] = "gamma",
+            ["Gateway:ApiKeys:0"] = "same",
+        }));
+
+        Assert.Equal(7, error.Errors.Count);
+        Assert.Contains(error.Errors, e => e.Contains("'Gateway:Keys:0'") && e.Contains("neither"));
+        Assert.Contains(error.Errors, e => e.Contains("'Gateway:Keys:1'") && e.Contains("both"));
+        Assert.Contains(error.Errors, e => e.Contains("'Gateway:Keys:1:Tenant'") && e.Contains("[a-z0-9_-]"));
+        Assert.Contains(error.Errors, e => e.Contains("'Gateway:Keys:2:Role'") && e.Contains("member, admin"));
+        Assert.Contains(error.Errors, e => e.Contains("'Gateway:Keys:2:MonthlyBudgetUsd'"));
+        Assert.Contains(error.Errors, e => e.Contains("'Gateway:Keys:2:ConcurrentStreams'"));
+        Assert.Contains(error.Errors, e => e.Contains("'Gateway:Keys:3', 'Gateway:ApiKeys:0' are the same key"));
+        Assert.DoesNotContain(error.Errors, e => e.Contains("k1") || e.Contains("k2"));
     }
 
     [Fact]
@@ -78,7 +138,9 @@ public sealed class GatewayOptionsLoaderTests
     {
         var error = Assert.Throws<GatewayConfigurationException>(() => Load([]));
 
-        Assert.Contains("Gateway:ApiKeys:0", Assert.Single(error.Errors));
+        var message = Assert.Single(error.Errors);
+        Assert.Contains("Gateway:Keys:0:Sha256", message);
+        Assert.Contains("Gateway:ApiKeys:0", message);
     }
 
     [Fact]

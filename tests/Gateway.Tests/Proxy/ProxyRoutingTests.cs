@@ -60,6 +60,25 @@ public sealed class ProxyRoutingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ApiGenerate_Fallback_FallbackEventPassesBeforeTheFinal()
+    {
+        _env.Router.Script.FallbackTo = "gemini-2.5-flash-image";
+        using var client = _env.Gateway.CreateClient(GatewayEnvironment.ApiKey);
+
+        using var response = await client.PostAsJsonAsync("/api/generate", new { prompt = "a fox", config = "gpt-image-1" }).DefaultTimeout();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync().DefaultTimeout());
+        var events = new List<(string Name, JsonElement Data)>();
+        while (await ReadEventAsync(reader).DefaultTimeout() is { } item)
+        {
+            events.Add(item);
+        }
+
+        Assert.Equal(["accepted", "fallback", "final"], events.Select(e => e.Name));
+        Assert.Equal(("gpt-image-1", "gemini-2.5-flash-image", "gemini-2.5-flash-image"),
+            (events[0].Data.GetProperty("config").GetString(), events[1].Data.GetProperty("config").GetString(), events[2].Data.GetProperty("config").GetString()));
+    }
+
+    [Fact]
     public async Task Images_WithKey_BytesFromStorageCachedPrivately()
     {
         using var client = _env.Gateway.CreateClient(GatewayEnvironment.ApiKey);

@@ -26,7 +26,8 @@ internal sealed class FakeGeneration(FakeRouterScript script, StorageBackend sto
         {
             throw failure;
         }
-        var config = Resolve(request);
+        var requested = Resolve(request);
+        var config = script.FallbackTo is { } fallback ? Resolve(new GenerateRequest { Config = fallback }) : requested;
         if (request.Parameters is { HasSize: true, Size: var size } && !s_sizes.Contains(size))
         {
             var allowed = string.Join(", ", s_sizes);
@@ -55,7 +56,25 @@ internal sealed class FakeGeneration(FakeRouterScript script, StorageBackend sto
             State = RunState.Running,
             CreatedAt = Timestamp.FromDateTime(DateTime.UtcNow),
         };
-        yield return new GenerateFrame { Accepted = new Accepted { RunId = runId, Config = config.Name, Provider = config.Provider, Model = config.Model, ImageCount = n } };
+        yield return new GenerateFrame { Accepted = new Accepted { RunId = runId, Config = requested.Name, Provider = requested.Provider, Model = requested.Model, ImageCount = n } };
+        if (config != requested)
+        {
+            yield return new GenerateFrame
+            {
+                Fallback = new Fallback
+                {
+                    Config = config.Name, Provider = config.Provider, Model = config.Model, ImageCount = n,
+                    Earlier =
+                    {
+                        new RunAttempt
+                        {
+                            Config = requested.Name, Provider = requested.Provider, Model = requested.Model,
+                            Outcome = AttemptOutcome.Failed, StatusCode = "UNAVAILABLE", Reason = script.FallbackReason,
+                        },
+                    },
+                },
+            };
+        }
 
         var color = Color(request.Prompt);
         for (var image = 0; image < n; image++)
@@ -88,7 +107,9 @@ internal sealed class FakeGeneration(FakeRouterScript script, StorageBackend sto
                 Data = ByteString.CopyFrom(bytes),
                 MimeType = "image/png",
             }, deadline: DateTime.UtcNow + TaskTimeouts.Default, cancellationToken: cancellationToken);
-            yield return new GenerateFrame { Final = ToFinal(stored.Image, bytes, request.IncludeImageData, last: image == n - 1) };
+            var final = ToFinal(stored.Image, bytes, request.IncludeImageData, last: image == n - 1);
+            (final.Config, final.Provider, final.Model) = (config.Name, config.Provider, config.Model);
+            yield return new GenerateFrame { Final = final };
         }
         run.State = RunState.Succeeded;
         run.CompletedAt = Timestamp.FromDateTime(DateTime.UtcNow);

@@ -9,7 +9,7 @@ internal sealed class FakeImageGenerationService(FakeRouterScript script, CallLo
 {
     public override async Task Generate(GenerateRequest request, IServerStreamWriter<GenerateFrame> responseStream, ServerCallContext context)
     {
-        calls.Add(new RecordedCall("grpc Generate", request, context.RequestHeaders.GetValue("authorization")));
+        calls.Add(new RecordedCall("grpc Generate", request, context.RequestHeaders.GetValue("authorization")) { Headers = RecordedCall.Of(context.RequestHeaders) });
         try
         {
             await foreach (var frame in generation.RunAsync(request, context.CancellationToken))
@@ -26,13 +26,13 @@ internal sealed class FakeImageGenerationService(FakeRouterScript script, CallLo
 
     public override Task<ListConfigsResponse> ListConfigs(ListConfigsRequest request, ServerCallContext context)
     {
-        calls.Add(new RecordedCall("grpc ListConfigs", request, context.RequestHeaders.GetValue("authorization")));
+        calls.Add(new RecordedCall("grpc ListConfigs", request, context.RequestHeaders.GetValue("authorization")) { Headers = RecordedCall.Of(context.RequestHeaders) });
         return Task.FromResult(FakeCatalogue.Localize(script.Catalogue, request.Language));
     }
 
     public override async Task<Run> GetRun(GetRunRequest request, ServerCallContext context)
     {
-        calls.Add(new RecordedCall("grpc GetRun", request, context.RequestHeaders.GetValue("authorization")));
+        calls.Add(new RecordedCall("grpc GetRun", request, context.RequestHeaders.GetValue("authorization")) { Headers = RecordedCall.Of(context.RequestHeaders) });
         var record = await storage.Client.GetRunAsync(new Pipeline.Contracts.Storage.V1.GetRunRequest { RunId = request.RunId },
             deadline: DateTime.UtcNow + TaskTimeouts.Default, cancellationToken: context.CancellationToken);
         return FakeRouterHttpApi.ToRun(record);

@@ -79,6 +79,7 @@ internal sealed class FakeRouter : IAsyncDisposable
         script.PartialDelay = TimeSpan.Zero;
         script.RevisedPrompt = "";
         script.ImageSize = 48;
+        script.FallbackTo = null;
         Calls.Clear();
     }
 

@@ -7,8 +7,8 @@ using Grpc.Core;
 namespace Gateway.Tests.TestSupport;
 
 /// <summary>
-/// The fake router's HTTP API, per the router HTTP API contract: <c>POST /api/generate</c> (SSE: accepted, partial,
-/// final, error), <c>GET /api/configs</c>, <c>GET /api/runs</c> (from the real storage) and <c>GET /api/runs/{id}</c>.
+/// The fake router's HTTP API, per the router HTTP API contract: <c>POST /api/generate</c> (SSE: accepted, fallback,
+/// partial, final, error), <c>GET /api/configs</c>, <c>GET /api/runs</c> (from the real storage) and <c>GET /api/runs/{id}</c>.
 /// </summary>
 internal static class FakeRouterHttpApi
 {
@@ -44,7 +44,10 @@ internal static class FakeRouterHttpApi
     {
         var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
         var request = JsonParser.Default.Parse<GenerateRequest>(body);
-        calls.Add(new RecordedCall("POST /api/generate", request, context.Request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null));
+        calls.Add(new RecordedCall("POST /api/generate", request, context.Request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null)
+        {
+            Headers = RecordedCall.Of(context.Request.Headers),
+        });
         await using var frames = generation.RunAsync(request, context.RequestAborted).GetAsyncEnumerator();
         try
         {
@@ -71,6 +74,8 @@ internal static class FakeRouterHttpApi
                 {
                     GenerateFrame.FrameOneofCase.Accepted => ("accepted", (IMessage)frame.Accepted),
                     GenerateFrame.FrameOneofCase.Partial => ("partial", frame.Partial),
+                    // Named by the frame case, as the router's SSE sink names them.
+                    GenerateFrame.FrameOneofCase.Fallback => ("fallback", frame.Fallback),
                     _ => ("final", frame.Final),
                 };
                 await WriteEventAsync(context, name, s_json.Format(message));
@@ -92,7 +97,7 @@ internal static class FakeRouterHttpApi
     private static void Record(HttpContext context, CallLog calls) => calls.Add(new RecordedCall(
         $"{context.Request.Method} {context.Request.Path}", null,
         context.Request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null,
-        context.Request.QueryString.Value ?? ""));
+        context.Request.QueryString.Value ?? "") { Headers = RecordedCall.Of(context.Request.Headers) });
 
     private static IResult Json(IMessage message) => Results.Text(s_json.Format(message), "application/json; charset=utf-8");
 

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using Google.Protobuf;
 using Pipeline.Contracts.ImageGen.V1;
 using Grpc.Core;
+using Microsoft.Extensions.Primitives;
+using Pipeline.ServiceDefaults.Security;
 
 namespace Gateway.Tests.TestSupport;
 
@@ -29,6 +31,15 @@ internal sealed class FakeRouterScript
     /// <summary>Pixel size of the images it draws.</summary>
     public int ImageSize { get; set; } = 48;
 
+    /// <summary>
+    /// When set, Generate sends Accepted for the requested config, then a Fallback frame naming this config (the requested
+    /// one FAILED with UNAVAILABLE, <see cref="FallbackReason"/>), and the frames and Finals of this config.
+    /// </summary>
+    public string? FallbackTo { get; set; }
+
+    /// <summary>Why the requested config failed when <see cref="FallbackTo"/> is set.</summary>
+    public string FallbackReason { get; set; } = "provider down";
+
     /// <summary>How long Generate waits before each partial frame (a provider drawing); zero by default.</summary>
     public TimeSpan PartialDelay { get; set; } = TimeSpan.Zero;
 }
@@ -38,7 +49,22 @@ internal sealed class FakeRouterScript
 /// <param name="Request">The request message, when there is one.</param>
 /// <param name="Authorization">The authorization header/metadata the router saw (the gateway must remove it).</param>
 /// <param name="Query">The query string of HTTP calls.</param>
-internal sealed record RecordedCall(string Name, IMessage? Request, string? Authorization, string Query = "");
+internal sealed record RecordedCall(string Name, IMessage? Request, string? Authorization, string Query = "")
+{
+    /// <summary>Every request header (gRPC metadata) the router saw, by lower-case name; repeated ones joined with ", ".</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The caller the headers name, as the router reads them.</summary>
+    public Caller Caller => Caller.From(new HeaderDictionary(Headers.ToDictionary(h => h.Key, h => new StringValues(h.Value))));
+
+    /// <summary>The headers of an HTTP request.</summary>
+    public static IReadOnlyDictionary<string, string> Of(IHeaderDictionary headers) =>
+        headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+
+    /// <summary>The metadata of a gRPC call (text entries).</summary>
+    public static IReadOnlyDictionary<string, string> Of(Metadata metadata) =>
+        metadata.Where(e => !e.IsBinary).GroupBy(e => e.Key).ToDictionary(g => g.Key, g => string.Join(", ", g.Select(e => e.Value)));
+}
 
 /// <summary>The calls the fake router received, in order.</summary>
 internal sealed class CallLog

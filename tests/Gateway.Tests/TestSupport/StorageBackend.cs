@@ -19,8 +19,9 @@ internal sealed class StorageBackend : IAsyncDisposable
     private readonly TempDirectory _directory;
     private readonly LogSink _logs;
 
-    private StorageBackend(WebApplication app, TempDirectory directory, LogSink logs, int httpPort, int grpcPort)
+    private StorageBackend(WebApplication app, TempDirectory directory, LogSink logs, int httpPort, int grpcPort, ConcurrentQueue<RecordedCall> httpCalls)
     {
+        HttpCalls = httpCalls;
         _app = app;
         _directory = directory;
         _logs = logs;
@@ -37,6 +38,9 @@ internal sealed class StorageBackend : IAsyncDisposable
     public GrpcChannel Channel { get; }
 
     public StorageClient Client { get; }
+
+    /// <summary>Every HTTP request storage received (e.g. <c>GET /images/{id}</c> through the gateway), with its headers.</summary>
+    public ConcurrentQueue<RecordedCall> HttpCalls { get; }
 
     /// <summary>Service discovery entries for a service that references storage.</summary>
     public IReadOnlyDictionary<string, string?> Discovery => new Dictionary<string, string?>
@@ -67,6 +71,16 @@ internal sealed class StorageBackend : IAsyncDisposable
         builder.AddStorageServices();
         var app = builder.Build();
         await app.InitializeStorageAsync().DefaultTimeout();
+        var httpCalls = new ConcurrentQueue<RecordedCall>();
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/images"))
+            {
+                httpCalls.Enqueue(new RecordedCall($"{context.Request.Method} {context.Request.Path}", null,
+                    context.Request.Headers.Authorization.ToString() is { Length: > 0 } a ? a : null) { Headers = RecordedCall.Of(context.Request.Headers) });
+            }
+            return next(context);
+        });
         app.MapDefaultEndpoints();
         app.MapStorageHttpApi();
         app.MapStorageGrpc();
@@ -74,7 +88,7 @@ internal sealed class StorageBackend : IAsyncDisposable
 
         var http = listeners.Single(l => l.Protocols == HttpProtocols.Http1).IPEndPoint!.Port;
         var grpc = listeners.Single(l => l.Protocols == HttpProtocols.Http2).IPEndPoint!.Port;
-        return new StorageBackend(app, directory, logs, http, grpc);
+        return new StorageBackend(app, directory, logs, http, grpc, httpCalls);
     }
 
     /// <summary>The stored bytes of <paramref name="imageId"/>, read over storage's own gRPC API.</summary>

@@ -61,6 +61,26 @@ public sealed class WebPageBrowserTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SubmitPrompt_FallbackServes_StatusNamesTheServingConfigAndWhyTheFirstFailed()
+    {
+        _env.Router.Script.FallbackTo = "gemini-2.5-flash-image";
+        _env.Router.Script.FallbackReason = "openai is down";
+        await using var browser = await HeadlessChromium.StartAsync("en-US");
+
+        await browser.NavigateAsync(_env.Gateway.HttpAddress);
+        await browser.TypeAsync("#api-key", GatewayEnvironment.ApiKey);
+        await browser.ClickAsync("#key-form button");
+        await browser.WaitForAsync("document.querySelectorAll('#config option').length > 0");
+        await browser.TypeAsync("#prompt", "a lighthouse");
+        await browser.ClickAsync("#generate-button");
+        await browser.WaitForAsync("document.getElementById('status').textContent.startsWith('Done')");
+
+        Assert.Equal("Done: 1 image(s) stored, served by gemini-2.5-flash-image (openrouter/google/gemini-2.5-flash-image) " +
+            "(gpt-image-1_responses failed: UNAVAILABLE: openai is down).", (await browser.EvaluateAsync("document.getElementById('status').textContent")).GetString());
+        Assert.Empty(browser.DevTools.PageErrors);
+    }
+
+    [Fact]
     public async Task OpenPage_WrongKey_ShowsTheGatewaysMessageAndNothingReachesTheRouter()
     {
         await using var browser = await HeadlessChromium.StartAsync("en-US");
