@@ -35,7 +35,7 @@ import grpc
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERVICE = "/imagegen.v1.ImageGeneration/"
 LIMIT = 64 * 1024 * 1024
-OWN_PROTOS = ["imagegen/v1/generation.proto", "common/v1/media.proto"]
+OWN_PROTOS = ["imagegen/v1/generation.proto", "common/v1/media.proto", "common/v1/run.proto"]
 THIRD_PARTY_PROTOS = ["grpc/health/v1/health.proto", "grpc/reflection/v1/reflection.proto",
                       "google/rpc/status.proto", "google/rpc/error_details.proto"]
 
