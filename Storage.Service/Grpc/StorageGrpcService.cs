@@ -91,7 +91,7 @@ public sealed class StorageGrpcService(StorageEngine engine, GridSplitter splitt
     public override async Task<ClaimRunResponse> ClaimRun(ClaimRunRequest request, ServerCallContext context)
     {
         // Malformed caller metadata is refused on every call, though the claim's tenant is the record's.
-        CallerOf(context);
+        _ = CallerOf(context);
         return await engine.ClaimRunAsync(request.Run, request.StaleAfter, context.CancellationToken);
     }
 

@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using Pipeline.Contracts.Storage.V1;
-using Pipeline.ServiceDefaults.Security;
 
 namespace Storage.Service.Metadata;
 
@@ -65,14 +64,11 @@ internal static class SqliteQueries
         }
     }
 
-    /// <summary>
-    /// The WHERE fragment selecting <paramref name="tenant"/>'s runs (binding <c>$tenant</c>): runs recorded before
-    /// tenants have tenant '' and belong to the default tenant.
-    /// </summary>
+    /// <summary>The WHERE fragment selecting <paramref name="tenant"/>'s runs (binding <c>$tenant</c>; see <see cref="SqliteRows.ToStoredTenant"/>).</summary>
     internal static string TenantFilter(SqliteParameterCollection parameters, string tenant)
     {
-        parameters.AddWithValue("$tenant", tenant);
-        return tenant == Caller.DefaultTenant ? "tenant IN ($tenant, '')" : "tenant = $tenant";
+        parameters.AddWithValue("$tenant", SqliteRows.ToStoredTenant(tenant));
+        return "tenant = $tenant";
     }
 
     /// <summary>When a run was last written (Unix microseconds).</summary>

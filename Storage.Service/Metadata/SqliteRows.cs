@@ -86,7 +86,7 @@ internal static class SqliteRows
         p.AddWithValue("$cost_usd_micros", run.CostUsdMicros);
         p.AddWithValue("$trace_id", run.TraceId);
         p.AddWithValue("$error", run.Error);
-        p.AddWithValue("$tenant", run.Tenant);
+        p.AddWithValue("$tenant", ToStoredTenant(run.Tenant));
         p.AddWithValue("$request_digest_json", run.RequestDigest.Count == 0 ? DBNull.Value
             : JsonSerializer.Serialize(new SortedDictionary<string, string>(run.RequestDigest, StringComparer.Ordinal)));
         p.AddWithValue("$attempts_json", run.Attempts.Count == 0 ? DBNull.Value
@@ -111,6 +111,12 @@ internal static class SqliteRows
         p.AddWithValue("$grid_row", image.GridRow);
         p.AddWithValue("$grid_column", image.GridColumn);
     }
+
+    /// <summary>
+    /// The tenant as stored: the default tenant is '' (as runs recorded before tenants are), so each tenant's runs are
+    /// one index range. Reads give it back as <see cref="Caller.DefaultTenant"/>.
+    /// </summary>
+    public static string ToStoredTenant(string tenant) => tenant == Caller.DefaultTenant ? "" : tenant;
 
     public static long ToMicros(Timestamp timestamp) => checked((timestamp.Seconds * 1_000_000) + (timestamp.Nanos / 1000));
 
