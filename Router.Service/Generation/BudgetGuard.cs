@@ -42,8 +42,8 @@ internal sealed class BudgetGuard(RunStore store, TimeProvider time)
         }
         var renews = monthStart.AddMonths(1);
         var message = string.Format(CultureInfo.InvariantCulture,
-            "Tenant '{0}' has spent {1} of its monthly budget of {2} ({3} runs this month); it renews on {4:yyyy-MM-dd} (UTC).",
-            caller.Tenant, Usd(spend.CostUsdMicros), Usd(budget), spend.Runs, renews);
+            "Tenant '{0}' has spent {1} of its monthly budget of {2}; it renews on {3:yyyy-MM-dd} (UTC).",
+            caller.Tenant, Usd(spend.CostUsdMicros), Usd(budget), renews);
         throw new RouterException(RichStatus.Create(StatusCode.ResourceExhausted, message, new ErrorInfo
         {
             Reason = Reason,

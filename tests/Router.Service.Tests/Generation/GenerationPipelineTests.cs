@@ -252,7 +252,7 @@ public sealed class GenerationPipelineTests : IAsyncLifetime
     public async Task Generate_ProviderKeyMetadata_IsPassedToTheAdapter()
     {
         (await _fleet.GenerateAsync(new GenerateRequest { Prompt = "x", Config = "gpt-image-1" },
-            headers: new Metadata { { ProviderAdapter.ProviderKeyHeader, "sk-caller-own" } })).EnsureOk();
+            headers: new Metadata { { Pipeline.ServiceDefaults.Security.ProviderKeyHeaders.OpenAI, "sk-caller-own" } })).EnsureOk();
 
         Assert.Equal("sk-caller-own", Assert.Single(_fleet.OpenAI.Calls).Headers.GetValue(ProviderAdapter.ProviderKeyHeader));
         Assert.DoesNotContain(_fleet.Router.Logs, e => e.Message.Contains("sk-caller-own", StringComparison.Ordinal));

@@ -97,7 +97,7 @@ public sealed class GenerationRunnerTests : IAsyncLifetime
         Assert.Equal(StatusCode.ResourceExhausted, result.Status.StatusCode);
         Assert.Equal(retry, result.Detail<RetryInfo>());
         Assert.Equal(["gpt-image-1", "gpt-image-1-mini"], _fleet.OpenAI.Calls.Select(c => c.Request.Model));
-        Assert.Equal(GenerateFrame.FrameOneofCase.Accepted, Assert.Single(result.Frames).FrameCase);
+        Assert.Equal([GenerateFrame.FrameOneofCase.Accepted, GenerateFrame.FrameOneofCase.Fallback], result.Frames.Select(f => f.FrameCase));
         var run = await _fleet.Storage.Client.GetRunAsync(new GetRunRequest { RunId = result.Accepted.RunId }).DefaultTimeout();
         Assert.Equal(RunState.Failed, run.State);
         Assert.Contains("ResourceExhausted", run.Error);
@@ -238,7 +238,8 @@ public sealed class GenerationRunnerTests : IAsyncLifetime
 
         Assert.Equal(StatusCode.Unavailable, result.Status.StatusCode);
         Assert.Contains("services__openai__grpc__0", result.Status.Detail);   // the last fallback, gpt-image-1-mini (after gemini), is the OpenAI adapter's
-        Assert.Equal(GenerateFrame.FrameOneofCase.Accepted, Assert.Single(result.Frames).FrameCase);
+        Assert.Equal(GenerateFrame.FrameOneofCase.Accepted, result.Frames[0].FrameCase);
+        Assert.All(result.Frames.Skip(1), f => Assert.Equal(GenerateFrame.FrameOneofCase.Fallback, f.FrameCase));   // no partial, no final
         Assert.Empty(_fleet.AdapterCalls);
         await TestTimeouts.WaitUntilAsync(async () => await RunStateAsync("nowhere") == RunState.Failed);
     }

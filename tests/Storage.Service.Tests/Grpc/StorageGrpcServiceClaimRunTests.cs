@@ -107,6 +107,20 @@ public sealed class StorageGrpcServiceClaimRunTests
     }
 
     [Fact]
+    public async Task ClaimRun_SucceededRunRecordedBeforeRequestDigests_CompletedNotConflict()
+    {
+        await using var host = await StorageHost.StartAsync();
+        var put = Requests.Put("legacy", 0, TestImages.Png());
+        put.Run = new RunRecord { RunId = "legacy", Tenant = "alpha", State = RunState.Succeeded };
+        await host.Client.PutImageAsync(put, Requests.Timeout).ResponseAsync.DefaultTimeout();
+
+        var response = await ClaimAsync(host, Claim("legacy", "alpha"));
+
+        Assert.Equal(ClaimResult.Completed, response.Result);
+        Assert.Empty(response.Run.RequestDigest);
+    }
+
+    [Fact]
     public async Task ClaimRun_SameTenantDifferentRequest_ConflictNamingEveryDifferingKeySorted()
     {
         await using var host = await StorageHost.StartAsync();
