@@ -7,6 +7,7 @@ using Pipeline.Contracts.Storage.V1;
 using Grpc.Core;
 using Pipeline.Imaging;
 using Pipeline.ServiceDefaults.Grpc;
+using Pipeline.ServiceDefaults.Security;
 
 namespace Gateway.Tests.TestSupport;
 
@@ -20,7 +21,8 @@ internal sealed class FakeGeneration(FakeRouterScript script, StorageBackend sto
 {
     private static readonly string[] s_sizes = ["auto", "1024x1024", "1024x1536", "1536x1024"];
 
-    public async IAsyncEnumerable<GenerateFrame> RunAsync(GenerateRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Plays the run for <paramref name="caller"/>, whose tenant owns it in storage.</summary>
+    public async IAsyncEnumerable<GenerateFrame> RunAsync(GenerateRequest request, Caller caller, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (script.FailBeforeAccepted is { } failure)
         {
@@ -53,6 +55,7 @@ internal sealed class FakeGeneration(FakeRouterScript script, StorageBackend sto
             Model = config.Model,
             Operation = config.Operation,
             Prompt = request.Prompt,
+            Tenant = caller.Tenant,
             State = RunState.Running,
             CreatedAt = Timestamp.FromDateTime(DateTime.UtcNow),
         };

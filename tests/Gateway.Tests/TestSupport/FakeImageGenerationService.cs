@@ -1,3 +1,4 @@
+using Pipeline.ServiceDefaults.Security;
 using Grpc.Core;
 using Pipeline.Contracts.ImageGen.V1;
 
@@ -12,7 +13,7 @@ internal sealed class FakeImageGenerationService(FakeRouterScript script, CallLo
         calls.Add(new RecordedCall("grpc Generate", request, context.RequestHeaders.GetValue("authorization")) { Headers = RecordedCall.Of(context.RequestHeaders) });
         try
         {
-            await foreach (var frame in generation.RunAsync(request, context.CancellationToken))
+            await foreach (var frame in generation.RunAsync(request, Caller.From(context.RequestHeaders), context.CancellationToken))
             {
                 await responseStream.WriteAsync(frame, context.CancellationToken);
             }

@@ -1,3 +1,4 @@
+using Pipeline.ServiceDefaults.Security;
 using System.Text;
 using Google.Protobuf;
 using Pipeline.Contracts.ImageGen.V1;
@@ -48,7 +49,7 @@ internal static class FakeRouterHttpApi
         {
             Headers = RecordedCall.Of(context.Request.Headers),
         });
-        await using var frames = generation.RunAsync(request, context.RequestAborted).GetAsyncEnumerator();
+        await using var frames = generation.RunAsync(request, Caller.From(context.Request.Headers), context.RequestAborted).GetAsyncEnumerator();
         try
         {
             if (!await frames.MoveNextAsync())
