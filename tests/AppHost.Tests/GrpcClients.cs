@@ -19,4 +19,46 @@ internal static class GrpcClients
             headers: headers, deadline: DateTime.UtcNow + TestTimeouts.Default, cancellationToken: ct);
         return configs.Configs.Count;
     }
+
+    /// <summary>
+    /// <c>Generate</c> on the gateway with <paramref name="apiKey"/>: the frames, and the status the stream ended with
+    /// (OK, or the RpcException's).
+    /// </summary>
+    public static async Task<(IReadOnlyList<GenerateFrame> Frames, Status Status)> GenerateAsync(Uri address, string apiKey, GenerateRequest request, CancellationToken ct)
+    {
+        using var channel = GrpcChannel.ForAddress(address);
+        using var call = new ImageGeneration.ImageGenerationClient(channel).Generate(request,
+            headers: Bearer(apiKey), deadline: DateTime.UtcNow + TestTimeouts.Default, cancellationToken: ct);
+        var frames = new List<GenerateFrame>();
+        try
+        {
+            await foreach (var frame in call.ResponseStream.ReadAllAsync(ct))
+            {
+                frames.Add(frame);
+            }
+            return (frames, Status.DefaultSuccess);
+        }
+        catch (RpcException ex)
+        {
+            return (frames, ex.Status);
+        }
+    }
+
+    /// <summary><c>GetRun</c> on the gateway with <paramref name="apiKey"/>; the run, or the status it failed with.</summary>
+    public static async Task<(Run? Run, Status Status)> GetRunAsync(Uri address, string apiKey, string runId, CancellationToken ct)
+    {
+        using var channel = GrpcChannel.ForAddress(address);
+        try
+        {
+            var run = await new ImageGeneration.ImageGenerationClient(channel).GetRunAsync(new GetRunRequest { RunId = runId },
+                headers: Bearer(apiKey), deadline: DateTime.UtcNow + TestTimeouts.Default, cancellationToken: ct);
+            return (run, Status.DefaultSuccess);
+        }
+        catch (RpcException ex)
+        {
+            return (null, ex.Status);
+        }
+    }
+
+    private static Metadata Bearer(string apiKey) => new() { { "authorization", $"Bearer {apiKey}" } };
 }

@@ -12,12 +12,15 @@ namespace AppHost.Tests.Fleet;
 
 /// <summary>
 /// The AppHost's whole model started once for the <see cref="FleetCollection"/>: emulator in place of the providers (keys
-/// cleared), a known API key, a temporary data folder, every port random, and the Aspire dashboard on with anonymous
+/// cleared), a known API key of tenant default plus keys of tenants alpha, beta and an admin, a temporary data folder, every port random, and the Aspire dashboard on with anonymous
 /// access so tests can read its telemetry API. Emulator partials are 1 s apart so a stream can be interrupted mid-way.
 /// </summary>
 public sealed class FleetFixture : IAsyncLifetime
 {
     public const string ApiKey = "pk-fleet-test-key";
+
+    /// <summary>Keys of tenants alpha and beta, and an admin of tenant ops (<c>PIPELINE_API_KEYS</c>).</summary>
+    public const string AlphaKey = "pk-fleet-alpha", BetaKey = "pk-fleet-beta", AdminKey = "pk-fleet-ops";
 
     /// <summary>The resources the AppHost declares, all healthy once the fixture is initialized.</summary>
     public static readonly string[] Services = ["storage", "emulator", "openai", "openrouter", "router", "gateway"];
@@ -37,7 +40,8 @@ public sealed class FleetFixture : IAsyncLifetime
         using var startup = new CancellationTokenSource(TestTimeouts.FleetStartup);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [
-                $"--PIPELINE_API_KEY={ApiKey}", "--OPENAI_API_KEY=", "--OPENROUTER_API_KEY=",
+                $"--PIPELINE_API_KEY={ApiKey}", $"--PIPELINE_API_KEYS={AlphaKey}=alpha,{BetaKey}=beta,{AdminKey}=ops:admin",
+                "--OPENAI_API_KEY=", "--OPENROUTER_API_KEY=",
                 "--Parameters:openai-api-key=", "--Parameters:openrouter-api-key=",
                 $"--Pipeline:DataDirectory={DataDirectory}",
                 $"--ASPNETCORE_URLS=http://127.0.0.1:{FreePort()}", $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{FreePort()}",
@@ -65,14 +69,17 @@ public sealed class FleetFixture : IAsyncLifetime
         Directory.Delete(DataDirectory, recursive: true);
     }
 
-    /// <summary>An HttpClient on the gateway's http endpoint that presents <see cref="ApiKey"/>.</summary>
-    public HttpClient CreateGatewayClient()
+    /// <summary>An HttpClient on the gateway's http endpoint that presents <paramref name="key"/> (default <see cref="ApiKey"/>).</summary>
+    public HttpClient CreateGatewayClient(string key = ApiKey)
     {
         var client = App.CreateHttpClient("gateway", "http");
         client.Timeout = TestTimeouts.Default;
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
     }
+
+    /// <summary>The gateway's public gRPC address (stable, as under <c>dotnet run</c>).</summary>
+    public static Uri GatewayGrpc { get; } = new("http://127.0.0.1:8081");
 
     /// <summary>
     /// The pid of the service process itself: DCP runs each project as <c>dotnet run</c> (the snapshot's
