@@ -58,6 +58,7 @@ internal static partial class ConfigBuilder
             errors.Add(file, "timeout_seconds", $"timeout_seconds = {timeout} is out of range; allowed: 1-{ConfigDefinition.MaxTimeoutSeconds} seconds (image models often need 60-600)");
         }
 
+        var postProcessing = BuildPostProcessing(file, config.PostProcessing, errors);
         var display = BuildDisplay(file, config.Display, errors);
         var audience = BuildAudience(file, config.Audience, errors);
         var meta = MetaBuilder.Build(file, config.Meta, chunk?.Meta ?? new ChunkMetadata(), errors);
@@ -87,7 +88,28 @@ internal static partial class ConfigBuilder
             Display = display,
             Audience = audience,
             Meta = meta,
+            PostProcessing = postProcessing,
         };
+    }
+
+    private static PostProcessing BuildPostProcessing(string file, PostProcessingFile? postProcessing, CatalogueErrors errors)
+    {
+        if (postProcessing?.GridSplit is not { } grid)
+        {
+            return PostProcessing.None;
+        }
+        if (grid.Rows is null || grid.Cols is null)
+        {
+            errors.Add(file, "post_processing.grid_split", "post_processing.grid_split needs rows and cols, e.g. { \"rows\": 2, \"cols\": 2 }");
+            return PostProcessing.None;
+        }
+        RulesBuilder.CheckRange(file, "post_processing.grid_split.rows", grid.Rows, 1, GridSplit.MaxSide, errors);
+        RulesBuilder.CheckRange(file, "post_processing.grid_split.cols", grid.Cols, 1, GridSplit.MaxSide, errors);
+        if (grid.Rows * grid.Cols < 2)
+        {
+            errors.Add(file, "post_processing.grid_split", "post_processing.grid_split of 1x1 splits nothing; use at least two tiles or remove it");
+        }
+        return new PostProcessing(new GridSplit(grid.Rows.Value, grid.Cols.Value));
     }
 
     private static ImmutableDictionary<string, string> Texts(string file, string field, Dictionary<string, string>? texts, CatalogueErrors errors)

@@ -57,6 +57,9 @@ public sealed record ConfigDefinition
     /// <summary>Who the config is meant for. Default: everyone.</summary>
     public ConfigAudience Audience { get; init; } = new();
 
+    /// <summary>What the router does with each provider image once it is stored. Default: nothing.</summary>
+    public PostProcessing PostProcessing { get; init; } = PostProcessing.None;
+
     /// <summary>Chunk metadata with the config's overrides applied (e.g. a higher cost for <c>_highquality</c>).</summary>
     public required ChunkMetadata Meta { get; init; }
 
@@ -87,6 +90,26 @@ public sealed record ConfigDefinition
 
         return texts.GetValueOrDefault("en");
     }
+}
+
+/// <summary>What the router does with each image a provider made, once it is stored.</summary>
+/// <param name="GridSplit">Split the image into a grid of tiles, each stored as an image of the run. Null: no split.</param>
+public sealed record PostProcessing(GridSplit? GridSplit)
+{
+    /// <summary>No post-processing.</summary>
+    public static PostProcessing None { get; } = new(GridSplit: null);
+
+    /// <summary>Final frames per provider image: the image itself plus its tiles.</summary>
+    public int FramesPerImage => 1 + (GridSplit?.Tiles ?? 0);
+}
+
+/// <summary>A grid split: <paramref name="Rows"/> × <paramref name="Columns"/> tiles, cut row by row.</summary>
+public sealed record GridSplit(int Rows, int Columns)
+{
+    /// <summary>Largest number of rows or columns (Storage.Service's limit).</summary>
+    public const int MaxSide = 16;
+
+    public int Tiles => Rows * Columns;
 }
 
 /// <summary>How a config shapes the user's prompt: a template with a <c>{prompt}</c> placeholder, or a style suffix.</summary>

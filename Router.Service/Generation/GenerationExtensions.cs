@@ -32,6 +32,7 @@ public static class GenerationExtensions
         services.AddSingleton<RunClaims>();
         services.AddSingleton<BudgetGuard>();
         services.AddSingleton<FinalImageWriter>();
+        services.AddSingleton<GridPostProcessor>();
         services.AddSingleton<GenerationRunner>();
         services.AddSingleton(sp => new GenerationPipeline(
             sp.GetRequiredService<GenerationPreparer>(), sp.GetRequiredService<RunLocks>(), sp.GetRequiredService<RunClaims>(),

@@ -43,4 +43,7 @@ internal static partial class GenerationLog
 
     [LoggerMessage(112, LogLevel.Error, "Run {RunId}: the generation failed unexpectedly.")]
     public static partial void UnexpectedFailure(ILogger logger, string runId, Exception exception);
+
+    [LoggerMessage(113, LogLevel.Warning, "Run {RunId}: grid image {ImageId} is stored but was not split into tiles ({StatusCode}: {Detail}).")]
+    public static partial void GridNotSplit(ILogger logger, string runId, string imageId, StatusCode statusCode, string detail);
 }

@@ -56,8 +56,11 @@ public sealed record GenerationPlan
 /// <param name="Prompt">The prompt with the config's context applied.</param>
 public sealed record GenerationAttempt(ConfigDefinition Config, ImageParameters Parameters, string Prompt)
 {
-    /// <summary>How many images the attempt produces.</summary>
+    /// <summary>How many images the provider makes for the attempt.</summary>
     public int ImageCount => Parameters.N ?? 1;
+
+    /// <summary>How many Final frames the attempt sends: each image, plus its tiles when the config splits grids.</summary>
+    public int FrameCount => ImageCount * Config.PostProcessing.FramesPerImage;
 
     /// <summary>The adapter's provider name, e.g. <c>openai</c> (also its service-discovery name).</summary>
     public string Provider => Config.Chunk.Adapter.Name();

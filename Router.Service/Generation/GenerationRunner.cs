@@ -14,7 +14,8 @@ namespace Router.Service.Generation;
 /// failure allows it and no frame was relayed), relays partial frames as they arrive and makes every final image
 /// durable before sending its Final frame. The attempt's deadline is the config's timeout bounded by the caller's.
 /// </summary>
-internal sealed class GenerationRunner(AdapterClients adapters, FinalImageWriter writer, BudgetGuard budget, ILogger<GenerationRunner> logger)
+internal sealed class GenerationRunner(
+    AdapterClients adapters, FinalImageWriter writer, BudgetGuard budget, GridPostProcessor grids, ILogger<GenerationRunner> logger)
 {
     private static readonly TimeSpan DeadlineTolerance = TimeSpan.FromMilliseconds(250);
 
@@ -35,7 +36,7 @@ internal sealed class GenerationRunner(AdapterClients adapters, FinalImageWriter
                     Config = plan.Primary.Config.Name,
                     Provider = plan.Primary.Provider,
                     Model = plan.Primary.Model,
-                    ImageCount = plan.Primary.ImageCount,
+                    ImageCount = plan.Primary.FrameCount,
                 },
             }, cancellationToken);
 
@@ -131,7 +132,7 @@ internal sealed class GenerationRunner(AdapterClients adapters, FinalImageWriter
         Config = attempt.Config.Name,
         Provider = attempt.Provider,
         Model = attempt.Model,
-        ImageCount = attempt.ImageCount,
+        ImageCount = attempt.FrameCount,
         Earlier = { ledger.Earlier.Select(a => a.Clone()) },
     };
 
@@ -145,6 +146,8 @@ internal sealed class GenerationRunner(AdapterClients adapters, FinalImageWriter
         var options = new CallOptions(headers, deadline, cancellationToken);
         using var call = adapters.For(attempt.Config.Chunk.Adapter).Generate(request, options);
         var finals = new HashSet<int>();
+        // A config that splits grids holds each grid's Final frame until the stream is over and the grids are split.
+        var heldGrids = attempt.Config.PostProcessing.GridSplit is null ? null : new List<Final>();
         await foreach (var frame in call.ResponseStream.ReadAllAsync(cancellationToken))
         {
             switch (frame.FrameCase)
@@ -167,13 +170,30 @@ internal sealed class GenerationRunner(AdapterClients adapters, FinalImageWriter
                     var stored = await writer.WriteAsync(ledger, image);
                     ledger.Add(image, stored.Pending);
                     GenerationDiagnostics.AddImage(activity, image.ImageIndex, stored.ImageId, stored.SizeBytes, stored.Sha256, stored.Pending);
-                    await sink.WriteAsync(new GenerateFrame { Final = ToFinal(attempt, image, stored, last: finals.Count == attempt.ImageCount, plan.IncludeImageData) }, cancellationToken);
+                    var final = ToFinal(attempt, image, stored, last: finals.Count == attempt.ImageCount, plan.IncludeImageData);
+                    if (heldGrids is not null)
+                    {
+                        heldGrids.Add(final);
+                    }
+                    else
+                    {
+                        await sink.WriteAsync(new GenerateFrame { Final = final }, cancellationToken);
+                    }
                     break;
             }
         }
         if (finals.Count < attempt.ImageCount)
         {
             RouterException.ThrowInternal($"adapter '{attempt.Provider}' ended the stream after {finals.Count} of {attempt.ImageCount} final images");
+        }
+        if (heldGrids is not null)
+        {
+            var frames = await grids.SplitAsync(plan, attempt, heldGrids, cancellationToken);
+            for (var i = 0; i < frames.Count; i++)
+            {
+                frames[i].Last = i == frames.Count - 1;
+                await sink.WriteAsync(new GenerateFrame { Final = frames[i] }, cancellationToken);
+            }
         }
     }
 

@@ -33,14 +33,14 @@ internal sealed class RunReplayer(RunStore store, ImageSpool spool, ILogger<RunR
         if (images.Count < completion.ImageCount && caller.CanSee(completion.Run.Tenant))
         {
             var stored = await FindStoredAsync(runId, caller, cancellationToken);
-            images.AddRange(stored?.Images.Where(IsRunImage).Where(i => images.All(s => s.ImageIndex != i.ImageIndex)).Select(FromStorage) ?? []);
+            images.AddRange(stored?.Images.Where(i => images.All(s => s.ImageIndex != i.ImageIndex)).Select(i => FromStorage(i, stored.Images)) ?? []);
         }
         return new CompletedRun(completion.Run, [.. images.OrderBy(i => i.ImageIndex)]);
     }
 
-    /// <summary>A completed run as storage returned it.</summary>
+    /// <summary>A completed run as storage returned it: its images and the tiles cut from them, by index.</summary>
     public static CompletedRun FromStored(RunRecord run) =>
-        new(run, [.. run.Images.Where(IsRunImage).Select(FromStorage).OrderBy(i => i.ImageIndex)]);
+        new(run, [.. run.Images.Select(i => FromStorage(i, run.Images)).OrderBy(i => i.ImageIndex)]);
 
     /// <summary>Sends the stored result of <paramref name="run"/> (with the bytes when the plan asks for them).</summary>
     public async Task ReplayAsync(CompletedRun run, GenerationPlan plan, IGenerationSink sink, CancellationToken cancellationToken)
@@ -59,13 +59,16 @@ internal sealed class RunReplayer(RunStore store, ImageSpool spool, ILogger<RunR
             },
         }, cancellationToken);
         var costKnown = ReplayedCostKnown(run.Record);
+        // The run's cost and usage are shared by the images the provider made; tiles cut from them cost nothing.
+        var priced = run.Images.Where(i => i.Kind != ImageKind.Tile).ToList();
         for (var i = 0; i < run.Images.Count; i++)
         {
             var image = run.Images[i];
+            var share = priced.IndexOf(image);
             var final = new Final
             {
-                Usage = run.Record.Usage is { } usage ? UsageShare(usage, run.Images.Count, i) : null,
-                CostUsdMicros = Share(run.Record.CostUsdMicros, run.Images.Count, i),
+                Usage = run.Record.Usage is { } usage && share >= 0 ? UsageShare(usage, priced.Count, share) : null,
+                CostUsdMicros = share >= 0 ? Share(run.Record.CostUsdMicros, priced.Count, share) : 0,
                 CostKnown = costKnown,
                 ChargedUsdMicros = 0,
                 ImageIndex = image.ImageIndex,
@@ -84,6 +87,10 @@ internal sealed class RunReplayer(RunStore store, ImageSpool spool, ILogger<RunR
                 },
                 FinishReason = FinishReason.Replayed,
                 Last = i == run.Images.Count - 1,
+                Kind = image.Kind,
+                SourceImageId = image.SourceImageId,
+                GridRow = image.GridRow,
+                GridColumn = image.GridColumn,
                 Config = run.Record.Config,
                 Provider = run.Record.Provider,
                 Model = run.Record.Model,
@@ -155,11 +162,14 @@ internal sealed class RunReplayer(RunStore store, ImageSpool spool, ILogger<RunR
         HostOutputTokens = Share(total.HostOutputTokens, count, index),
     };
 
-    /// <summary>Grid tiles are images of a run too, but not results of its generation.</summary>
-    private static bool IsRunImage(ImageRecord image) => image.SourceImageId.Length == 0;
-
-    private static CompletedImage FromStorage(ImageRecord image) =>
-        new(image.ImageIndex, image.ImageId, image.MimeType, image.Width, image.Height, image.SizeBytes, image.Sha256, null);
+    private static CompletedImage FromStorage(ImageRecord image, IEnumerable<ImageRecord> all) =>
+        new(image.ImageIndex, image.ImageId, image.MimeType, image.Width, image.Height, image.SizeBytes, image.Sha256, null)
+        {
+            Kind = image.SourceImageId.Length > 0 ? ImageKind.Tile : all.Any(i => i.SourceImageId == image.ImageId) ? ImageKind.Grid : ImageKind.Unspecified,
+            SourceImageId = image.SourceImageId,
+            GridRow = image.GridRow,
+            GridColumn = image.GridColumn,
+        };
 
     private static CompletedImage FromSpool(SpoolEntry entry)
     {
@@ -172,4 +182,15 @@ internal sealed class RunReplayer(RunStore store, ImageSpool spool, ILogger<RunR
 internal sealed record CompletedRun(RunRecord Record, IReadOnlyList<CompletedImage> Images);
 
 /// <summary>An image of a completed run; <paramref name="Spooled"/> is set while it waits in the spool.</summary>
-internal sealed record CompletedImage(int ImageIndex, string ImageId, string MimeType, int Width, int Height, long SizeBytes, string Sha256, SpoolEntry? Spooled);
+internal sealed record CompletedImage(int ImageIndex, string ImageId, string MimeType, int Width, int Height, long SizeBytes, string Sha256, SpoolEntry? Spooled)
+{
+    /// <summary>Grid or tile, when the run split grids.</summary>
+    public ImageKind Kind { get; init; }
+
+    /// <summary>For a tile: its grid, row and column.</summary>
+    public string SourceImageId { get; init; } = "";
+
+    public int GridRow { get; init; }
+
+    public int GridColumn { get; init; }
+}

@@ -55,6 +55,11 @@ public static class RunMapper
                 SizeBytes = image.SizeBytes,
                 Sha256 = image.Sha256,
                 UrlPath = ImageUrlPath(image.ImageId),
+                Kind = image.SourceImageId.Length > 0 ? ImageKind.Tile
+                    : record.Images.Any(i => i.SourceImageId == image.ImageId) ? ImageKind.Grid : ImageKind.Unspecified,
+                SourceImageId = image.SourceImageId,
+                GridRow = image.GridRow,
+                GridColumn = image.GridColumn,
             });
         }
         return run;

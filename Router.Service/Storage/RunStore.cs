@@ -48,6 +48,13 @@ public sealed class RunStore(StorageClient client, IOptions<GenerationOptions> o
     public Task<ListRunsResponse> ListRunsAsync(int pageSize, Caller caller, CancellationToken cancellationToken) =>
         client.ListRunsAsync(new ListRunsRequest { PageSize = pageSize }, Call(cancellationToken, caller)).ResponseAsync;
 
+    /// <summary>
+    /// Splits a stored image into <paramref name="rows"/> × <paramref name="columns"/> tiles, stored as images of its run
+    /// (like every write, not cancelled by the caller going away).
+    /// </summary>
+    public Task<SplitGridResponse> SplitGridAsync(string imageId, int rows, int columns, Caller caller) =>
+        client.SplitGridAsync(new SplitGridRequest { ImageId = imageId, Rows = rows, Columns = columns }, Call(CancellationToken.None, caller)).ResponseAsync;
+
     /// <summary>Claims <paramref name="run"/>'s id (its tenant and request digest set) where the record lives.</summary>
     public Task<ClaimRunResponse> ClaimRunAsync(RunRecord run, CancellationToken cancellationToken) =>
         client.ClaimRunAsync(new ClaimRunRequest { Run = run }, Call(cancellationToken)).ResponseAsync;

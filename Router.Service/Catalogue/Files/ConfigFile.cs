@@ -16,6 +16,20 @@ internal sealed record ConfigFile
     public DisplayFile? Display { get; init; }
     public AudienceFile? Audience { get; init; }
     public MetaFile? Meta { get; init; }
+    public PostProcessingFile? PostProcessing { get; init; }
+}
+
+/// <summary><c>post_processing</c> of a config: what the router does with each provider image once it is stored.</summary>
+internal sealed record PostProcessingFile
+{
+    public GridSplitFile? GridSplit { get; init; }
+}
+
+/// <summary><c>post_processing.grid_split</c>: rows and cols, 1-16 each, at least two tiles.</summary>
+internal sealed record GridSplitFile
+{
+    public int? Rows { get; init; }
+    public int? Cols { get; init; }
 }
 
 /// <summary><c>context</c>: exactly one of template (with <c>{prompt}</c>) and suffix.</summary>
