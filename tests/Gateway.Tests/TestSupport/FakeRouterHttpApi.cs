@@ -27,7 +27,7 @@ internal static class FakeRouterHttpApi
         app.MapGet("/api/runs", async (HttpContext context, int? limit, StorageBackend storage, CallLog calls) =>
         {
             Record(context, calls);
-            var page = await storage.Client.ListRunsAsync(new ListRunsRequest { PageSize = limit ?? 20 }, deadline: DateTime.UtcNow + TaskTimeouts.Default);
+            var page = await storage.Client.ListRunsAsync(new Pipeline.Contracts.Storage.V1.ListRunsRequest { PageSize = limit ?? 20 }, deadline: DateTime.UtcNow + TaskTimeouts.Default);
             var json = new StringBuilder("{\"runs\":[");
             json.AppendJoin(',', page.Runs.Select(r => s_json.Format(ToRun(r))));
             json.Append("]}");

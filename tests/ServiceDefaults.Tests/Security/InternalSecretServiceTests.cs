@@ -48,12 +48,12 @@ public sealed class InternalSecretServiceTests
         using var channel = GrpcChannel.ForAddress(storage.GrpcAddress);
         var client = new StorageClient(channel);
 
-        await AssertRefusedAsync(h => client.ListRunsAsync(new ListRunsRequest(), h, Deadline(), ct).ResponseAsync);
+        await AssertRefusedAsync(h => client.ListRunsAsync(new Pipeline.Contracts.Storage.V1.ListRunsRequest(), h, Deadline(), ct).ResponseAsync);
         await AssertRefusedAsync(h => client.DeleteRunAsync(new DeleteRunRequest { RunId = "secret-run" }, h, Deadline(), ct).ResponseAsync);
         var stored = await client.UpsertRunAsync(new RunRecord { RunId = "secret-run", Config = "x_test", Prompt = "a lighthouse" },
             WithSecret(), Deadline(), ct).ResponseAsync.WaitAsync(Timeout, ct);
         Assert.Equal("secret-run", stored.RunId);
-        var runs = await client.ListRunsAsync(new ListRunsRequest(), WithSecret(), Deadline(), ct).ResponseAsync.WaitAsync(Timeout, ct);
+        var runs = await client.ListRunsAsync(new Pipeline.Contracts.Storage.V1.ListRunsRequest(), WithSecret(), Deadline(), ct).ResponseAsync.WaitAsync(Timeout, ct);
         Assert.Contains(runs.Runs, r => r.RunId == "secret-run");
 
         await AssertHttpRefusedAndServedAsync(storage, "/runs/secret-run", HttpStatusCode.OK, ct);
