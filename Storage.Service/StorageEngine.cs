@@ -130,15 +130,18 @@ public sealed class StorageEngine(
 
     /// <summary>A page of runs, newest first, and the token of the next page ("" on the last).</summary>
     public async Task<(IReadOnlyList<RunRecord> Runs, string NextPageToken)> ListRunsAsync(
-        int pageSize, string? pageToken, string? config, Caller caller, CancellationToken cancellationToken)
+        int pageSize, string? pageToken, RunFilter filter, Caller caller, CancellationToken cancellationToken)
     {
         if (pageSize is < 0 or > 200)
         {
             StorageException.ThrowInvalid("page_size", $"page_size is {pageSize}; allowed: 1-200, or 0 for the default 50");
         }
         var size = pageSize == 0 ? 50 : pageSize;
-        var filter = config ?? "";
-        var after = string.IsNullOrEmpty(pageToken) ? null : RunCursor.Parse(pageToken, filter);
+        if (filter.CreatedAfterMicros is { } from && filter.CreatedBeforeMicros is { } to && from >= to)
+        {
+            StorageException.ThrowInvalid("created_before", "created_before must be later than created_after");
+        }
+        var after = string.IsNullOrEmpty(pageToken) ? null : RunCursor.Parse(pageToken, filter.Key);
         var runs = await metadata.ListRunsAsync(filter, caller.IsAdmin ? null : caller.Tenant, after, size + 1, cancellationToken);
         if (runs.Count <= size)
         {
@@ -146,7 +149,7 @@ public sealed class StorageEngine(
         }
         var page = runs.Take(size).ToList();
         var last = page[^1];
-        return (page, new RunCursor(SqliteRows.ToMicros(last.CreatedAt), last.RunId, filter).ToToken());
+        return (page, new RunCursor(SqliteRows.ToMicros(last.CreatedAt), last.RunId, filter.Key).ToToken());
     }
 
     /// <summary>Deletes a run's metadata and the blobs nothing else references; NOT_FOUND when unknown or not the caller's.</summary>

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Pipeline.Contracts.Storage.V1;
 using Pipeline.ServiceDefaults.Security;
 using Storage.Service.Grid;
+using Storage.Service.Metadata;
 using Storage.Service.Tenancy;
 using StorageContract = Pipeline.Contracts.Storage.V1.Storage;
 
@@ -68,7 +69,9 @@ public sealed class StorageGrpcService(StorageEngine engine, GridSplitter splitt
 
     public override async Task<ListRunsResponse> ListRuns(ListRunsRequest request, ServerCallContext context)
     {
-        var (runs, next) = await engine.ListRunsAsync(request.PageSize, request.PageToken, request.Config, CallerOf(context), context.CancellationToken);
+        var filter = new RunFilter(request.Config, request.State,
+            request.CreatedAfter is { } after ? SqliteRows.ToMicros(after) : null, request.CreatedBefore is { } before ? SqliteRows.ToMicros(before) : null);
+        var (runs, next) = await engine.ListRunsAsync(request.PageSize, request.PageToken, filter, CallerOf(context), context.CancellationToken);
         var response = new ListRunsResponse { NextPageToken = next };
         response.Runs.AddRange(runs);
         return response;

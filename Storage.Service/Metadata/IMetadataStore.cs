@@ -51,7 +51,7 @@ public interface IMetadataStore
     /// One page of runs, newest first (created at, then run id, descending), with their images; only
     /// <paramref name="tenant"/>'s runs unless it is null (every tenant's).
     /// </summary>
-    Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? config, string? tenant, RunCursor? after, int limit, CancellationToken cancellationToken);
+    Task<IReadOnlyList<RunRecord>> ListRunsAsync(RunFilter filter, string? tenant, RunCursor? after, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes a run and its images; returns the deleted images, or null when the run is unknown or not

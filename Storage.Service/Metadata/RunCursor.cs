@@ -11,7 +11,7 @@ namespace Storage.Service.Metadata;
 /// </summary>
 /// <param name="CreatedAtMicros">The run's creation time, Unix microseconds.</param>
 /// <param name="RunId">The run id (tie-breaker).</param>
-/// <param name="Config">The config filter the token was issued for ("" = all).</param>
+/// <param name="Config">The filters the token was issued for (<see cref="RunFilter.Key"/>; "" = none).</param>
 public sealed record RunCursor(long CreatedAtMicros, string RunId, string Config)
 {
     private const string Version = "r1";
@@ -24,7 +24,7 @@ public sealed record RunCursor(long CreatedAtMicros, string RunId, string Config
     /// <summary>Parses a page token; INVALID_ARGUMENT on "page_token" when it is not one this service issued for <paramref name="config"/>.</summary>
     public static RunCursor Parse(string token, string config)
     {
-        const string Fix = "pass next_page_token from the previous response unchanged, with the same config filter";
+        const string Fix = "pass next_page_token from the previous response unchanged, with the same filters";
         string text;
         try
         {
@@ -44,7 +44,7 @@ public sealed record RunCursor(long CreatedAtMicros, string RunId, string Config
         }
         if (parts[3] != config)
         {
-            StorageException.ThrowInvalid("page_token", $"page_token was issued for config '{parts[3]}' but the request filters on '{config}'; {Fix}");
+            StorageException.ThrowInvalid("page_token", $"page_token was issued for other filters (config, state or time range) than this request's; {Fix}");
         }
         return new RunCursor(created, parts[2], config);
     }

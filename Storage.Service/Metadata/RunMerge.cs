@@ -20,6 +20,7 @@ internal static class RunMerge
         merged.TraceId = Pick(update.TraceId, stored.TraceId);
         merged.Error = Pick(update.Error, stored.Error);
         merged.Tenant = Pick(update.Tenant, stored.Tenant);
+        merged.ParentRunId = Pick(update.ParentRunId, stored.ParentRunId);
         if (update.Parameters is not null)
         {
             merged.Parameters = update.Parameters.Clone();

@@ -164,7 +164,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
             cancellationToken, "grid_row, grid_column, image_index");
     }
 
-    public async Task<IReadOnlyList<RunRecord>> ListRunsAsync(string? config, string? tenant, RunCursor? after, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RunRecord>> ListRunsAsync(RunFilter filter, string? tenant, RunCursor? after, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -173,10 +173,25 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         {
             where.Add(SqliteQueries.TenantFilter(command.Parameters, tenant));
         }
-        if (!string.IsNullOrEmpty(config))
+        if (filter.Config.Length > 0)
         {
             where.Add("config = $config");
-            command.Parameters.AddWithValue("$config", config);
+            command.Parameters.AddWithValue("$config", filter.Config);
+        }
+        if (filter.State != RunState.Unspecified)
+        {
+            where.Add("state = $state");
+            command.Parameters.AddWithValue("$state", (int)filter.State);
+        }
+        if (filter.CreatedAfterMicros is { } createdAfter)
+        {
+            where.Add("created_at >= $created_after");
+            command.Parameters.AddWithValue("$created_after", createdAfter);
+        }
+        if (filter.CreatedBeforeMicros is { } createdBefore)
+        {
+            where.Add("created_at < $created_before");
+            command.Parameters.AddWithValue("$created_before", createdBefore);
         }
         if (after is not null)
         {

@@ -63,6 +63,9 @@ internal static class SqliteMigrations
             ALTER TABLE runs ADD COLUMN cost_known INTEGER NULL;
             CREATE INDEX ix_runs_tenant_created ON runs (tenant, created_at DESC, run_id DESC);
             """),
+        new(3, "run parent (regenerate)", """
+            ALTER TABLE runs ADD COLUMN parent_run_id TEXT NOT NULL DEFAULT '';
+            """),
     ];
 
     public static int Latest => All[^1].Version;

@@ -14,13 +14,13 @@ internal static class SqliteRows
     public const string RunColumns =
         "run_id, config, mode, provider, model, operation, prompt, revised_prompt, parameters_json, seed, state, " +
         "created_at, started_at, completed_at, usage_json, cost_usd_micros, trace_id, error, " +
-        "tenant, request_digest_json, attempts_json, cost_known";
+        "tenant, request_digest_json, attempts_json, cost_known, parent_run_id";
 
     /// <summary>The parameter names of <see cref="RunColumns"/> and <c>updated_at</c>, in order (see <see cref="BindRun"/>).</summary>
     public const string RunValues =
         "$run_id, $config, $mode, $provider, $model, $operation, $prompt, $revised_prompt, $parameters_json, $seed, $state, " +
         "$created_at, $started_at, $completed_at, $usage_json, $cost_usd_micros, $trace_id, $error, " +
-        "$tenant, $request_digest_json, $attempts_json, $cost_known, $updated_at";
+        "$tenant, $request_digest_json, $attempts_json, $cost_known, $parent_run_id, $updated_at";
 
     public const string ImageColumns =
         "image_id, run_id, image_index, sha256, mime_type, width, height, size_bytes, created_at, source_image_id, grid_row, grid_column";
@@ -45,6 +45,7 @@ internal static class SqliteRows
         TraceId = r.GetString(16),
         Error = r.GetString(17),
         Tenant = Caller.OwnerOf(r.GetString(18)),
+        ParentRunId = r.GetString(22),
     }.WithSeed(r.IsDBNull(9) ? null : r.GetInt64(9))
      .WithDigestAndAttempts(r.IsDBNull(19) ? null : r.GetString(19), r.IsDBNull(20) ? null : r.GetString(20))
      .WithCostKnown(r.IsDBNull(21) ? null : r.GetInt64(21) != 0);
@@ -92,6 +93,7 @@ internal static class SqliteRows
         p.AddWithValue("$attempts_json", run.Attempts.Count == 0 ? DBNull.Value
             : "[" + string.Join(",", run.Attempts.Select(a => JsonFormatter.Default.Format(a))) + "]");
         p.AddWithValue("$cost_known", run.HasCostKnown ? (run.CostKnown ? 1 : 0) : DBNull.Value);
+        p.AddWithValue("$parent_run_id", run.ParentRunId);
         p.AddWithValue("$updated_at", updatedAt);
     }
 
