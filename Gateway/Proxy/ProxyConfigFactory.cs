@@ -24,11 +24,13 @@ public static class ProxyConfigFactory
 
     public static IReadOnlyList<RouteConfig> Routes() =>
     [
-        // gRPC: the public ImageGeneration service, forwarded over h2c; Generate is a stream and counts as a generation.
+        // gRPC: the public ImageGeneration service, forwarded over h2c; Generate and Regenerate are streams and count as generations.
         Route("imagegen-generate", "/imagegen.v1.ImageGeneration/Generate", RouterGrpcCluster, generation: true),
+        Route("imagegen-regenerate", "/imagegen.v1.ImageGeneration/Regenerate", RouterGrpcCluster, generation: true),
         Route("imagegen", "/imagegen.v1.ImageGeneration/{**method}", RouterGrpcCluster, order: 1),
         // The router's HTTP API (the web page's backend).
         Route("api-generate", "/api/generate", RouterHttpCluster, generation: true),
+        Route("api-regenerate", "/api/runs/{runId}/regenerate", RouterHttpCluster, generation: true),
         Route("api", "/api/{**path}", RouterHttpCluster, order: 1),
         // Image bytes from storage.
         Route("images", "/images/{imageId}", StorageHttpCluster) with

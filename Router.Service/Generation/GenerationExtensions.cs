@@ -27,6 +27,7 @@ public static class GenerationExtensions
         AdapterClients.Register(services);
         services.AddSingleton<InputImageResolver>();
         services.AddSingleton<GenerationPreparer>();
+        services.AddSingleton<RegenerationResolver>();
         services.AddSingleton<RunLocks>();
         services.AddSingleton<RunReplayer>();
         services.AddSingleton<RunClaims>();
@@ -35,7 +36,7 @@ public static class GenerationExtensions
         services.AddSingleton<GridPostProcessor>();
         services.AddSingleton<GenerationRunner>();
         services.AddSingleton(sp => new GenerationPipeline(
-            sp.GetRequiredService<GenerationPreparer>(), sp.GetRequiredService<RunLocks>(), sp.GetRequiredService<RunClaims>(),
+            sp.GetRequiredService<GenerationPreparer>(), sp.GetRequiredService<RegenerationResolver>(), sp.GetRequiredService<RunLocks>(), sp.GetRequiredService<RunClaims>(),
             sp.GetRequiredService<RunReplayer>(), sp.GetRequiredService<GenerationRunner>(), sp.GetRequiredService<TimeProvider>()));
         services.AddRpcExceptionMapper(RouterStatusMapper.Map);
         services.AddOptions<GrpcServiceOptions>().Configure<IOptions<GenerationOptions>>((grpc, generation) =>

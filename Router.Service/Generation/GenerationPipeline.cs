@@ -12,15 +12,18 @@ namespace Router.Service.Generation;
 public sealed class GenerationPipeline
 {
     private readonly GenerationPreparer _preparer;
+    private readonly RegenerationResolver _regenerations;
     private readonly RunLocks _locks;
     private readonly RunClaims _claims;
     private readonly RunReplayer _replayer;
     private readonly GenerationRunner _runner;
     private readonly TimeProvider _time;
 
-    internal GenerationPipeline(GenerationPreparer preparer, RunLocks locks, RunClaims claims, RunReplayer replayer, GenerationRunner runner, TimeProvider time)
+    internal GenerationPipeline(
+        GenerationPreparer preparer, RegenerationResolver regenerations, RunLocks locks, RunClaims claims, RunReplayer replayer, GenerationRunner runner, TimeProvider time)
     {
         _preparer = preparer;
+        _regenerations = regenerations;
         _locks = locks;
         _claims = claims;
         _replayer = replayer;
@@ -31,6 +34,16 @@ public sealed class GenerationPipeline
     /// <summary>Resolves and validates <paramref name="request"/>; throws <see cref="RouterException"/> (INVALID_ARGUMENT, NOT_FOUND, …).</summary>
     public Task<GenerationPlan> PrepareAsync(GenerateRequest request, CallContext call, CancellationToken cancellationToken) =>
         _preparer.PrepareAsync(request, call, cancellationToken);
+
+    /// <summary>
+    /// Resolves a Regenerate against its parent run (NOT_FOUND when the caller cannot see it) and validates the Generate it
+    /// stands for; the plan names the parent.
+    /// </summary>
+    public async Task<GenerationPlan> PrepareRegenerateAsync(RegenerateRequest request, CallContext call, CancellationToken cancellationToken)
+    {
+        var generate = await _regenerations.ResolveAsync(request, call.Caller, cancellationToken);
+        return await _preparer.PrepareAsync(generate, call, cancellationToken) with { ParentRunId = request.RunId };
+    }
 
     /// <summary>
     /// Streams the run to <paramref name="sink"/>. <paramref name="callerDeadline"/> (UTC, <see cref="DateTime.MaxValue"/>

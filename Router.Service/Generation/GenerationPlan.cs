@@ -46,6 +46,9 @@ public sealed record GenerationPlan
     /// <summary>Required. The configs the run may try in order (<see cref="AttemptPlanner"/>); at least one can be called.</summary>
     public required IReadOnlyList<PlannedAttempt> Attempts { get; init; }
 
+    /// <summary>For a Regenerate: the run this one is made from. Default: none.</summary>
+    public string ParentRunId { get; init; } = "";
+
     /// <summary>The caller's own key for <paramref name="provider"/>, or null to use the fleet's.</summary>
     public string? ProviderKeyFor(string provider) => Call.ProviderKeys.GetValueOrDefault(provider);
 }

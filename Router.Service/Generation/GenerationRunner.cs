@@ -37,6 +37,7 @@ internal sealed class GenerationRunner(
                     Provider = plan.Primary.Provider,
                     Model = plan.Primary.Model,
                     ImageCount = plan.Primary.FrameCount,
+                    ParentRunId = plan.ParentRunId,
                 },
             }, cancellationToken);
 

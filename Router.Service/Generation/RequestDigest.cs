@@ -21,6 +21,9 @@ public static class RequestDigest
     public const string InputImages = "input_images";
     public const string Mask = "mask";
 
+    /// <summary>The <see cref="InputImages"/> digest of a request without input images.</summary>
+    private static readonly string NoInputImages = Sha256(""u8);
+
     /// <summary>The digest of <paramref name="request"/>, with its input images and mask already resolved to bytes.</summary>
     public static IReadOnlyDictionary<string, string> Create(
         GenerateRequest request, ImageParameters requestedParameters, IReadOnlyList<InputImage> inputImages, InputImage? mask)
@@ -46,6 +49,10 @@ public static class RequestDigest
             [Mask] = mask is null ? "" : Sha256(mask.Data.Span),
         };
     }
+
+    /// <summary>Whether the request a digest was made of had input images or a mask.</summary>
+    public static bool UsedInputImages(IDictionary<string, string> digest) =>
+        (digest.TryGetValue(InputImages, out var images) && images != NoInputImages) || (digest.TryGetValue(Mask, out var mask) && mask.Length > 0);
 
     /// <summary>The parts whose values differ between two digests (a part only one has differs), sorted.</summary>
     public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, string> stored, IReadOnlyDictionary<string, string> requested) =>

@@ -129,6 +129,7 @@ internal sealed class RunLedger(GenerationPlan plan, DateTimeOffset createdAt, s
             TraceId = traceId,
             Error = error,
             Tenant = plan.Call.Caller.Tenant,
+            ParentRunId = plan.ParentRunId,
             Attempts = { _earlier.Select(a => a.Clone()) },
         };
         foreach (var (part, digest) in plan.RequestDigest)

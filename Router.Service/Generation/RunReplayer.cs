@@ -56,6 +56,7 @@ internal sealed class RunReplayer(RunStore store, ImageSpool spool, ILogger<RunR
                 Model = run.Record.Model,
                 ImageCount = run.Images.Count,
                 Replayed = true,
+                ParentRunId = run.Record.ParentRunId,
             },
         }, cancellationToken);
         var costKnown = ReplayedCostKnown(run.Record);

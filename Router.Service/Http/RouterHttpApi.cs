@@ -1,4 +1,6 @@
+using System.Globalization;
 using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Pipeline.Contracts.ImageGen.V1;
@@ -11,14 +13,13 @@ namespace Router.Service.Http;
 
 /// <summary>
 /// The HTTP JSON API the gateway forwards <c>/api/**</c> to (docs: briefs/router-http-api.md): <c>POST /api/generate</c>
-/// (server-sent events), <c>GET /api/configs</c>, <c>GET /api/runs/{runId}</c>, <c>GET /api/runs?limit=n</c>.
+/// (server-sent events), <c>POST /api/runs/{runId}/regenerate</c> (server-sent events), <c>GET /api/configs</c>,
+/// <c>GET /api/runs/{runId}</c>, <c>GET /api/runs</c> (paged, filtered).
 /// Errors before the first event (validation, a reused run id, a spent budget) are ProblemDetails; errors after it are an
 /// <c>error</c> event.
 /// </summary>
 public static class RouterHttpApi
 {
-    private const int DefaultRunsLimit = 20;
-
     /// <summary>Maps the routes.</summary>
     public static WebApplication MapRouterHttpApi(this WebApplication app)
     {
@@ -27,6 +28,7 @@ public static class RouterHttpApi
         api.MapGet("/configs", ListConfigs);
         api.MapGet("/runs/{runId}", GetRunAsync);
         api.MapGet("/runs", ListRunsAsync);
+        api.MapPost("/runs/{runId}/regenerate", RegenerateAsync);
         return app;
     }
 
@@ -66,7 +68,45 @@ public static class RouterHttpApi
         {
             return HttpProblems.Result(context, ex.Status);
         }
+        return await StreamAsync(context, pipeline, plan, logger);
+    }
 
+    /// <summary><c>POST /api/runs/{runId}/regenerate</c> with a RegenerateRequest body (its run_id from the path); streams like generate.</summary>
+    private static async Task<IResult> RegenerateAsync(HttpContext context, string runId, GenerationPipeline pipeline, ILogger<GenerationPipeline> logger)
+    {
+        var cancellationToken = context.RequestAborted;
+        RegenerateRequest request;
+        try
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync(cancellationToken);
+            request = body.Trim().Length == 0 ? new RegenerateRequest() : ProtoJson.Parser.Parse<RegenerateRequest>(body);
+        }
+        catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException)
+        {
+            return HttpProblems.InvalidBody(ex.Message);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return TypedResults.Problem(ex.Message, statusCode: ex.StatusCode, title: "The request body cannot be read");
+        }
+        request.RunId = runId;
+        GenerationPlan plan;
+        try
+        {
+            plan = await pipeline.PrepareRegenerateAsync(request, CallContext.From(context.Request.Headers), cancellationToken);
+        }
+        catch (RouterException ex)
+        {
+            return HttpProblems.Result(context, ex.Status);
+        }
+        return await StreamAsync(context, pipeline, plan, logger);
+    }
+
+    /// <summary>Runs <paramref name="plan"/> as server-sent events; a refusal before the first event is a ProblemDetails.</summary>
+    private static async Task<IResult> StreamAsync(HttpContext context, GenerationPipeline pipeline, GenerationPlan plan, ILogger logger)
+    {
+        var cancellationToken = context.RequestAborted;
         var sink = new SseGenerationSink(context.Response);
         try
         {
@@ -116,22 +156,83 @@ public static class RouterHttpApi
         }
     }
 
-    private static async Task<IResult> ListRunsAsync(HttpContext context, RunQueries runs, string? limit)
+    /// <summary>
+    /// <c>GET /api/runs</c>: <c>page_size</c> (or <c>limit</c>) 1-100, <c>page_token</c>, <c>config</c>, <c>status</c>
+    /// (running | succeeded | failed), <c>created_after</c> / <c>created_before</c> (ISO 8601).
+    /// </summary>
+    private static async Task<IResult> ListRunsAsync(HttpContext context, RunQueries runs)
     {
         try
         {
-            var count = DefaultRunsLimit;
-            if (limit is not null && !int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count))
+            var query = context.Request.Query;
+            var violations = new List<ParameterViolation>();
+            var request = new ListRunsRequest
             {
-                RouterException.ThrowInvalid([new ParameterViolation("limit", $"limit = '{limit}' is not a number; allowed: 1-{RunQueries.MaxLimit}")]);
+                PageSize = PageSize(query["page_size"].ToString() is { Length: > 0 } size ? ("page_size", size) : ("limit", query["limit"].ToString()), violations),
+                PageToken = query["page_token"].ToString(),
+                Config = query["config"].ToString(),
+                Status = Status(query["status"].ToString(), violations),
+            };
+            if (Time("created_after", query["created_after"].ToString(), violations) is { } after)
+            {
+                request.CreatedAfter = after;
             }
-            var recent = await runs.ListRecentAsync(count, CallContext.From(context.Request.Headers).Caller, context.RequestAborted);
-            return TypedResults.Text($"{{\"runs\":[{string.Join(",", recent.Select(r => ProtoJson.Formatter.Format(r)))}]}}", "application/json; charset=utf-8");
+            if (Time("created_before", query["created_before"].ToString(), violations) is { } before)
+            {
+                request.CreatedBefore = before;
+            }
+            if (violations.Count > 0)
+            {
+                RouterException.ThrowInvalid(violations);
+            }
+            return Json(await runs.ListAsync(request, CallContext.From(context.Request.Headers).Caller, context.RequestAborted));
         }
         catch (RouterException ex)
         {
             return HttpProblems.Result(context, ex.Status);
         }
+    }
+
+    private static int PageSize((string Name, string Value) parameter, List<ParameterViolation> violations)
+    {
+        if (parameter.Value.Length == 0)
+        {
+            return 0;
+        }
+        if (!int.TryParse(parameter.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size is < 1 or > RunQueries.MaxPageSize)
+        {
+            violations.Add(new(parameter.Name, $"{parameter.Name} = '{parameter.Value}' is not allowed; use a number 1-{RunQueries.MaxPageSize}"));
+        }
+        return size;
+    }
+
+    private static RunStatus Status(string value, List<ParameterViolation> violations) => value.ToLowerInvariant() switch
+    {
+        "" => RunStatus.Unspecified,
+        "running" => RunStatus.Running,
+        "succeeded" => RunStatus.Succeeded,
+        "failed" => RunStatus.Failed,
+        _ => Add(violations, new("status", $"status = '{value}' is unknown; allowed: running, succeeded, failed"), RunStatus.Unspecified),
+    };
+
+    private static Timestamp? Time(string name, string value, List<ParameterViolation> violations)
+    {
+        if (value.Length == 0)
+        {
+            return null;
+        }
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        {
+            return Timestamp.FromDateTimeOffset(time);
+        }
+        violations.Add(new(name, $"{name} = '{value}' is not a time; use ISO 8601, e.g. 2026-12-01T00:00:00Z"));
+        return null;
+    }
+
+    private static T Add<T>(List<ParameterViolation> violations, ParameterViolation violation, T result)
+    {
+        violations.Add(violation);
+        return result;
     }
 
     private static IResult Json(IMessage message) => TypedResults.Text(ProtoJson.Formatter.Format(message), "application/json; charset=utf-8");

@@ -9,6 +9,15 @@ public static class RunMapper
     /// <summary>The HTTP path of an image (served by Storage.Service, forwarded by the gateway).</summary>
     public static string ImageUrlPath(string imageId) => $"/images/{imageId}";
 
+    /// <summary>The storage state a public status filter selects (unspecified: all).</summary>
+    public static RunState ToState(RunStatus status) => status switch
+    {
+        RunStatus.Running => RunState.Running,
+        RunStatus.Succeeded => RunState.Succeeded,
+        RunStatus.Failed => RunState.Failed,
+        _ => RunState.Unspecified,
+    };
+
     /// <summary>The public form of <paramref name="record"/>.</summary>
     public static Run ToRun(RunRecord record)
     {
@@ -37,6 +46,7 @@ public static class RunMapper
             TraceId = record.TraceId,
             Error = record.Error,
             Tenant = Pipeline.ServiceDefaults.Security.Caller.OwnerOf(record.Tenant),
+            ParentRunId = record.ParentRunId,
             Attempts = { record.Attempts.Select(a => a.Clone()) },
         };
         if (record.HasCostKnown)

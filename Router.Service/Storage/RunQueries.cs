@@ -1,4 +1,5 @@
 using Pipeline.Contracts.ImageGen.V1;
+using StorageRuns = Pipeline.Contracts.Storage.V1;
 using Grpc.Core;
 using Pipeline.ServiceDefaults.Security;
 using Router.Service.Catalogue;
@@ -9,8 +10,11 @@ namespace Router.Service.Storage;
 /// <summary>Reading runs for callers (gRPC GetRun, HTTP <c>/api/runs</c>): from Storage.Service, as public <see cref="Run"/>s.</summary>
 public sealed class RunQueries(RunStore store)
 {
-    /// <summary>Largest page of recent runs.</summary>
-    public const int MaxLimit = 200;
+    /// <summary>Largest page of runs.</summary>
+    public const int MaxPageSize = 100;
+
+    /// <summary>Runs per page when the caller names no size.</summary>
+    public const int DefaultPageSize = 20;
 
     /// <summary>
     /// The run; INVALID_ARGUMENT for a malformed id, NOT_FOUND when unknown or another tenant's (the same answer), UNAVAILABLE
@@ -31,15 +35,26 @@ public sealed class RunQueries(RunStore store)
         return RunMapper.ToRun(record);
     }
 
-    /// <summary>The newest <paramref name="limit"/> runs (1-200) <paramref name="caller"/> may see, newest first.</summary>
-    public async Task<IReadOnlyList<Run>> ListRecentAsync(int limit, Caller caller, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page of <paramref name="caller"/>'s runs, newest first, each with its images: page_size 1-100 (0 = 20), filters by
+    /// config, status and creation time, and the token of the next page ("" on the last).
+    /// </summary>
+    public async Task<ListRunsResponse> ListAsync(ListRunsRequest request, Caller caller, CancellationToken cancellationToken)
     {
-        if (limit is < 1 or > MaxLimit)
+        if (request.PageSize is < 0 or > MaxPageSize)
         {
-            RouterException.ThrowInvalid([new ParameterViolation("limit", $"limit = {limit} is out of range; allowed: 1-{MaxLimit}")]);
+            RouterException.ThrowInvalid([new ParameterViolation("page_size", $"page_size = {request.PageSize} is out of range; allowed: 1-{MaxPageSize}, or 0 for {DefaultPageSize}")]);
         }
-        var page = await CallAsync(() => store.ListRunsAsync(limit, caller, cancellationToken));
-        return [.. page.Runs.Select(RunMapper.ToRun)];
+        var page = await CallAsync(() => store.ListRunsAsync(new StorageRuns.ListRunsRequest
+        {
+            PageSize = request.PageSize == 0 ? DefaultPageSize : request.PageSize,
+            PageToken = request.PageToken,
+            Config = request.Config,
+            State = RunMapper.ToState(request.Status),
+            CreatedAfter = request.CreatedAfter,
+            CreatedBefore = request.CreatedBefore,
+        }, caller, cancellationToken));
+        return new ListRunsResponse { Runs = { page.Runs.Select(RunMapper.ToRun) }, NextPageToken = page.NextPageToken };
     }
 
     private static async Task<T> CallAsync<T>(Func<Task<T>> call)

@@ -44,9 +44,9 @@ public sealed class RunStore(StorageClient client, IOptions<GenerationOptions> o
         }
     }
 
-    /// <summary>The newest runs <paramref name="caller"/> may see, at most <paramref name="pageSize"/>.</summary>
-    public Task<ListRunsResponse> ListRunsAsync(int pageSize, Caller caller, CancellationToken cancellationToken) =>
-        client.ListRunsAsync(new ListRunsRequest { PageSize = pageSize }, Call(cancellationToken, caller)).ResponseAsync;
+    /// <summary>A page of the runs <paramref name="caller"/> may see, newest first.</summary>
+    public Task<ListRunsResponse> ListRunsAsync(ListRunsRequest request, Caller caller, CancellationToken cancellationToken) =>
+        client.ListRunsAsync(request, Call(cancellationToken, caller)).ResponseAsync;
 
     /// <summary>
     /// Splits a stored image into <paramref name="rows"/> × <paramref name="columns"/> tiles, stored as images of its run

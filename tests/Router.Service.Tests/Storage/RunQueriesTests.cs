@@ -69,6 +69,29 @@ public sealed class RunQueriesTests : IAsyncLifetime
         Assert.Single(_fleet.AdapterCalls);
     }
 
+    [Fact]
+    public async Task ListRuns_PagesOfTheCallersRuns_NewestFirstEachOnceWithImagesAndStatusFilter()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            (await _fleet.GenerateAsync(new GenerateRequest { Prompt = $"alpha {i}", Config = "gpt-image-1", RunId = $"page-{i}" }, headers: Alpha.AddTo(null))).EnsureOk();
+        }
+        (await _fleet.GenerateAsync(new GenerateRequest { Prompt = "beta", Config = "gpt-image-1" }, headers: Beta.AddTo(null))).EnsureOk();
+        await TestTimeouts.WaitUntilAsync(async () => (await _fleet.Client.ListRunsAsync(new ListRunsRequest { PageSize = 100, Status = RunStatus.Succeeded }, Alpha.AddTo(null)).ResponseAsync).Runs.Count == 5);
+
+        var first = await _fleet.Client.ListRunsAsync(new ListRunsRequest { PageSize = 2 }, Alpha.AddTo(null)).ResponseAsync.DefaultTimeout();
+        var second = await _fleet.Client.ListRunsAsync(new ListRunsRequest { PageSize = 2, PageToken = first.NextPageToken }, Alpha.AddTo(null)).ResponseAsync.DefaultTimeout();
+        var third = await _fleet.Client.ListRunsAsync(new ListRunsRequest { PageSize = 2, PageToken = second.NextPageToken }, Alpha.AddTo(null)).ResponseAsync.DefaultTimeout();
+        var failed = await _fleet.Client.ListRunsAsync(new ListRunsRequest { Status = RunStatus.Failed }, Alpha.AddTo(null)).ResponseAsync.DefaultTimeout();
+
+        Assert.Equal(["page-4", "page-3", "page-2", "page-1", "page-0"], first.Runs.Concat(second.Runs).Concat(third.Runs).Select(r => r.RunId));
+        Assert.Empty(third.NextPageToken);
+        Assert.All(first.Runs, r => Assert.Single(r.Images));
+        Assert.Empty(failed.Runs);
+        var tooBig = await Assert.ThrowsAsync<RpcException>(() => _fleet.Client.ListRunsAsync(new ListRunsRequest { PageSize = 101 }, Alpha.AddTo(null)).ResponseAsync.DefaultTimeout());
+        Assert.Equal(StatusCode.InvalidArgument, tooBig.StatusCode);
+    }
+
     private async Task<IReadOnlyList<string>> ListAsync(Caller caller)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/runs?limit=50");
