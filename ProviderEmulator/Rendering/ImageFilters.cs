@@ -16,18 +16,14 @@ internal static class ImageFilters
     {
         var (width, height) = (Math.Max(1, final.Width / block), Math.Max(1, final.Height / block));
         var small = Raster.Draw(width, height, canvas => final.DrawOn(canvas, SKRect.Create(width, height), Smooth));
-        var keep = 1 - veil;
-        var grey = 0.5f * veil;
-        using var washedOut = SKColorFilter.CreateColorMatrix(
-        [
-            keep, 0, 0, 0, grey,
-            0, keep, 0, 0, grey,
-            0, 0, keep, 0, grey,
-            0, 0, 0, 1, 0,
-        ]);
-        using var paint = new SKPaint { ColorFilter = washedOut };
         return Raster.Draw(final.Width, final.Height, canvas =>
-            small.DrawOn(canvas, SKRect.Create(final.Width, final.Height), new SKSamplingOptions(SKFilterMode.Linear), paint));
+        {
+            var whole = SKRect.Create(final.Width, final.Height);
+            small.DrawOn(canvas, whole, new SKSamplingOptions(SKFilterMode.Linear));
+            // SrcATop keeps each pixel's alpha: transparent areas stay transparent under the veil.
+            using var grey = new SKPaint { Color = new SKColor(128, 128, 128, (byte)Math.Round(veil * 255)), BlendMode = SKBlendMode.SrcATop };
+            canvas.DrawRect(whole, grey);
+        });
     }
 
     /// <summary>
