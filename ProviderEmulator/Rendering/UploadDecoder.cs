@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Pipeline.Imaging;
 using ProviderEmulator.Hosting;
 using SkiaSharp;
@@ -35,7 +36,7 @@ internal static class UploadDecoder
     /// <summary>The decoded pixels, or null when Skia cannot decode all of them (corrupt or truncated data).</summary>
     public static Raster? TryDecode(byte[] bytes)
     {
-        using var data = SKData.CreateCopy(bytes);
+        using var data = SKData.CreateCopy(ImageInspector.DetectFormat(bytes) == ImageFormat.Png ? PixelChunksOnly(bytes) : bytes);
         using var codec = SKCodec.Create(data);
         if (codec is null || !IsWithinLimits(codec.Info.Width, codec.Info.Height))
         {
@@ -46,4 +47,39 @@ internal static class UploadDecoder
         var result = raster.Use(pixmap => codec.GetPixels(raster.Info, pixmap.GetPixels()));
         return result == SKCodecResult.Success ? raster : null;
     }
+
+    /// <summary>
+    /// The PNG without ancillary chunks that do not affect pixels (text, time, private chunks such as the emulator's own
+    /// padding). Skia's PNG decoder takes minutes over a 30 MB unknown chunk; it never needs to see one.
+    /// </summary>
+    private static byte[] PixelChunksOnly(byte[] png)
+    {
+        var output = new MemoryStream(png.Length);
+        output.Write(png, 0, Math.Min(8, png.Length));
+        var at = 8;
+        while (at + 12 <= png.Length)
+        {
+            var length = BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(at));
+            if (length > (uint)(png.Length - at - 12))
+            {
+                output.Write(png, at, png.Length - at);
+                break;
+            }
+
+            var type = png.AsSpan(at + 4, 4);
+            var critical = (type[0] & 0x20) == 0;
+            if (critical || IsPixelAncillary(type))
+            {
+                output.Write(png, at, (int)length + 12);
+            }
+
+            at += (int)length + 12;
+        }
+
+        return output.ToArray();
+    }
+
+    private static bool IsPixelAncillary(ReadOnlySpan<byte> type) =>
+        type.SequenceEqual("tRNS"u8) || type.SequenceEqual("gAMA"u8) || type.SequenceEqual("sRGB"u8)
+        || type.SequenceEqual("iCCP"u8) || type.SequenceEqual("cHRM"u8) || type.SequenceEqual("sBIT"u8);
 }
