@@ -221,7 +221,7 @@ internal static class OpenRouterEndpoints
 
     private static ImageSpec Spec(ChatImageRequest request)
     {
-        var edit = EditInput.FromFirstImage(request.InputImages);
+        var edit = EditInput.FromFirstImage(request.InputImages, "messages");
 
         return new ImageSpec(request.Prompt, request.Width, request.Height, request.Seed, false, ImageFormat.Png, 100, edit);
     }

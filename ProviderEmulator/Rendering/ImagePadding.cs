@@ -1,11 +1,12 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using Pipeline.Imaging;
 
 namespace ProviderEmulator.Rendering;
 
 /// <summary>
 /// Grows an encoded image to a given byte size while keeping it valid (fault <c>oversized-image</c>): a private
-/// ancillary PNG chunk, JPEG COM segments, or an unknown RIFF chunk in WebP.
+/// ancillary PNG chunk with a correct CRC, JPEG COM segments, or an unknown RIFF chunk in WebP.
 /// </summary>
 internal static class ImagePadding
 {
@@ -27,7 +28,28 @@ internal static class ImagePadding
         };
     }
 
-    private static byte[] PadPng(byte[] png, byte[] filler) => PngCodec.InsertChunk(png, "emUl", filler);
+    /// <summary>
+    /// Inserts an <c>emUl</c> chunk (ancillary, private, safe to copy: decoders skip it) just before IEND, which is the
+    /// last 12 bytes of a PNG as encoded here.
+    /// </summary>
+    private static byte[] PadPng(byte[] png, byte[] filler)
+    {
+        if (png.Length < 8 + 25 + 12 || !png.AsSpan(png.Length - 8, 4).SequenceEqual("IEND"u8))
+        {
+            throw new InvalidOperationException("the PNG to pad does not end with an IEND chunk");
+        }
+
+        var at = png.Length - 12;
+        var output = new byte[png.Length + 12 + filler.Length];
+        png.AsSpan(0, at).CopyTo(output);
+        BinaryPrimitives.WriteInt32BigEndian(output.AsSpan(at), filler.Length);
+        "emUl"u8.CopyTo(output.AsSpan(at + 4));
+        filler.CopyTo(output, at + 8);
+        var crc = Crc32.HashToUInt32(output.AsSpan(at + 4, 4 + filler.Length));
+        BinaryPrimitives.WriteUInt32BigEndian(output.AsSpan(at + 8 + filler.Length), crc);
+        png.AsSpan(at).CopyTo(output.AsSpan(at + 12 + filler.Length));
+        return output;
+    }
 
     private static byte[] PadJpeg(byte[] jpeg, byte[] filler)
     {

@@ -7,9 +7,9 @@ namespace ProviderEmulator.Rendering;
 /// <param name="Width">Pixels.</param>
 /// <param name="Height">Pixels.</param>
 /// <param name="Seed">Extra seed (OpenRouter <c>seed</c>, image index for n &gt; 1).</param>
-/// <param name="Transparent">Transparent background (shapes stay opaque).</param>
+/// <param name="Transparent">Transparent background (shapes stay opaque); PNG and WebP keep the alpha channel.</param>
 /// <param name="Format">Container format.</param>
-/// <param name="Compression">0–100: JPEG quality; ignored for PNG and (lossless) WebP.</param>
+/// <param name="Compression">0–100: JPEG and (lossy) WebP quality; ignored for PNG.</param>
 /// <param name="Edit">Input image (and mask) of an edit, or null.</param>
 internal sealed record ImageSpec(
     string Prompt, int Width, int Height, long Seed, bool Transparent, ImageFormat Format, int Compression, EditInput? Edit = null)
@@ -17,32 +17,32 @@ internal sealed record ImageSpec(
     public string CacheKey => $"{Width}x{Height}|{Seed}|{Transparent}|{Format}|{Compression}|{Edit?.Digest}|{Prompt}";
 }
 
-/// <summary>The first input image of an edit (decoded when it is a PNG) and the optional mask.</summary>
+/// <summary>The first input image of an edit (decoded) and the optional mask.</summary>
 /// <param name="Digest">Hash of all input bytes, part of the cache key and the seed.</param>
-/// <param name="Image">Decoded first image, or null when it is not a PNG.</param>
+/// <param name="Image">Decoded first image, or null when it could not be decoded (Responses and OpenRouter inputs).</param>
 /// <param name="Mask">Decoded mask (alpha 0 = editable), or null.</param>
-internal sealed record EditInput(string Digest, RgbaImage? Image, RgbaImage? Mask)
+internal sealed record EditInput(string Digest, Raster? Image, Raster? Mask)
 {
-    /// <summary>The edit input of a request whose input images are <paramref name="images"/> (no mask), or null when there are none.</summary>
-    public static EditInput? FromFirstImage(IReadOnlyList<byte[]> images)
+    /// <summary>
+    /// The edit input of a Responses or OpenRouter request whose input images are <paramref name="images"/> (no mask), or
+    /// null when there are none. The first image is decoded when it can be; one whose header declares more pixels than
+    /// <see cref="UploadDecoder"/> allows is refused (400, <paramref name="param"/>) before anything is allocated.
+    /// </summary>
+    public static EditInput? FromFirstImage(IReadOnlyList<byte[]> images, string param)
     {
         if (images.Count == 0)
         {
             return null;
         }
+
         var first = images[0];
-        RgbaImage? decoded = null;
-        if (ImageInspector.DetectFormat(first) == ImageFormat.Png)
+        Raster? decoded = null;
+        if (ImageInspector.TryInspect(first, out var info))
         {
-            try
-            {
-                decoded = PngCodec.Decode(first);
-            }
-            catch (InvalidImageException)
-            {
-                decoded = null;
-            }
+            UploadDecoder.EnsureWithinLimits(info, "Input image 1", param);
+            decoded = UploadDecoder.TryDecode(first);
         }
+
         return new EditInput(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(first))[..16], decoded, null);
     }
 }

@@ -267,7 +267,7 @@ internal static class ImageRequestReader
             var param = inputs.Count > 1 ? "image[]" : "image";
             if (!ImageInspector.TryInspect(inputs[i], out var info))
             {
-                throw new ApiErrorException(new ApiError(400, $"Invalid image file or mode for image {i + 1}, please check your image file.", Param: param, Code: "invalid_image_file"));
+                throw new ApiErrorException(InvalidImageFile(i, param));
             }
 
             var limit = isDallE2 ? MaxDallE2ImageBytes : MaxGptImageBytes;
@@ -276,6 +276,7 @@ internal static class ImageRequestReader
                 throw new ApiErrorException(new ApiError(400, $"Image {i + 1} is too large: {inputs[i].Length} bytes; the limit is {limit} bytes.", Param: param, Code: "image_too_large"));
             }
 
+            UploadDecoder.EnsureWithinLimits(info, $"Image {i + 1}", param);
             if (isDallE2 && (info.Format != ImageFormat.Png || info.Width != info.Height))
             {
                 throw new ApiErrorException(ApiError.InvalidValue("image", "Invalid input image - format must be in ['RGBA', 'LA', 'L'], got RGB or not a square PNG."));
@@ -284,7 +285,7 @@ internal static class ImageRequestReader
             firstInfo ??= info;
         }
 
-        RgbaImage? maskImage = null;
+        Raster? maskImage = null;
         if (mask is not null)
         {
             if (!ImageInspector.TryInspect(mask, out var maskInfo) || maskInfo.Format != ImageFormat.Png)
@@ -292,15 +293,23 @@ internal static class ImageRequestReader
                 throw new ApiErrorException(ApiError.InvalidValue("mask", "Invalid mask image: it must be a PNG with an alpha channel."));
             }
 
+            UploadDecoder.EnsureWithinLimits(maskInfo, "The mask", "mask");
             if (firstInfo is not null && (maskInfo.Width != firstInfo.Width || maskInfo.Height != firstInfo.Height))
             {
                 throw new ApiErrorException(ApiError.InvalidValue("mask", $"Invalid mask image: size {maskInfo.Size} does not match the first image ({firstInfo.Size})."));
             }
 
-            maskImage = TryDecodePng(mask);
+            maskImage = UploadDecoder.TryDecode(mask)
+                ?? throw new ApiErrorException(ApiError.InvalidValue("mask", "Invalid mask image: it could not be decoded."));
         }
 
-        var first = inputs.Count > 0 && firstInfo?.Format == ImageFormat.Png ? TryDecodePng(inputs[0]) : null;
+        Raster? first = null;
+        if (inputs.Count > 0)
+        {
+            first = UploadDecoder.TryDecode(inputs[0])
+                ?? throw new ApiErrorException(InvalidImageFile(0, inputs.Count > 1 ? "image[]" : "image"));
+        }
+
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var input in inputs)
         {
@@ -315,17 +324,8 @@ internal static class ImageRequestReader
         return new EditInput(Convert.ToHexString(hash.GetHashAndReset())[..16], first, maskImage);
     }
 
-    private static RgbaImage? TryDecodePng(byte[] png)
-    {
-        try
-        {
-            return PngCodec.Decode(png);
-        }
-        catch (InvalidImageException)
-        {
-            return null;
-        }
-    }
+    private static ApiError InvalidImageFile(int index, string param) =>
+        new(400, $"Invalid image file or mode for image {index + 1}, please check your image file.", Param: param, Code: "invalid_image_file");
 
     private static byte[] ReadImageReference(JsonElement reference, string param)
     {

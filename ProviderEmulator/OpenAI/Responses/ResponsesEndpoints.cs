@@ -218,7 +218,7 @@ internal static class ResponsesEndpoints
     private static ImageSpec SpecFor(ResponsesRequest request, ImageTool tool)
     {
         var (width, height) = tool.Dimensions;
-        var edit = EditInput.FromFirstImage(request.InputImages);
+        var edit = EditInput.FromFirstImage(request.InputImages, "input");
 
         return new ImageSpec(request.Prompt, width, height, 0, tool.ConcreteBackground == "transparent", tool.Format, tool.Compression, edit);
     }

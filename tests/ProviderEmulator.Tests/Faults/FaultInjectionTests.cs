@@ -275,8 +275,7 @@ public class FaultInjectionTests(EmulatorFixture fixture) : IClassFixture<Emulat
 
         var bytes = result.Value.ImageBytes.ToArray();
         Assert.True(bytes.Length >= 3 * 1024 * 1024, $"{bytes.Length} bytes");
-        var decoded = PngCodec.Decode(bytes);
-        Assert.Equal((1024, 1024), (decoded.Width, decoded.Height));
+        TestImages.AssertImage(bytes, ImageFormat.Png, 1024, 1024);
     }
 
     [Fact]

@@ -9,10 +9,13 @@ public class ImageStudioTests
 {
     private readonly ImageStudio _studio = new(new EmulatorOptions { CacheImages = false }, NullLogger<ImageStudio>.Instance);
 
-    [Fact]
-    public void Final_SameSpec_IsByteIdentical()
+    [Theory]
+    [InlineData(ImageFormat.Png)]
+    [InlineData(ImageFormat.Jpeg)]
+    [InlineData(ImageFormat.WebP)]
+    public void Final_SameSpec_IsByteIdentical(ImageFormat format)
     {
-        var spec = Spec("a quiet lake", 0);
+        var spec = Spec("a quiet lake", 0) with { Format = format, Compression = format == ImageFormat.Png ? 100 : 80 };
         var otherStudio = new ImageStudio(new EmulatorOptions { CacheImages = false }, NullLogger<ImageStudio>.Instance);
 
         var first = _studio.Final(spec);
@@ -37,24 +40,90 @@ public class ImageStudioTests
         Assert.NotEqual(_studio.Final(Spec("a lake", 1)), _studio.Final(Spec("a lake", 2)));
     }
 
-    [Fact]
-    public void Partial_LaterStages_AreCloserToFinal()
+    [Theory]
+    [InlineData(ImageFormat.Png, 256, 192)]
+    [InlineData(ImageFormat.Png, 1536, 1024)]
+    [InlineData(ImageFormat.Jpeg, 320, 208)]
+    [InlineData(ImageFormat.Jpeg, 1024, 1536)]
+    [InlineData(ImageFormat.WebP, 208, 320)]
+    [InlineData(ImageFormat.WebP, 1024, 1024)]
+    public void Final_EachFormat_DecodesAtRequestedSize(ImageFormat format, int width, int height)
     {
-        var spec = Spec("a city skyline", 0);
+        var bytes = _studio.Final(Spec("a harbour", 0) with { Format = format, Width = width, Height = height, Compression = 90 });
+
+        TestImages.AssertImage(bytes, format, width, height);
+    }
+
+    [Theory]
+    [InlineData(ImageFormat.Jpeg)]
+    [InlineData(ImageFormat.WebP)]
+    public void Final_LowerCompressionQuality_IsSmallerAndStillCloseToTheSamePicture(ImageFormat format)
+    {
+        var spec = Spec("a harbour at noon", 0) with { Format = format, Width = 512, Height = 512 };
+
+        var low = _studio.Final(spec with { Compression = 20 });
+        var high = _studio.Final(spec with { Compression = 95 });
+
+        Assert.True(low.Length < high.Length * 0.8, $"quality 20: {low.Length} bytes, quality 95: {high.Length} bytes");
+        var difference = TestImages.MeanDifference(low, high);
+        Assert.True(difference is > 0 and < 10, $"mean difference {difference:F2}");
+    }
+
+    [Theory]
+    [InlineData(ImageFormat.Png)]
+    [InlineData(ImageFormat.WebP)]
+    public void Final_Transparent_KeepsShapesOpaqueAndBackgroundClear(ImageFormat format)
+    {
+        var image = TestImages.Decode(_studio.Final(Spec("a logo", 0) with { Transparent = true, Format = format }));
+
+        Assert.Contains(image.Alphas, a => a == 0);
+        Assert.Contains(image.Alphas, a => a == 255);
+    }
+
+    [Theory]
+    [InlineData(ImageFormat.Png)]
+    [InlineData(ImageFormat.WebP)]
+    public void Final_Opaque_HasNoTransparentPixel(ImageFormat format)
+    {
+        var image = TestImages.Decode(_studio.Final(Spec("a logo", 0) with { Format = format }));
+
+        Assert.All(image.Alphas, a => Assert.Equal(255, a));
+    }
+
+    [Theory]
+    [InlineData(ImageFormat.Png, 3)]
+    [InlineData(ImageFormat.Png, 2)]
+    [InlineData(ImageFormat.Jpeg, 3)]
+    [InlineData(ImageFormat.WebP, 3)]
+    public void Partial_EachStage_IsFinalSizedAndFormattedAndFinerThanTheLast(ImageFormat format, int count)
+    {
+        var spec = Spec("a city skyline", 0) with { Format = format, Compression = format == ImageFormat.Png ? 100 : 90 };
         var final = _studio.Final(spec);
 
-        var distances = Enumerable.Range(0, 3).Select(i => TestImages.MeanDifference(_studio.Partial(spec, i, 3), final)).ToList();
+        var partials = Enumerable.Range(0, count).Select(i => _studio.Partial(spec, i, count)).ToList();
 
-        Assert.True(distances[0] > distances[1] && distances[1] > distances[2] && distances[2] > 0, string.Join(", ", distances));
+        Assert.All(partials, p => TestImages.AssertImage(p, format, spec.Width, spec.Height));
+        Assert.All(partials, p => Assert.NotEqual(final, p));
+        var distances = partials.Select(p => TestImages.MeanDifference(p, final)).ToList();
+        for (var i = 1; i < count; i++)
+        {
+            Assert.True(distances[i - 1] > distances[i], $"partial {i} is not closer to the final than partial {i - 1}: {string.Join(", ", distances)}");
+        }
+
+        Assert.True(distances[^1] > 0.5, string.Join(", ", distances));
     }
 
     [Fact]
-    public void Final_Transparent_KeepsShapesOpaqueAndBackgroundClear()
+    public void Partial_SolidEditThatKeepsEverything_StillDiffersFromFinal()
     {
-        var image = PngCodec.Decode(_studio.Final(Spec("a logo", 0) with { Transparent = true }));
+        var input = UploadDecoder.TryDecode(TestImages.SolidPng(64, 64, new SkiaSharp.SKColor(40, 40, 40)))!;
+        var keepAll = UploadDecoder.TryDecode(TestImages.SolidPng(64, 64, SkiaSharp.SKColors.Black))!;
+        var spec = Spec("x", 0) with { Width = 64, Height = 64, Edit = new EditInput("d", input, keepAll) };
 
-        Assert.Contains(image.Pixels.Where((_, i) => i % 4 == 3), a => a == 0);
-        Assert.Contains(image.Pixels.Where((_, i) => i % 4 == 3), a => a == 255);
+        var final = _studio.Final(spec);
+
+        Assert.Equal(new SkiaSharp.SKColor(40, 40, 40), TestImages.Decode(final).Pixel(10, 10));
+        Assert.NotEqual(final, _studio.Partial(spec, 0, 1));
     }
 
     [Theory]
@@ -68,11 +137,8 @@ public class ImageStudioTests
         var padded = ImagePadding.PadTo(image, format, 200_000);
 
         Assert.True(padded.Length >= 200_000);
-        Assert.Equal(new ImageInfo(format, 64, 48), ImageInspector.Inspect(padded));
-        if (format == ImageFormat.Png)
-        {
-            Assert.Equal(PngCodec.Decode(image).Pixels, PngCodec.Decode(padded).Pixels);
-        }
+        TestImages.AssertImage(padded, format, 64, 48);
+        Assert.Equal(TestImages.Decode(image).Rgba, TestImages.Decode(padded).Rgba);
     }
 
     private static ImageSpec Spec(string prompt, long seed) => new(prompt, 256, 192, seed, false, ImageFormat.Png, 100);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using OpenAI.Images;
 using Pipeline.Imaging;
 using ProviderEmulator.Tests.Support;
+using SkiaSharp;
 
 namespace ProviderEmulator.Tests.OpenAI.Images;
 
@@ -169,8 +170,8 @@ public class ImagesEndpointsTests(EmulatorFixture fixture) : IClassFixture<Emula
             Background = GeneratedImageBackground.Transparent,
         }, TestTimeouts.Token()).DefaultTimeout();
 
-        var decoded = PngCodec.Decode(result.Value[0].ImageBytes.ToArray());
-        Assert.False(decoded.IsOpaque);
+        var decoded = TestImages.Decode(result.Value[0].ImageBytes.ToArray());
+        Assert.Contains(decoded.Alphas, a => a == 0);
         Assert.Equal(GeneratedImageBackground.Transparent, result.Value.Background);
     }
 
@@ -178,7 +179,7 @@ public class ImagesEndpointsTests(EmulatorFixture fixture) : IClassFixture<Emula
     public async Task Edit_SdkSingleImageWithMask_ReturnsImageOfRequestedSize()
     {
         var client = Clients.Images(Emulator, "gpt-image-1");
-        using var image = new MemoryStream(TestImages.SolidPng(512, 512, new Rgba32(200, 30, 30)));
+        using var image = new MemoryStream(TestImages.SolidPng(512, 512, new SKColor(200, 30, 30)));
         using var mask = new MemoryStream(TestImages.LeftHalfMask(512, 512));
 
         var result = await client.GenerateImageEditAsync(image, "room.png", "add a window", mask, "mask.png", new ImageEditOptions
@@ -188,8 +189,158 @@ public class ImagesEndpointsTests(EmulatorFixture fixture) : IClassFixture<Emula
 
         var bytes = result.Value.ImageBytes.ToArray();
         TestImages.AssertImage(bytes, ImageFormat.Png, 1024, 1024);
-        var decoded = PngCodec.Decode(bytes);
-        Assert.Equal(new Rgba32(200, 30, 30), decoded.GetPixel(1000, 500));
+        var decoded = TestImages.Decode(bytes);
+        Assert.Equal(new SKColor(200, 30, 30), decoded.Pixel(1000, 500));
+    }
+
+    [Fact]
+    public async Task Generate_TransparentWebP_HasTransparentPixels()
+    {
+        using var http = Clients.Http(Emulator);
+
+        using var json = await PostJsonAsync(http, "/v1/images/generations", """{"model":"gpt-image-1","prompt":"a logo","size":"1024x1024","background":"transparent","output_format":"webp"}""");
+
+        var bytes = Convert.FromBase64String(json.RootElement.GetProperty("data")[0].GetProperty("b64_json").GetString()!);
+        TestImages.AssertImage(bytes, ImageFormat.WebP, 1024, 1024);
+        var decoded = TestImages.Decode(bytes);
+        Assert.Contains(decoded.Alphas, a => a == 0);
+        Assert.Contains(decoded.Alphas, a => a == 255);
+        Assert.Equal("transparent", json.RootElement.GetProperty("background").GetString());
+    }
+
+    [Fact]
+    public async Task Generate_TransparentJpeg_Returns400InvalidValueBackground()
+    {
+        var client = Clients.Images(Emulator, "gpt-image-1");
+
+        var ex = await Assert.ThrowsAsync<ClientResultException>(() => client.GenerateImageAsync("a logo", new ImageGenerationOptions
+        {
+            Background = GeneratedImageBackground.Transparent,
+            OutputFileFormat = GeneratedImageFileFormat.Jpeg,
+        }, TestTimeouts.Token())).DefaultTimeout();
+
+        Assert.Equal(400, ex.Status);
+        var error = ErrorOf(ex);
+        Assert.Equal("background", error.GetProperty("param").GetString());
+        Assert.Equal("invalid_value", error.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Generate_JpegCompression_LowerValueGivesSmallerImage()
+    {
+        using var http = Clients.Http(Emulator);
+
+        async Task<byte[]> JpegAsync(int compression)
+        {
+            using var json = await PostJsonAsync(http, "/v1/images/generations", $$"""{"model":"gpt-image-1","prompt":"a market","size":"1024x1024","output_format":"jpeg","output_compression":{{compression}}}""");
+            return Convert.FromBase64String(json.RootElement.GetProperty("data")[0].GetProperty("b64_json").GetString()!);
+        }
+
+        var low = await JpegAsync(10);
+        var high = await JpegAsync(95);
+
+        TestImages.AssertImage(low, ImageFormat.Jpeg, 1024, 1024);
+        TestImages.AssertImage(high, ImageFormat.Jpeg, 1024, 1024);
+        Assert.True(low.Length < high.Length * 0.8, $"compression 10: {low.Length} bytes, 95: {high.Length} bytes");
+    }
+
+    [Fact]
+    public async Task Edit_MaskWithEditableLeftHalf_KeepsInputOnTheRightAndRepaintsTheLeft()
+    {
+        using var http = Clients.Http(Emulator);
+        var input = TestImages.CheckerPng(1024, 1024);
+        var body = new Multipart()
+            .Text("model", "gpt-image-1")
+            .Text("prompt", "a window on the left wall")
+            .Text("size", "1024x1024")
+            .File("image", "room.png", input)
+            .File("mask", "mask.png", TestImages.LeftHalfMask(1024, 1024));
+
+        using var json = await PostMultipartAsync(http, body);
+
+        var output = TestImages.Decode(Convert.FromBase64String(json.RootElement.GetProperty("data")[0].GetProperty("b64_json").GetString()!));
+        var original = TestImages.Decode(input);
+        long keptDifferences = 0, editedDifference = 0, edited = 0;
+        for (var y = 0; y < 1024; y += 3)
+        {
+            for (var x = 0; x < 1024; x += 3)
+            {
+                var (o, i) = (output.Pixel(x, y), original.Pixel(x, y));
+                if (x >= 516)
+                {
+                    keptDifferences += o == i ? 0 : 1;
+                }
+                else if (x < 508)
+                {
+                    editedDifference += Math.Abs(o.Red - i.Red) + Math.Abs(o.Green - i.Green) + Math.Abs(o.Blue - i.Blue);
+                    edited++;
+                }
+            }
+        }
+
+        Assert.Equal(0, keptDifferences);
+        Assert.True(editedDifference / (3.0 * edited) > 20, $"mean difference in the editable half {editedDifference / (3.0 * edited):F1}");
+    }
+
+    [Fact]
+    public async Task Edit_MaskSizeDiffersFromImage_Returns400InvalidValueMask()
+    {
+        var client = Clients.Images(Emulator, "gpt-image-1");
+        var body = new Multipart()
+            .Text("model", "gpt-image-1")
+            .Text("prompt", "x")
+            .File("image", "a.png", TestImages.SolidPng(256, 256, SKColors.Red))
+            .File("mask", "mask.png", TestImages.LeftHalfMask(128, 256));
+
+        var ex = await Assert.ThrowsAsync<ClientResultException>(() =>
+            client.GenerateImageEditsAsync(BinaryContent.Create(BinaryData.FromBytes(body.Build())), body.ContentType, new RequestOptions())).DefaultTimeout();
+
+        Assert.Equal(400, ex.Status);
+        var error = ErrorOf(ex);
+        Assert.Equal("mask", error.GetProperty("param").GetString());
+        Assert.Equal("invalid_value", error.GetProperty("code").GetString());
+        Assert.Contains("128x256", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("image", 60_000, 60_000)]
+    [InlineData("image", 16_385, 16)]
+    [InlineData("image", 12_000, 9_000)]
+    [InlineData("mask", 60_000, 60_000)]
+    public async Task Edit_UploadDeclaringTooManyPixels_Returns400ImageTooLarge(string part, int width, int height)
+    {
+        var client = Clients.Images(Emulator, "gpt-image-1");
+        var bomb = TestImages.PngDeclaring(width, height);
+        var body = new Multipart().Text("model", "gpt-image-1").Text("prompt", "x")
+            .File("image", "a.png", part == "image" ? bomb : TestImages.SolidPng(64, 64, SKColors.Red));
+        if (part == "mask")
+        {
+            body.File("mask", "mask.png", bomb);
+        }
+
+        var ex = await Assert.ThrowsAsync<ClientResultException>(() =>
+            client.GenerateImageEditsAsync(BinaryContent.Create(BinaryData.FromBytes(body.Build())), body.ContentType, new RequestOptions())).DefaultTimeout();
+
+        Assert.Equal(400, ex.Status);
+        var error = ErrorOf(ex);
+        Assert.Equal(part, error.GetProperty("param").GetString());
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Equal("image_too_large", error.GetProperty("code").GetString());
+        Assert.Contains($"{width}x{height}", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Edit_TruncatedImage_Returns400InvalidImageFile()
+    {
+        var client = Clients.Images(Emulator, "gpt-image-1");
+        var png = TestImages.CheckerPng(256, 256);
+        var body = new Multipart().Text("model", "gpt-image-1").Text("prompt", "x").File("image", "a.png", png[..(png.Length / 2)]);
+
+        var ex = await Assert.ThrowsAsync<ClientResultException>(() =>
+            client.GenerateImageEditsAsync(BinaryContent.Create(BinaryData.FromBytes(body.Build())), body.ContentType, new RequestOptions())).DefaultTimeout();
+
+        Assert.Equal(400, ex.Status);
+        Assert.Equal("invalid_image_file", ErrorOf(ex).GetProperty("code").GetString());
     }
 
     [Fact]
@@ -201,8 +352,8 @@ public class ImagesEndpointsTests(EmulatorFixture fixture) : IClassFixture<Emula
             .Text("prompt", "combine these")
             .Text("size", "1024x1536")
             .Text("n", "1")
-            .File("image[]", "a.png", TestImages.SolidPng(256, 256, new Rgba32(10, 200, 10)))
-            .File("image[]", "b.png", TestImages.SolidPng(300, 200, new Rgba32(10, 10, 200)))
+            .File("image[]", "a.png", TestImages.SolidPng(256, 256, new SKColor(10, 200, 10)))
+            .File("image[]", "b.png", TestImages.SolidPng(300, 200, new SKColor(10, 10, 200)))
             .File("mask", "mask.png", TestImages.LeftHalfMask(256, 256));
 
         var result = await client.GenerateImageEditsAsync(BinaryContent.Create(BinaryData.FromBytes(body.Build())), body.ContentType, new RequestOptions()).DefaultTimeout();
@@ -222,9 +373,9 @@ public class ImagesEndpointsTests(EmulatorFixture fixture) : IClassFixture<Emula
         var body = new Multipart()
             .Text("prompt", "merge")
             .Text("model", "gpt-image-1")
-            .File("image", "a.png", TestImages.SolidPng(64, 64, new Rgba32(1, 2, 3)))
-            .File("image", "b.png", TestImages.SolidPng(64, 64, new Rgba32(4, 5, 6)))
-            .File("image", "c.png", TestImages.SolidPng(64, 64, new Rgba32(7, 8, 9)));
+            .File("image", "a.png", TestImages.SolidPng(64, 64, new SKColor(1, 2, 3)))
+            .File("image", "b.png", TestImages.SolidPng(64, 64, new SKColor(4, 5, 6)))
+            .File("image", "c.png", TestImages.SolidPng(64, 64, new SKColor(7, 8, 9)));
 
         var result = await client.GenerateImageEditsAsync(BinaryContent.Create(BinaryData.FromBytes(body.Build())), body.ContentType, new RequestOptions()).DefaultTimeout();
 
@@ -297,7 +448,7 @@ public class ImagesEndpointsTests(EmulatorFixture fixture) : IClassFixture<Emula
             .Text("prompt", "paint it blue")
             .Text("stream", "true")
             .Text("partial_images", "1")
-            .File("image", "a.png", TestImages.SolidPng(128, 128, new Rgba32(9, 9, 9)));
+            .File("image", "a.png", TestImages.SolidPng(128, 128, new SKColor(9, 9, 9)));
 
         var types = new List<string>();
         await using (var stream = await client.GenerateImageEditsStreamingAsync(BinaryContent.Create(BinaryData.FromBytes(body.Build())), body.ContentType, new RequestOptions()).DefaultTimeout())
@@ -311,6 +462,24 @@ public class ImagesEndpointsTests(EmulatorFixture fixture) : IClassFixture<Emula
         }
 
         Assert.Equal(["image_edit.partial_image", "image_edit.completed"], types);
+    }
+
+    private static async Task<JsonDocument> PostJsonAsync(HttpClient http, string path, string body)
+    {
+        using var response = await http.PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"), TestTimeouts.Token()).DefaultTimeout();
+        var text = await response.Content.ReadAsStringAsync(TestTimeouts.Token()).DefaultTimeout();
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonDocument.Parse(text);
+    }
+
+    private static async Task<JsonDocument> PostMultipartAsync(HttpClient http, Multipart body)
+    {
+        var content = new ByteArrayContent(body.Build());
+        content.Headers.TryAddWithoutValidation("Content-Type", body.ContentType);
+        using var response = await http.PostAsync("/v1/images/edits", content, TestTimeouts.Token()).DefaultTimeout();
+        var text = await response.Content.ReadAsStringAsync(TestTimeouts.Token()).DefaultTimeout();
+        Assert.True(response.IsSuccessStatusCode, text);
+        return JsonDocument.Parse(text);
     }
 
     private static JsonElement ErrorOf(ClientResultException ex)

@@ -125,6 +125,44 @@ public class ResponsesEndpointsTests(EmulatorFixture fixture) : IClassFixture<Em
     }
 
     [Fact]
+    public async Task CreateResponse_TransparentJpegTool_Returns400InvalidValueBackground()
+    {
+        using var http = Clients.Http(Emulator);
+        var body = """
+            {"model":"gpt-4.1","input":"a logo","tool_choice":{"type":"image_generation"},
+             "tools":[{"type":"image_generation","output_format":"jpeg","background":"transparent"}]}
+            """;
+
+        using var response = await http.PostAsync("/v1/responses", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), TestTimeouts.Token()).DefaultTimeout();
+
+        Assert.Equal(400, (int)response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestTimeouts.Token()).DefaultTimeout());
+        var error = json.RootElement.GetProperty("error");
+        Assert.Equal("tools[0].background", error.GetProperty("param").GetString());
+        Assert.Equal("invalid_value", error.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task CreateResponse_InputImageDeclaringTooManyPixels_Returns400ImageTooLarge()
+    {
+        using var http = Clients.Http(Emulator);
+        var dataUrl = "data:image/png;base64," + Convert.ToBase64String(TestImages.PngDeclaring(60_000, 60_000));
+        var body = $$"""
+            {"model":"gpt-4.1","tool_choice":{"type":"image_generation"},"tools":[{"type":"image_generation"}],
+             "input":[{"role":"user","content":[{"type":"input_text","text":"make it night"},{"type":"input_image","image_url":"{{dataUrl}}"}]}]}
+            """;
+
+        using var response = await http.PostAsync("/v1/responses", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), TestTimeouts.Token()).DefaultTimeout();
+
+        Assert.Equal(400, (int)response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestTimeouts.Token()).DefaultTimeout());
+        var error = json.RootElement.GetProperty("error");
+        Assert.Equal("image_too_large", error.GetProperty("code").GetString());
+        Assert.Equal("input", error.GetProperty("param").GetString());
+        Assert.Contains("60000x60000", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CreateResponse_MissingModel_Returns400MissingParameter()
     {
         var client = Clients.Responses(Emulator);
