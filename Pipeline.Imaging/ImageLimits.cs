@@ -14,7 +14,7 @@ public sealed record ImageLimits
     /// <summary>Default <see cref="MaxSide"/>: 16,384 pixels (WebP's own limit).</summary>
     public const int DefaultMaxSide = 16_384;
 
-    /// <summary>The defaults: 100 megapixels and 16,384 pixels per side.</summary>
+    /// <summary>The defaults: 100 megapixels and 16,384 pixels per side. Options that configuration binds into start from <c>new()</c>, never from this shared instance.</summary>
     public static ImageLimits Default { get; } = new();
 
     /// <summary>Largest width × height, in millions of pixels. Default 100; allowed 1 to 1,000.</summary>
