@@ -47,7 +47,7 @@ public static class PngCodec
         System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(output.AsSpan(at), data.Length);
         typeBytes.CopyTo(output, at + 4);
         data.CopyTo(output.AsSpan(at + 8));
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(output.AsSpan(at + 8 + data.Length), Crc32.Append(Crc32.Compute(typeBytes), data));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(output.AsSpan(at + 8 + data.Length), PngCrc.Of(typeBytes, data));
         png[^12..].CopyTo(output.AsSpan(at + 12 + data.Length));
         return output;
     }

@@ -9,7 +9,8 @@ namespace Pipeline.Providers;
 
 /// <summary>
 /// Turns every image a provider returns — pure base64, a data URI or an http(s) URL — into <see cref="VerifiedImage"/>s,
-/// and those into frames. Images above <see cref="ImageDownloadOptions.MaxBytes"/> are refused, inline or downloaded. URLs are
+/// and those into frames, each verified complete and within <see cref="ImageDownloadOptions.Dimensions"/> before it becomes a
+/// frame. Images above <see cref="ImageDownloadOptions.MaxBytes"/> are refused, inline or downloaded. URLs are
 /// downloaded with a timeout, and never from loopback, private or
 /// link-local addresses (checked on the resolved addresses) unless <see cref="ImageDownloadOptions.AllowPrivateNetworks"/>.
 /// </summary>
@@ -58,23 +59,36 @@ public sealed class ImageNormalizer
         return FromBytes(DecodeBase64(text, field, _options.MaxBytes), field);
     }
 
-    /// <summary>Checks magic bytes and reads the size from the header. Invalid → MalformedResponse naming <paramref name="field"/>.</summary>
+    /// <summary>
+    /// Verifies the bytes as <see cref="ImageVerifier"/> does: a PNG, JPEG or WebP within
+    /// <see cref="ImageDownloadOptions.Dimensions"/> (checked on the header first) and complete (PNG through IEND, JPEG to EOI,
+    /// WebP's RIFF size). Anything else → MalformedResponse naming <paramref name="field"/> and saying exactly what is wrong.
+    /// </summary>
     public VerifiedImage FromBytes(ReadOnlyMemory<byte> data, string field)
     {
         if (data.IsEmpty)
         {
             throw Malformed($"{field} holds no image bytes");
         }
-        ImageInfo info;
+        var span = data.Span;
+        ImageInfo header;
         try
         {
-            info = ImageInspector.Inspect(data.Span);
+            header = ImageInspector.Inspect(span);
         }
         catch (InvalidImageException ex)
         {
-            throw ImageInspector.DetectFormat(data.Span) is null
+            throw ImageInspector.DetectFormat(span) is null
                 ? Malformed($"{field} is {ex.Message}")
                 : Malformed($"{field} is a broken image: {ex.Message}");
+        }
+        if (_options.Dimensions.Check(header) is { } tooLarge)
+        {
+            throw Malformed($"{field} is refused: {tooLarge}");
+        }
+        if (!ImageVerifier.TryVerify(span, _options.Dimensions, out var info, out var problem))
+        {
+            throw Malformed($"{field} is not a complete image: {problem}");
         }
         var bytes = data.ToArray();
         return new VerifiedImage(bytes, info.Format, info.Width, info.Height, Convert.ToHexStringLower(SHA256.HashData(bytes)));

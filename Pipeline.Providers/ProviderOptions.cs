@@ -1,4 +1,5 @@
 using System.Text;
+using Pipeline.Imaging;
 
 namespace Pipeline.Providers;
 
@@ -86,6 +87,12 @@ public sealed record ImageDownloadOptions
 
     /// <summary>Whether loopback, private and link-local addresses may be downloaded from (tests, emulator). Default false.</summary>
     public bool AllowPrivateNetworks { get; init; }
+
+    /// <summary>
+    /// Largest declared dimensions of an image (the decompression-bomb guard, checked on its header before anything else):
+    /// <c>MaxMegapixels</c> (default 100) and <c>MaxSide</c> (default 16384). A larger image is a MalformedResponse.
+    /// </summary>
+    public ImageLimits Dimensions { get; init; } = new();
 }
 
 /// <summary>A model the adapter serves: what ListModels says and where prices come from.</summary>

@@ -102,6 +102,14 @@ public static partial class ProviderOptionsValidator
         {
             errors.Add($"'{s}:Download:Timeout' is {download.Timeout}; it must be positive (default 00:00:30).");
         }
+        if (download.Dimensions is null)
+        {
+            errors.Add($"'{s}:Download:Dimensions' is null; set MaxMegapixels and MaxSide or leave the section out (defaults 100 and 16384).");
+        }
+        else
+        {
+            download.Dimensions.Validate($"{s}:Download:Dimensions", errors);
+        }
     }
 
     private static void ValidateModels(IReadOnlyList<ModelDefinition> models, string s, List<string> errors)

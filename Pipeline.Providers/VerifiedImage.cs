@@ -2,7 +2,7 @@ using Pipeline.Imaging;
 
 namespace Pipeline.Providers;
 
-/// <summary>Image bytes whose magic bytes were checked and whose size was read from the header.</summary>
+/// <summary>Image bytes verified complete (PNG through IEND, JPEG to EOI, WebP RIFF size) and within the dimension limits; size from the header.</summary>
 /// <param name="Data">The bytes.</param>
 /// <param name="Format">PNG, JPEG or WebP, from the magic bytes.</param>
 /// <param name="Width">Width in pixels, from the header.</param>

@@ -38,7 +38,7 @@ public sealed class StorageEngine(
             StorageException.ThrowInvalid("image_index", $"image_index is {imageIndex}; it must be 0 or more");
         }
         var id = string.IsNullOrEmpty(imageId) ? $"{run.RunId}-{imageIndex}" : Ids.RequireImageId(imageId, "image_id");
-        var info = ImageValidator.Validate(data.Span, options.MaxImageBytes, mimeType);
+        var info = ImageValidator.Validate(data.Span, options.MaxImageBytes, options.ImageLimits, mimeType);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(data.Span));
 
         var existing = await metadata.GetImageAtIndexAsync(run.RunId, imageIndex, cancellationToken);

@@ -39,7 +39,7 @@ internal static class PngDecoder
 
             var body = data.Slice(pos + 8, (int)length);
             var crc = BinaryPrimitives.ReadUInt32BigEndian(data[(pos + 8 + (int)length)..]);
-            if (Crc32.Append(Crc32.Compute(type), body) != crc)
+            if (PngCrc.Of(type, body) != crc)
             {
                 throw new InvalidImageException($"PNG chunk '{name}' CRC mismatch");
             }

@@ -97,7 +97,7 @@ internal static class PngEncoder
         output.Write(word);
         output.Write(type);
         output.Write(data);
-        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32.Append(Crc32.Compute(type), data));
+        BinaryPrimitives.WriteUInt32BigEndian(word, PngCrc.Of(type, data));
         output.Write(word);
     }
 }

@@ -12,7 +12,8 @@ namespace Router.Service.Generation;
 
 /// <summary>
 /// Turns a request's input images and mask into bytes for the adapter: inline bytes and <c>data:</c> URIs are decoded
-/// and sniffed, stored image ids are read from Storage.Service. Plain http(s) URLs are refused (the router does not
+/// and verified (<see cref="ImageVerifier"/>: a complete PNG, JPEG or WebP within <see cref="ImageLimits"/>, checked on the
+/// header before anything else), stored image ids are read from Storage.Service (which verified them when they were stored). Plain http(s) URLs are refused (the router does not
 /// fetch from the internet; send the bytes or store the image first).
 /// </summary>
 public sealed class InputImageResolver(RunStore store)
@@ -21,16 +22,24 @@ public sealed class InputImageResolver(RunStore store)
     private static readonly SearchValues<char> s_idCharacters =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
 
-    /// <summary>Adds a violation for every input image or mask that cannot be used as given (no I/O).</summary>
-    public static void Check(GenerateRequest request, List<ParameterViolation> violations)
+    /// <summary>Adds a violation for every input image or mask that cannot be used as given (no I/O), with the default <see cref="ImageLimits"/>.</summary>
+    public static void Check(GenerateRequest request, List<ParameterViolation> violations) => Check(request, violations, ImageLimits.Default);
+
+    /// <summary>
+    /// Adds a violation for every input image or mask that cannot be used as given (no I/O): no source, an http(s) URL,
+    /// a malformed image id, or inline bytes that are not a complete PNG, JPEG or WebP within <paramref name="limits"/>.
+    /// </summary>
+    public static void Check(GenerateRequest request, List<ParameterViolation> violations, ImageLimits limits)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(limits);
         for (var i = 0; i < request.InputImages.Count; i++)
         {
-            Check(request.InputImages[i], $"input_images[{i}]", violations);
+            Check(request.InputImages[i], $"input_images[{i}]", violations, limits);
         }
         if (request.Mask is { } mask)
         {
-            Check(mask, "mask", violations);
+            Check(mask, "mask", violations, limits);
         }
     }
 
@@ -46,14 +55,14 @@ public sealed class InputImageResolver(RunStore store)
         return (images, mask);
     }
 
-    private static void Check(InputImage image, string field, List<ParameterViolation> violations)
+    private static void Check(InputImage image, string field, List<ParameterViolation> violations, ImageLimits limits)
     {
         switch (image.SourceCase)
         {
             case InputImage.SourceOneofCase.Data:
-                if (!ImageInspector.TryInspect(image.Data.Span, out _))
+                if (Problem(image.Data.Span, limits) is { } dataProblem)
                 {
-                    violations.Add(new($"{field}.data", $"{field}.data is not a PNG, JPEG or WebP image ({image.Data.Length} bytes)"));
+                    violations.Add(new($"{field}.data", $"{field}.data {dataProblem}"));
                 }
                 break;
             case InputImage.SourceOneofCase.Url when image.Url.StartsWith("data:", StringComparison.OrdinalIgnoreCase):
@@ -61,9 +70,9 @@ public sealed class InputImageResolver(RunStore store)
                 {
                     violations.Add(new($"{field}.url", $"{field}.url is not a usable data: URI: {problem}"));
                 }
-                else if (!ImageInspector.TryInspect(bytes, out _))
+                else if (Problem(bytes, limits) is { } urlProblem)
                 {
-                    violations.Add(new($"{field}.url", $"{field}.url holds {bytes.Length} bytes that are not a PNG, JPEG or WebP image"));
+                    violations.Add(new($"{field}.url", $"{field}.url {urlProblem}"));
                 }
                 break;
             case InputImage.SourceOneofCase.Url:
@@ -118,6 +127,20 @@ public sealed class InputImageResolver(RunStore store)
         {
             throw RouterException.Unavailable($"{field}.image_id '{imageId}' cannot be read: storage is unavailable ({ex.StatusCode}: {ex.Status.Detail}); retry later", ex);
         }
+    }
+
+    /// <summary>Null for a complete image within <paramref name="limits"/>, else what is wrong, to follow the field name.</summary>
+    private static string? Problem(ReadOnlySpan<byte> data, ImageLimits limits)
+    {
+        if (!ImageInspector.TryInspect(data, out var header))
+        {
+            return $"is not a PNG, JPEG or WebP image ({data.Length} bytes)";
+        }
+        if (limits.Check(header) is { } tooLarge)
+        {
+            return $"is refused: {tooLarge}";
+        }
+        return ImageVerifier.TryVerify(data, limits, out _, out var problem) ? null : $"is not a complete image: {problem}";
     }
 
     /// <summary>The bytes of a base64 <c>data:</c> URI, or null with the reason.</summary>

@@ -1,3 +1,5 @@
+using Pipeline.Imaging;
+
 namespace Storage.Service.Configuration;
 
 /// <summary>The validated, immutable storage configuration the service runs with (see <see cref="StorageSettings"/>).</summary>
@@ -17,6 +19,9 @@ public sealed record StorageOptions
 
     /// <summary>Largest image accepted, in bytes. Default 50 MiB.</summary>
     public int MaxImageBytes { get; init; } = DefaultMaxImageBytes;
+
+    /// <summary>Largest declared image dimensions. Default 100 megapixels and 16,384 pixels per side.</summary>
+    public ImageLimits ImageLimits { get; init; } = new();
 
     /// <summary>The metadata backend. Default <see cref="MetadataBackend.Sqlite"/>.</summary>
     public MetadataBackend MetadataBackend { get; init; } = MetadataBackend.Sqlite;

@@ -39,6 +39,9 @@ public static class StorageOptionsLoader
             errors.Add($"'Storage:MaxImageBytes' is {maxImageBytes}; allowed: {MinImageBytes} to {MaxAllowedImageBytes} bytes (default {StorageOptions.DefaultMaxImageBytes}).");
         }
 
+        var imageLimits = settings.ImageLimits ?? new();
+        imageLimits.Validate("Storage:ImageLimits", errors);
+
         var backend = MetadataBackend.Sqlite;
         if (!string.IsNullOrWhiteSpace(settings.MetadataBackend) && !Enum.TryParse(settings.MetadataBackend, ignoreCase: true, out backend))
         {
@@ -75,6 +78,7 @@ public static class StorageOptionsLoader
             BlobRoot = blobRoot,
             DatabasePath = databasePath,
             MaxImageBytes = (int)maxImageBytes,
+            ImageLimits = imageLimits,
             MetadataBackend = backend,
             Export = export,
             FaultInjection = faults,

@@ -1,3 +1,5 @@
+using Pipeline.Imaging;
+
 namespace Storage.Service.Configuration;
 
 /// <summary>
@@ -17,6 +19,12 @@ public sealed class StorageSettings
 
     /// <summary>Largest image accepted, in bytes. Default 52428800 (50 MiB); allowed 1024 to 1073741824.</summary>
     public long? MaxImageBytes { get; set; }
+
+    /// <summary>
+    /// Largest declared image dimensions (the decompression-bomb guard, checked on the header before anything else):
+    /// <c>Storage:ImageLimits:MaxMegapixels</c> (default 100; 1 to 1000) and <c>Storage:ImageLimits:MaxSide</c> (default 16384; 16 to 65535).
+    /// </summary>
+    public ImageLimits ImageLimits { get; set; } = new();
 
     /// <summary>"Sqlite" (the default and, for now, the only backend).</summary>
     public string? MetadataBackend { get; set; }

@@ -2,12 +2,17 @@ using Pipeline.Imaging;
 
 namespace Storage.Service.Validation;
 
-/// <summary>Checks bytes before they are stored: size cap, magic bytes, header dimensions.</summary>
+/// <summary>
+/// Checks bytes before they are stored: size cap, magic bytes, declared dimensions within <see cref="ImageLimits"/> (before
+/// anything else is read), then completeness without decoding (<see cref="ImageVerifier"/>: PNG through IEND, JPEG to EOI,
+/// WebP's RIFF size).
+/// </summary>
 public static class ImageValidator
 {
-    /// <summary>The image's format and size; INVALID_ARGUMENT on "data" when the bytes are not a storable image.</summary>
-    public static ImageInfo Validate(ReadOnlySpan<byte> data, int maxBytes, string? declaredMimeType)
+    /// <summary>The image's format and size; INVALID_ARGUMENT on "data" (saying exactly what is wrong) when the bytes are not a storable image.</summary>
+    public static ImageInfo Validate(ReadOnlySpan<byte> data, int maxBytes, ImageLimits limits, string? declaredMimeType)
     {
+        ArgumentNullException.ThrowIfNull(limits);
         if (data.IsEmpty)
         {
             StorageException.ThrowInvalid("data", "image data is empty; send the PNG, JPEG or WebP bytes");
@@ -16,18 +21,22 @@ public static class ImageValidator
         {
             StorageException.ThrowInvalid("data", $"image is {data.Length} bytes; the limit is {maxBytes} bytes (Storage:MaxImageBytes)");
         }
-        ImageInfo info;
+        ImageInfo header;
         try
         {
-            info = ImageInspector.Inspect(data);
+            header = ImageInspector.Inspect(data);
         }
         catch (InvalidImageException ex)
         {
             throw new StorageException(StorageErrorKind.InvalidArgument, $"image data is not a storable image: {ex.Message}", "data");
         }
-        if (info.Width <= 0 || info.Height <= 0)
+        if (limits.Check(header) is { } tooLarge)
         {
-            StorageException.ThrowInvalid("data", $"image header gives {info.Width}x{info.Height} pixels; both must be positive");
+            StorageException.ThrowInvalid("data", $"image is refused: {tooLarge} (Storage:ImageLimits)");
+        }
+        if (!ImageVerifier.TryVerify(data, limits, out var info, out var problem))
+        {
+            StorageException.ThrowInvalid("data", $"image data is not a complete image: {problem}");
         }
         if (!string.IsNullOrWhiteSpace(declaredMimeType)
             && (!ImageFormats.TryParse(declaredMimeType, out var declared) || declared != info.Format))

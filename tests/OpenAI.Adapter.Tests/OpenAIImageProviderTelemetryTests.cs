@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using OpenAI.Adapter.Tests.TestSupport;
 using Pipeline.Contracts.Provider.V1;
 using Grpc.Core;
-using Pipeline.Imaging;
+using SkiaSharp;
 
 namespace OpenAI.Adapter.Tests;
 
@@ -39,10 +39,10 @@ public sealed partial class OpenAIImageProviderTelemetryTests
             emulatorKeys: [AdapterHost.ConfiguredKey, ByokKey]);
         var byok = new Metadata { { ProviderAdapter.ProviderKeyHeader, ByokKey } };
         var rejected = new Metadata { { ProviderAdapter.ProviderKeyHeader, RejectedKey } };
-        var edit = Calls.Edit(2, TestImages.SolidPng(512, 512, new Rgba32(200, 30, 30)), TestImages.SolidPng(512, 512, new Rgba32(20, 40, 210)));
-        edit.Mask = TestImages.Input(TestImages.LeftHalfMask(512, 512));
+        var edit = Calls.Edit(2, TestImages.SolidPng(512, 512, new SKColor(200, 30, 30)), TestImages.SolidPng(512, 512, new SKColor(20, 40, 210)));
+        edit.Mask = Calls.Input(TestImages.LeftHalfMask(512, 512));
         var responses = Calls.Responses(partials: 2);
-        responses.InputImages.Add(TestImages.Input(TestImages.SolidPng(256, 256, new Rgba32(10, 200, 10))));
+        responses.InputImages.Add(Calls.Input(TestImages.SolidPng(256, 256, new SKColor(10, 200, 10))));
 
         var results = new List<CallResult>
         {

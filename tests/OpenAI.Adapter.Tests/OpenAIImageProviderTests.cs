@@ -1,9 +1,9 @@
 using Google.Protobuf.WellKnownTypes;
 using OpenAI.Adapter.Tests.TestSupport;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Imaging;
 using Grpc.Core;
 using ProviderEmulator.Hosting;
+using SkiaSharp;
 
 namespace OpenAI.Adapter.Tests;
 
@@ -190,7 +190,7 @@ public sealed class OpenAIImageProviderTests
     public async Task Generate_EditWithInputImages_ImageInputTokensPricedAtTheImageInputPrice(int partials)
     {
         await using var host = await AdapterHost.StartAsync();
-        var request = Calls.Edit(partials, TestImages.SolidPng(1024, 1024, new Rgba32(200, 0, 0)), TestImages.SolidPng(1024, 1024, new Rgba32(0, 0, 200)));
+        var request = Calls.Edit(partials, TestImages.SolidPng(1024, 1024, new SKColor(200, 0, 0)), TestImages.SolidPng(1024, 1024, new SKColor(0, 0, 200)));
 
         var final = Assert.Single((await host.Client.CollectAsync(request)).Succeeded().Finals);
 
@@ -206,7 +206,7 @@ public sealed class OpenAIImageProviderTests
     public async Task Generate_EditOnAModelWithoutAnImageInputPrice_CostKnownFalseWithALowerBound()
     {
         await using var host = await AdapterHost.StartAsync();
-        var request = Calls.Edit(0, TestImages.SolidPng(1024, 1024, new Rgba32(200, 0, 0)));
+        var request = Calls.Edit(0, TestImages.SolidPng(1024, 1024, new SKColor(200, 0, 0)));
         request.Model = "gpt-image-2";
 
         var final = Assert.Single((await host.Client.CollectAsync(request)).Succeeded().Finals);

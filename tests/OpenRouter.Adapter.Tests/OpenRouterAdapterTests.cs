@@ -5,7 +5,6 @@ using Google.Rpc;
 using OpenRouter.Adapter.Tests.TestSupport;
 using Pipeline.Contracts.Common.V1;
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Imaging;
 using Pipeline.Providers;
 using Grpc.Core;
 using Pipeline.ServiceDefaults.Grpc;
@@ -254,7 +253,7 @@ public sealed class OpenRouterAdapterTests
         var request = Requests.Small("the same harbour");
         foreach (var _ in Enumerable.Range(0, 2))
         {
-            request.InputImages.Add(new InputImage { Data = ByteString.CopyFrom(PngCodec.InsertChunk(PngCodec.Encode(new RgbaImage(64, 64)), "emUl", padding)) });
+            request.InputImages.Add(new InputImage { Data = ByteString.CopyFrom(TestImages.WithChunk(TestImages.Png(64, 64), "emUl", padding)) });
         }
         Assert.InRange(request.CalculateSize(), 60 * 1024 * 1024, ProviderAdapterExtensions.MaxRequestBytes);
 

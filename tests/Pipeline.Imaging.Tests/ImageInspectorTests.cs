@@ -13,9 +13,9 @@ public class ImageInspectorTests
     [InlineData("lossless.webp", ImageFormat.WebP)]
     public void Inspect_PillowFixture_ReadsFormatAndSize(string file, ImageFormat format)
     {
-        var info = ImageInspector.Inspect(TestImages.Fixture(file));
+        var info = ImageInspector.Inspect(Fixtures.Read(file));
 
-        Assert.Equal(new ImageInfo(format, TestImages.FixtureWidth, TestImages.FixtureHeight), info);
+        Assert.Equal(new ImageInfo(format, Fixtures.Width, Fixtures.Height), info);
         Assert.Equal(format.ToMimeType(), info.MimeType);
     }
 
@@ -58,7 +58,7 @@ public class ImageInspectorTests
     [InlineData("lossless.webp", 22, "WebP VP8L header truncated")]
     public void Inspect_TruncatedHeader_ThrowsPreciseReason(string file, int keep, string reason)
     {
-        var data = TestImages.Fixture(file).AsSpan(0, keep).ToArray();
+        var data = Fixtures.Read(file).AsSpan(0, keep).ToArray();
 
         var ex = Assert.Throws<InvalidImageException>(() => ImageInspector.Inspect(data));
 
@@ -69,7 +69,7 @@ public class ImageInspectorTests
     [Fact]
     public void Inspect_PngWithoutIhdrFirst_ThrowsNamingChunk()
     {
-        var data = TestImages.Fixture("rgb8.png");
+        var data = Fixtures.Read("rgb8.png");
         Encoding.ASCII.GetBytes("gAMA").CopyTo(data, 12);
 
         var ex = Assert.Throws<InvalidImageException>(() => ImageInspector.Inspect(data));
@@ -78,9 +78,9 @@ public class ImageInspectorTests
     }
 
     [Fact]
-    public void TryInspect_EncodedJpeg_ReadsBackDimensions()
+    public void TryInspect_SkiaJpeg_ReadsBackDimensions()
     {
-        var jpeg = JpegCodec.Encode(TestImages.Pattern(1536, 1024, withAlpha: false));
+        var jpeg = TestImages.Jpeg(1536, 1024);
 
         Assert.True(ImageInspector.TryInspect(jpeg, out var info));
         Assert.Equal(new ImageInfo(ImageFormat.Jpeg, 1536, 1024), info);
@@ -90,6 +90,6 @@ public class ImageInspectorTests
     public void DetectFormat_UnknownBytes_ReturnsNull()
     {
         Assert.Null(ImageInspector.DetectFormat("GIF89a"u8));
-        Assert.Equal(ImageFormat.Png, ImageInspector.DetectFormat(TestImages.Fixture("gray8.png")));
+        Assert.Equal(ImageFormat.Png, ImageInspector.DetectFormat(Fixtures.Read("gray8.png")));
     }
 }

@@ -56,6 +56,57 @@ public sealed class ImageNormalizerTests
         Assert.StartsWith("data[0].b64_json is a broken image", error.Message);
     }
 
+    [Fact]
+    public void FromBytes_TruncatedPng_MalformedSayingWhereTheImageEnds()
+    {
+        var error = Assert.Throws<ProviderException>(() => Normalizer().FromBytes(TestImages.TruncatedPng(), Field));
+
+        Assert.Equal(ProviderFailureKind.MalformedResponse, error.Kind);
+        Assert.StartsWith("data[0].b64_json is not a complete image: PNG ends inside chunk IDAT, without IEND (", error.Message);
+    }
+
+    [Fact]
+    public void FromBytes_JpegWithoutEoi_MalformedSayingNoEoi()
+    {
+        var error = Assert.Throws<ProviderException>(() => Normalizer().FromBytes(TestImages.JpegWithoutEoi(), "output[0].result"));
+
+        Assert.Equal(ProviderFailureKind.MalformedResponse, error.Kind);
+        Assert.Equal("output[0].result is not a complete image: JPEG has no EOI marker: it ends inside the entropy-coded data of scan 1", error.Message);
+    }
+
+    [Fact]
+    public async Task NormalizeAsync_PngDeclaring60000Squared_MalformedNamingTheLimit()
+    {
+        var bomb = Convert.ToBase64String(TestImages.PngDeclaring(60_000, 60_000));
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Normalizer().NormalizeAsync(bomb, Field, CancellationToken.None)).DefaultTimeout();
+
+        Assert.Equal(ProviderFailureKind.MalformedResponse, error.Kind);
+        Assert.Equal("data[0].b64_json is refused: PNG declares 60000x60000 pixels (3600 MP); the limit is 100 MP and 16384 per side", error.Message);
+    }
+
+    [Fact]
+    public void FromBytes_ConfiguredDimensions_Applied()
+    {
+        var normalizer = Normalizer(new ImageDownloadOptions { Dimensions = new Pipeline.Imaging.ImageLimits { MaxSide = 64 } });
+
+        var error = Assert.Throws<ProviderException>(() => normalizer.FromBytes(TestImages.WebP(100, 20), Field));
+
+        Assert.Equal("data[0].b64_json is refused: WEBP declares 100x20 pixels (0 MP); the limit is 100 MP and 64 per side", error.Message);
+        Assert.Equal((64, 20), (normalizer.FromBytes(TestImages.WebP(64, 20), Field).Width, 20));
+    }
+
+    [Fact]
+    public async Task NormalizeAsync_DownloadedTruncatedPng_MalformedNamingTheUrlField()
+    {
+        await using var server = await ImageServer.StartAsync();
+
+        var error = await Assert.ThrowsAsync<ProviderException>(() => Normalizer(AllowPrivate).NormalizeAsync(server.Url("/truncated.png"), "data[0].url", CancellationToken.None)).DefaultTimeout();
+
+        Assert.Equal(ProviderFailureKind.MalformedResponse, error.Kind);
+        Assert.StartsWith("data[0].url is not a complete image: PNG ends inside chunk IDAT", error.Message);
+    }
+
     [Theory]
     [InlineData("not base64 at all!", "is not valid base64")]
     [InlineData("data:image/png,rawbytes", "not base64-encoded")]

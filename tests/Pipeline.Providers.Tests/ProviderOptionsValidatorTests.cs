@@ -14,6 +14,7 @@ public sealed class ProviderOptionsValidatorTests
         Assert.Equal((16, 64), (options.MaxConcurrentCalls, options.QueueLimit));
         Assert.Equal((2, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)), (options.Retry.MaxRetries, options.Retry.BaseDelay, options.Retry.MaxDelay));
         Assert.Equal((50L * 1024 * 1024, TimeSpan.FromSeconds(30), false), (options.Download.MaxBytes, options.Download.Timeout, options.Download.AllowPrivateNetworks));
+        Assert.Equal((100, 16_384), (options.Download.Dimensions.MaxMegapixels, options.Download.Dimensions.MaxSide));
         Assert.Empty(options.Models);
         Assert.Empty(options.Headers);
     }
@@ -91,6 +92,8 @@ public sealed class ProviderOptionsValidatorTests
             ["P:Retry:MaxDelay"] = "00:20:00",
             ["P:Download:MaxBytes"] = "10",
             ["P:Download:Timeout"] = "00:00:00",
+            ["P:Download:Dimensions:MaxMegapixels"] = "0",
+            ["P:Download:Dimensions:MaxSide"] = "100000",
             ["P:Headers:Bad Name"] = "x",
             ["P:Headers:Authorization"] = "Bearer x",
             ["P:Models:0:Operations:0"] = "paint",
@@ -107,7 +110,7 @@ public sealed class ProviderOptionsValidatorTests
         string[] expected =
         [
             "'P:BaseUrl'", "'P:MaxConcurrentCalls'", "'P:QueueLimit'", "'P:Retry:MaxRetries'", "'P:Retry:BaseDelay'", "'P:Retry:MaxDelay'",
-            "'P:Download:MaxBytes'", "'P:Download:Timeout'", "'Bad Name'", "must not set Authorization", "'P:Models:0' has no Id",
+            "'P:Download:MaxBytes'", "'P:Download:Timeout'", "'P:Download:Dimensions:MaxMegapixels' is 0", "'P:Download:Dimensions:MaxSide' is 100000", "'Bad Name'", "must not set Authorization", "'P:Models:0' has no Id",
             "operation 'paint'", "size 'big'", "output format 'gif'", "MaxN 0", "UsdPerImage -1", "repeats the model 'm'",
         ];
         Assert.Equal(expected.Length, error.Errors.Count);

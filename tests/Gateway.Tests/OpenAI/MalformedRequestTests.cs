@@ -104,7 +104,7 @@ public sealed class MalformedRequestTests
         Text($"--{boundary}\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\nadd a hat\r\n");
         Text($"--{boundary}\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\ngpt-image-1\r\n");
         Text($"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"in.png\"\r\nContent-Type: image/png\r\n\r\n");
-        body.Write(TestImages.Png(8, 8, new Pipeline.Imaging.Rgba32(200, 40, 40)));
+        body.Write(TestImages.Png(8, 8, new SkiaSharp.SKColor(200, 40, 40)));
         Text("\r\n");
         Text($"--{boundary}--\r\n");
         return body.ToArray();

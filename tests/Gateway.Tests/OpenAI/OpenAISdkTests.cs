@@ -3,7 +3,7 @@ using System.ClientModel.Primitives;
 using System.Text.Json;
 using Gateway.Tests.TestSupport;
 using OpenAI.Images;
-using Pipeline.Imaging;
+using SkiaSharp;
 
 namespace Gateway.Tests.OpenAI;
 
@@ -67,9 +67,9 @@ public sealed class OpenAISdkTests : IAsyncLifetime
     [Fact]
     public async Task GenerateImageEdits_TwoImagesAndMask_RouterGetsBothInOrderAndResultIsStored()
     {
-        var first = TestImages.Png(64, 64, new Rgba32(200, 10, 10));
-        var second = TestImages.Png(32, 48, new Rgba32(10, 10, 200));
-        var mask = TestImages.Png(64, 64, new Rgba32(0, 0, 0));
+        var first = TestImages.Png(64, 64, new SKColor(200, 10, 10));
+        var second = TestImages.Png(32, 48, new SKColor(10, 10, 200));
+        var mask = TestImages.Png(64, 64, new SKColor(0, 0, 0));
         var body = new Multipart()
             .Text("model", "gpt-image-1")
             .Text("prompt", "put the red square on the blue one")
@@ -94,7 +94,7 @@ public sealed class OpenAISdkTests : IAsyncLifetime
     [Fact]
     public async Task GenerateImageEdit_SdkConvenienceMethod_SinglePartAccepted()
     {
-        var image = TestImages.Png(40, 40, new Rgba32(1, 150, 1));
+        var image = TestImages.Png(40, 40, new SKColor(1, 150, 1));
         var client = OpenAIClients.Images(_env.Gateway, "gpt-image-1");
 
         var result = await client.GenerateImageEditAsync(new MemoryStream(image), "green.png", "make it blue").DefaultTimeout();
@@ -153,7 +153,7 @@ public sealed class OpenAISdkTests : IAsyncLifetime
             .Text("prompt", "paint it blue")
             .Text("stream", "true")
             .Text("partial_images", "1")
-            .File("image", "a.png", TestImages.Png(16, 16, new Rgba32(9, 9, 9)));
+            .File("image", "a.png", TestImages.Png(16, 16, new SKColor(9, 9, 9)));
         var client = OpenAIClients.Images(_env.Gateway, "gpt-image-1");
 
         var types = new List<string>();

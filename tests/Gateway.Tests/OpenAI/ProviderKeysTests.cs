@@ -49,7 +49,7 @@ public sealed class ProviderKeysTests : IAsyncLifetime
     [Fact]
     public async Task Edits_ProviderKeyHeader_ReachesTheRouterAsMetadata()
     {
-        var edit = new Multipart().Text("prompt", "a fox").Text("model", "gpt-image-1_edit").File("image", "in.png", TestImages.Png(16, 16, new Pipeline.Imaging.Rgba32(1, 2, 3)));
+        var edit = new Multipart().Text("prompt", "a fox").Text("model", "gpt-image-1_edit").File("image", "in.png", TestImages.Png(16, 16, new SkiaSharp.SKColor(1, 2, 3)));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/images/edits") { Content = edit.Content };
         request.Headers.Add("X-Provider-Key-OpenAI", OpenAIKey);
 

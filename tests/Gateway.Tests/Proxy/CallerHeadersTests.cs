@@ -86,7 +86,7 @@ public sealed class CallerHeadersTests : IAsyncLifetime
 
         using var models = await client.GetAsync("/v1/models").DefaultTimeout();
         using var generated = await client.PostAsJsonAsync("/v1/images/generations", new { prompt = "a fox", model = "gpt-image-1" }).DefaultTimeout();
-        var edit = new Multipart().Text("prompt", "a fox").Text("model", "gpt-image-1_edit").File("image", "in.png", TestImages.Png(16, 16, new Pipeline.Imaging.Rgba32(1, 2, 3)));
+        var edit = new Multipart().Text("prompt", "a fox").Text("model", "gpt-image-1_edit").File("image", "in.png", TestImages.Png(16, 16, new SkiaSharp.SKColor(1, 2, 3)));
         using var edited = await client.PostAsync("/v1/images/edits", edit.Content).DefaultTimeout();
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK), (models.StatusCode, generated.StatusCode, edited.StatusCode));

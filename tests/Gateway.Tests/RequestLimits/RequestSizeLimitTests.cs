@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using Gateway.Tests.TestSupport;
-using Pipeline.Imaging;
+using SkiaSharp;
 
 namespace Gateway.Tests.RequestLimits;
 
@@ -70,7 +70,7 @@ public sealed class RequestSizeLimitTests : IAsyncLifetime
     [Fact]
     public async Task Edits_UnderLimit_Accepted()
     {
-        var body = new Multipart().Text("prompt", "x").Text("model", "gpt-image-1").File("image[]", "small.png", TestImages.Png(8, 8, new Rgba32(1, 2, 3)));
+        var body = new Multipart().Text("prompt", "x").Text("model", "gpt-image-1").File("image[]", "small.png", TestImages.Png(8, 8, new SKColor(1, 2, 3)));
         using var client = _env.Gateway.CreateClient(GatewayEnvironment.ApiKey);
 
         using var response = await client.PostAsync("/v1/images/edits", body.Content).DefaultTimeout();

@@ -5,9 +5,9 @@ using Pipeline.Contracts.Common.V1;
 using Pipeline.Contracts.ImageGen.V1;
 using Pipeline.Contracts.Storage.V1;
 using Grpc.Core;
-using Pipeline.Imaging;
 using Pipeline.ServiceDefaults.Grpc;
 using Pipeline.ServiceDefaults.Security;
+using SkiaSharp;
 
 namespace Gateway.Tests.TestSupport;
 
@@ -151,9 +151,9 @@ internal sealed class FakeGeneration(FakeRouterScript script, StorageBackend sto
         Data = includeData ? ByteString.CopyFrom(bytes) : ByteString.Empty,
     };
 
-    private static Rgba32 Color(string prompt)
+    private static SKColor Color(string prompt)
     {
         var hash = (uint)prompt.GetHashCode(StringComparison.Ordinal);
-        return new Rgba32((byte)hash, (byte)(hash >> 8), (byte)(hash >> 16));
+        return new SKColor((byte)hash, (byte)(hash >> 8), (byte)(hash >> 16));
     }
 }

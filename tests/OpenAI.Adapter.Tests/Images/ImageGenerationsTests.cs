@@ -23,7 +23,7 @@ public sealed class ImageGenerationsTests
 
         var final = Assert.Single(result.Frames).Final;
         Assert.Equal(0, final.ImageIndex);
-        TestImages.AssertImage(final.Data, ImageFormat.Png, width, height);
+        TestImages.AssertImage(final.Data.Span, ImageFormat.Png, width, height);
         Assert.Equal("image/png", final.MimeType);
         Assert.Equal((width, height), (final.Width, final.Height));
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(final.Data.Span)), final.Sha256);
@@ -41,7 +41,7 @@ public sealed class ImageGenerationsTests
         var result = (await host.Client.CollectAsync(Calls.Generate("dall-e-3", "1792x1024", "hd"))).Succeeded();
 
         var final = Assert.Single(result.Finals);
-        TestImages.AssertImage(final.Data, ImageFormat.Png, 1792, 1024);
+        TestImages.AssertImage(final.Data.Span, ImageFormat.Png, 1792, 1024);
         Assert.StartsWith("A detailed, vivid illustration of:", final.RevisedPrompt);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(final.Data.Span)), final.Sha256);
     }
@@ -55,7 +55,7 @@ public sealed class ImageGenerationsTests
 
         var result = (await host.Client.CollectAsync(request)).Succeeded();
 
-        TestImages.AssertImage(Assert.Single(result.Finals).Data, ImageFormat.Png, 1024, 1792);
+        TestImages.AssertImage(Assert.Single(result.Finals).Data.Span, ImageFormat.Png, 1024, 1792);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class ImageGenerationsTests
         var result = (await host.Client.CollectAsync(Calls.Generate(n: 2))).Succeeded();
 
         Assert.Equal([0, 1], result.Finals.Select(f => f.ImageIndex));
-        Assert.All(result.Finals, f => TestImages.AssertImage(f.Data, ImageFormat.Png, 1024, 1024));
+        Assert.All(result.Finals, f => TestImages.AssertImage(f.Data.Span, ImageFormat.Png, 1024, 1024));
         Assert.NotEqual(result.Finals[0].Sha256, result.Finals[1].Sha256);
         Assert.All(result.Finals, f => Assert.True(f.Usage.OutputImageTokens > 0));
     }
@@ -84,10 +84,10 @@ public sealed class ImageGenerationsTests
         Assert.Equal(partials + 1, result.Frames.Count);
         Assert.Equal(Enumerable.Range(0, partials), result.Partials.Select(p => p.PartialIndex));
         Assert.All(result.Partials, p => Assert.Equal(0, p.ImageIndex));
-        Assert.All(result.Partials, p => TestImages.AssertImage(p.Data, ImageFormat.Png, 1536, 1024));
+        Assert.All(result.Partials, p => TestImages.AssertImage(p.Data.Span, ImageFormat.Png, 1536, 1024));
         var final = result.Frames[^1].Final;
         Assert.NotNull(final);
-        TestImages.AssertImage(final.Data, ImageFormat.Png, 1536, 1024);
+        TestImages.AssertImage(final.Data.Span, ImageFormat.Png, 1536, 1024);
         Assert.True(final.Usage.OutputTokens > 0);
     }
 
@@ -124,7 +124,7 @@ public sealed class ImageGenerationsTests
 
         var final = Assert.Single((await host.Client.CollectAsync(request)).Succeeded().Finals);
 
-        TestImages.AssertImage(final.Data, ImageFormat.Jpeg, 1024, 1024);
+        TestImages.AssertImage(final.Data.Span, ImageFormat.Jpeg, 1024, 1024);
         Assert.Equal("image/jpeg", final.MimeType);
     }
 

@@ -1,6 +1,7 @@
 using OpenAI.Adapter.Tests.TestSupport;
 using Grpc.Core;
 using Pipeline.Imaging;
+using SkiaSharp;
 
 namespace OpenAI.Adapter.Tests.Responses;
 
@@ -17,10 +18,10 @@ public sealed class ResponsesImageCallTests
         var result = (await host.Client.CollectAsync(Calls.Responses(partials: 2))).Succeeded();
 
         Assert.Equal([0, 1], result.Partials.Select(p => p.PartialIndex));
-        Assert.All(result.Partials, p => TestImages.AssertImage(p.Data, ImageFormat.Png, 1024, 1024));
+        Assert.All(result.Partials, p => TestImages.AssertImage(p.Data.Span, ImageFormat.Png, 1024, 1024));
         var final = Assert.Single(result.Finals);
         Assert.Same(final, result.Frames[^1].Final);
-        TestImages.AssertImage(final.Data, ImageFormat.Png, 1024, 1024);
+        TestImages.AssertImage(final.Data.Span, ImageFormat.Png, 1024, 1024);
         Assert.Equal("gpt-image-1", final.Model);
         Assert.Equal("Here is the image you asked for.", final.Text);
         Assert.NotEmpty(final.RevisedPrompt);
@@ -39,7 +40,7 @@ public sealed class ResponsesImageCallTests
 
         var final = Assert.Single(result.Frames).Final;
         Assert.Equal("gpt-image-1-mini", final.Model);
-        TestImages.AssertImage(final.Data, ImageFormat.Png, 1024, 1024);
+        TestImages.AssertImage(final.Data.Span, ImageFormat.Png, 1024, 1024);
     }
 
     [Fact]
@@ -48,7 +49,7 @@ public sealed class ResponsesImageCallTests
         await using var host = await AdapterHost.StartAsync();
         var plain = Calls.Responses();
         var withImage = Calls.Responses();
-        withImage.InputImages.Add(TestImages.Input(TestImages.SolidPng(1024, 1024, new Rgba32(10, 200, 10))));
+        withImage.InputImages.Add(Calls.Input(TestImages.SolidPng(1024, 1024, new SKColor(10, 200, 10))));
 
         var without = Assert.Single((await host.Client.CollectAsync(plain)).Succeeded().Finals);
         var with = Assert.Single((await host.Client.CollectAsync(withImage)).Succeeded().Finals);

@@ -159,7 +159,7 @@ public sealed class OpenAIFailuresTests
 
         var final = Assert.Single(result.Finals);
         Assert.True(final.Data.Length >= 12 * 1024 * 1024, $"{final.Data.Length} bytes");
-        TestImages.AssertImage(final.Data, ImageFormat.Png, 1024, 1024);
+        TestImages.AssertImage(final.Data.Span, ImageFormat.Png, 1024, 1024);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(final.Data.Span)), final.Sha256);
     }
 

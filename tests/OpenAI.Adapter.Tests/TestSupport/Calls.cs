@@ -1,4 +1,6 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Pipeline.Contracts.Common.V1;
 using Pipeline.Contracts.Provider.V1;
 using Grpc.Core;
 
@@ -45,9 +47,12 @@ internal static class Calls
             PartialImages = partials,
             RunId = "run-test",
         };
-        request.InputImages.AddRange(images.Select((bytes, i) => TestImages.Input(bytes)));
+        request.InputImages.AddRange(images.Select(bytes => Input(bytes)));
         return request;
     }
+
+    /// <summary>An input image (or mask) carrying <paramref name="bytes"/>.</summary>
+    public static InputImage Input(byte[] bytes, string filename = "") => new() { Data = ByteString.CopyFrom(bytes), Filename = filename };
 
     public static ProviderRequest Responses(string model = "gpt-image-1", int partials = 0, string hostModel = "")
     {

@@ -1,5 +1,5 @@
 using Pipeline.Contracts.Provider.V1;
-using Pipeline.Imaging;
+using SkiaSharp;
 
 namespace OpenAI.Adapter.Tests.TestSupport;
 
@@ -11,8 +11,8 @@ internal static class Operations
     {
         "generate" => Calls.Generate(),
         "stream" => Calls.Generate(partials: 2),
-        "edit" => Calls.Edit(0, TestImages.SolidPng(256, 256, new Rgba32(90, 90, 90))),
-        "edit-stream" => Calls.Edit(2, TestImages.SolidPng(256, 256, new Rgba32(90, 90, 90))),
+        "edit" => Calls.Edit(0, TestImages.SolidPng(256, 256, new SKColor(90, 90, 90))),
+        "edit-stream" => Calls.Edit(2, TestImages.SolidPng(256, 256, new SKColor(90, 90, 90))),
         "responses" => Calls.Responses(partials: 2),
         "dall-e-3" => Calls.Generate("dall-e-3", "1024x1024", "standard"),
         _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "unknown operation"),

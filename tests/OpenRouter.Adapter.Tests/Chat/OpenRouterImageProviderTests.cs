@@ -120,7 +120,7 @@ public sealed class OpenRouterImageProviderTests
     {
         await using var host = await AdapterHost.StartAsync();
         var plain = await host.GenerateAsync(Requests.Small("the same harbour"));
-        var input = PngCodec.Encode(new RgbaImage(64, 64));
+        var input = TestImages.Png(64, 64);
         var request = Requests.Small("the same harbour");
         request.InputImages.Add(new InputImage { Data = ByteString.CopyFrom(input) });
 

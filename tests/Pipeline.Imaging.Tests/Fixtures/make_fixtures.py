@@ -1,6 +1,6 @@
 """Regenerates the PNG fixtures with Pillow (an independent encoder): /usr/bin/python3 make_fixtures.py
 
-Every fixture is 13x11 pixels (odd sizes exercise row padding) and follows the formulas in FixturePixels.cs:
+Every fixture is 13x11 pixels (odd sizes exercise row padding), drawn with these formulas:
   r = x*19 % 256, g = y*23 % 256, b = (x+y)*7 % 256, a = (x*y*5) % 256
 """
 from PIL import Image
@@ -34,7 +34,7 @@ pal.save("palette2_trns.png", transparency=bytes([0, 128, 255, 64]), bits=2)
 # 1-bit grey: checkerboard.
 build("1", lambda x, y: 255 if (x + y) % 2 else 0).save("gray1.png")
 
-# Unsupported input (Pillow cannot write Adam7; the interlaced case is built in PngCodecTests).
+# 16-bit grey.
 Image.new("I;16", (W, H), 1000).save("gray16.png")
 
 # JPEG and WebP for the inspector.

@@ -145,6 +145,31 @@ public sealed class ProviderAdapterServiceTests
         Assert.Contains("held no image", status.Message);
     }
 
+    [Theory]
+    [InlineData("truncated png", "data[0].b64_json is not a complete image: PNG ends inside chunk IDAT, without IEND")]
+    [InlineData("jpeg without eoi", "data[0].b64_json is not a complete image: JPEG has no EOI marker")]
+    [InlineData("60000x60000 png", "data[0].b64_json is refused: PNG declares 60000x60000 pixels (3600 MP); the limit is 100 MP and 16384 per side")]
+    public async Task Generate_ProviderReturnsAnIncompleteOrOversizedImage_InternalNamingTheFieldAndNoFinalFrame(string damage, string message)
+    {
+        var bytes = damage switch
+        {
+            "truncated png" => TestImages.TruncatedPng(),
+            "jpeg without eoi" => TestImages.JpegWithoutEoi(),
+            _ => TestImages.PngDeclaring(60_000, 60_000),
+        };
+        var script = new ProviderScript
+        {
+            Steps = (_, _, context, _) => Frames(new ProviderFrame { Final = context.Images.ToFinalImage(context.Images.FromBytes(bytes, "data[0].b64_json"), 0) }),
+        };
+        await using var host = await ServiceHost.StartAsync(script);
+
+        var (frames, status) = await host.GenerateAsync(Request());
+
+        Assert.Empty(frames);
+        Assert.Equal(StatusCode.Internal, status.GetStatusCode());
+        Assert.Contains(message, status.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Generate_ProviderMessageEchoesTheKey_KeyRedactedFromTheStatus()
     {

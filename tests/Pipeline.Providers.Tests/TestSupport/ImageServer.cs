@@ -48,6 +48,7 @@ internal sealed class ImageServer : IAsyncDisposable
             }
         });
         app.MapGet("/slow", async context => await Task.Delay(TimeSpan.FromSeconds(60), context.RequestAborted));
+        app.MapGet("/truncated.png", () => Results.Bytes(TestImages.TruncatedPng(), "image/png"));
         app.MapGet("/text", () => Results.Text("<html>not an image</html>", "text/html"));
         await app.StartAsync().DefaultTimeout();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

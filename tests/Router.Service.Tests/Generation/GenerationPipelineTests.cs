@@ -230,6 +230,43 @@ public sealed class GenerationPipelineTests : IAsyncLifetime
         Assert.Contains("input_images[0].url", fields);
     }
 
+    [Theory]
+    [InlineData("input_images[0].data", "truncated png", "input_images[0].data is not a complete image: PNG ends inside chunk IDAT, without IEND (")]
+    [InlineData("input_images[0].url", "jpeg without eoi", "input_images[0].url is not a complete image: JPEG has no EOI marker: it ends inside the entropy-coded data of scan 1")]
+    [InlineData("mask.data", "60000x60000 png", "mask.data is refused: PNG declares 60000x60000 pixels (3600 MP); the limit is 100 MP and 16384 per side")]
+    [InlineData("mask.data", "truncated png", "mask.data is not a complete image: PNG ends inside chunk IDAT")]
+    [InlineData("input_images[0].data", "60000x60000 png", "input_images[0].data is refused: PNG declares 60000x60000 pixels (3600 MP)")]
+    public async Task Generate_IncompleteOrOversizedInputImage_InvalidArgumentNamingItBeforeAnyAdapterCall(string field, string damage, string message)
+    {
+        var bytes = damage switch
+        {
+            "truncated png" => TestImages.TruncatedPng(),
+            "jpeg without eoi" => TestImages.JpegWithoutEoi(),
+            _ => TestImages.PngDeclaring(60_000, 60_000),
+        };
+        var damaged = field.EndsWith(".url", StringComparison.Ordinal)
+            ? new Pipeline.Contracts.Common.V1.InputImage { Url = "data:image/jpeg;base64," + Convert.ToBase64String(bytes) }
+            : new Pipeline.Contracts.Common.V1.InputImage { Data = Google.Protobuf.ByteString.CopyFrom(bytes) };
+        var request = new GenerateRequest { Prompt = "give it a hat", Config = "gpt-image-1_edit" };
+        request.InputImages.Add(field.StartsWith("mask", StringComparison.Ordinal)
+            ? new Pipeline.Contracts.Common.V1.InputImage { Data = Google.Protobuf.ByteString.CopyFrom(TestImages.Png(16, 16)) }
+            : damaged);
+        if (field.StartsWith("mask", StringComparison.Ordinal))
+        {
+            request.Mask = damaged;
+        }
+
+        var result = await _fleet.GenerateAsync(request);
+
+        Assert.Equal(StatusCode.InvalidArgument, result.Status.StatusCode);
+        var violation = Assert.Single(result.Detail<BadRequest>()!.FieldViolations);
+        Assert.Equal(field, violation.Field);
+        Assert.StartsWith(message, violation.Description, StringComparison.Ordinal);
+        Assert.Contains(message, result.Status.Detail, StringComparison.Ordinal);
+        Assert.Empty(_fleet.AdapterCalls);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_fleet.Storage.DataDirectory, "blobs"), "*", SearchOption.AllDirectories));
+    }
+
     [Fact]
     public async Task Generate_EditWithStoredInputImage_AdapterGetsItsBytes()
     {
@@ -237,14 +274,14 @@ public sealed class GenerationPipelineTests : IAsyncLifetime
         var stored = await _fleet.Storage.Http.GetByteArrayAsync(first.Finals[0].Storage.UrlPath).DefaultTimeout();
         var request = new GenerateRequest { Prompt = "give it a hat", Config = "gpt-image-1_edit" };
         request.InputImages.Add(new Pipeline.Contracts.Common.V1.InputImage { ImageId = first.Finals[0].ImageId });
-        request.InputImages.Add(new Pipeline.Contracts.Common.V1.InputImage { Url = "data:image/png;base64," + Convert.ToBase64String(TestImages.Png(5)) });
+        request.InputImages.Add(new Pipeline.Contracts.Common.V1.InputImage { Url = "data:image/png;base64," + Convert.ToBase64String(TestImages.Png(seed: 5)) });
 
         (await _fleet.GenerateAsync(request)).EnsureOk();
 
         var sent = _fleet.OpenAI.Calls[^1].Request;
         Assert.Equal(Operation.Edit, sent.Operation);
         Assert.Equal(stored, sent.InputImages[0].Data.ToByteArray());
-        Assert.Equal(TestImages.Png(5), sent.InputImages[1].Data.ToByteArray());
+        Assert.Equal(TestImages.Png(seed: 5), sent.InputImages[1].Data.ToByteArray());
         Assert.All(sent.InputImages, i => Assert.Equal("image/png", i.MimeType));
     }
 

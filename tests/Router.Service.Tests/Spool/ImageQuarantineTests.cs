@@ -153,7 +153,7 @@ public sealed class ImageQuarantineTests
         var spool = new ImageSpool(Options.Create(new SpoolOptions { Directory = "spool" }), new HostingEnvironment { ContentRootPath = root.Path },
             NullLogger<ImageSpool>.Instance, TimeProvider.System);
         var quarantine = new ImageQuarantine(spool, TimeProvider.System);
-        var bytes = TestImages.Png(4);
+        var bytes = TestImages.Png(seed: 4);
         var run = new RunRecord { RunId = "q1", Prompt = "a secret prompt", State = RunState.Running };
         var entry = spool.NewImageEntry(run, new SpooledImage(0, "q1-0", "image/png", 16, 12, bytes.Length, Sha256(bytes), "image.png"));
         var refusal = new StorageRefusal(StatusCode.InvalidArgument, "image is too big");

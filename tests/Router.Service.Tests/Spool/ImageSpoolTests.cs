@@ -18,7 +18,7 @@ public sealed class ImageSpoolTests : IDisposable
     [Fact]
     public async Task WriteImageAsync_NewInstance_ListsTheEntryWithItsRunAndBytes()
     {
-        var bytes = TestImages.Png(3);
+        var bytes = TestImages.Png(seed: 3);
         var run = new RunRecord { RunId = "r1", Config = "gpt-image-1", Prompt = "a boat", State = RunState.Running };
         var image = new SpooledImage(0, "r1-0", "image/png", 16, 12, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes)), "image.png");
         await CreateSpool().WriteImageAsync(run, image, bytes).DefaultTimeout();

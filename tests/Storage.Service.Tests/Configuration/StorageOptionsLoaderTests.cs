@@ -14,6 +14,7 @@ public sealed class StorageOptionsLoaderTests
         Assert.Equal(Path.Combine(Root, "data", "blobs"), options.BlobRoot);
         Assert.Equal(Path.Combine(Root, "data", "storage.db"), options.DatabasePath);
         Assert.Equal(50 * 1024 * 1024, options.MaxImageBytes);
+        Assert.Equal((100, 16_384), (options.ImageLimits.MaxMegapixels, options.ImageLimits.MaxSide));
         Assert.Equal(MetadataBackend.Sqlite, options.MetadataBackend);
         Assert.False(options.Export.Enabled);
         Assert.Equal(FaultInjectionOptions.None, options.FaultInjection);
@@ -27,12 +28,15 @@ public sealed class StorageOptionsLoaderTests
             ("Storage:BlobRoot", "b"),
             ("Storage:DatabasePath", "/var/lib/meta.db"),
             ("Storage:MaxImageBytes", "2048"),
+            ("Storage:ImageLimits:MaxMegapixels", "25"),
+            ("Storage:ImageLimits:MaxSide", "8192"),
             ("Storage:Export:Enabled", "true"),
             ("Storage:Export:Root", "exports")), Root);
 
         Assert.Equal(Path.Combine(Root, "b"), options.BlobRoot);
         Assert.Equal("/var/lib/meta.db", options.DatabasePath);
         Assert.Equal(2048, options.MaxImageBytes);
+        Assert.Equal((25, 8192), (options.ImageLimits.MaxMegapixels, options.ImageLimits.MaxSide));
         Assert.Equal(new ExportOptions(true, Path.Combine(Root, "exports")), options.Export);
     }
 
@@ -42,10 +46,12 @@ public sealed class StorageOptionsLoaderTests
         var error = Assert.Throws<StorageConfigurationException>(() => StorageOptionsLoader.Load(Config(
             ("Storage:MaxImageBytes", "10"),
             ("Storage:MetadataBackend", "Oracle"),
+            ("Storage:ImageLimits:MaxSide", "8"),
             ("Storage:Export:Enabled", "true"),
             ("Storage:FaultInjection:PauseAfterTempWrite", "01:00:00")), Root));
 
-        Assert.Equal(4, error.Errors.Count);
+        Assert.Equal(5, error.Errors.Count);
+        Assert.Contains(error.Errors, e => e.Contains("'Storage:ImageLimits:MaxSide' is 8; allowed: 16 to 65535", StringComparison.Ordinal));
         Assert.Contains(error.Errors, e => e.Contains("'Storage:MaxImageBytes' is 10; allowed: 1024", StringComparison.Ordinal));
         Assert.Contains(error.Errors, e => e.Contains("'Storage:MetadataBackend' is 'Oracle'; allowed: Sqlite", StringComparison.Ordinal));
         Assert.Contains(error.Errors, e => e.Contains("'Storage:Export:Root' is empty", StringComparison.Ordinal));

@@ -2,7 +2,6 @@ using Google.Rpc;
 using Grpc.Core;
 using Pipeline.Contracts.Storage.V1;
 using Pipeline.ServiceDefaults.Security;
-using Pipeline.Imaging;
 using Storage.Service.Tests.TestSupport;
 
 namespace Storage.Service.Tests.Grpc;
@@ -177,7 +176,7 @@ public sealed class StorageGrpcServiceTenancyTests
     /// <summary>Stores image 0 of a run of <paramref name="tenant"/>; returns its bytes.</summary>
     internal static async Task<byte[]> PutAsync(StorageHost host, string runId, string tenant)
     {
-        var png = PngCodec.Encode(TestImages.Quadrants(16, 16));
+        var png = TestImages.Quadrants(16, 16);
         var request = Requests.Put(runId, 0, png);
         request.Run.Tenant = tenant;
         await host.Client.PutImageAsync(request, Requests.Timeout).ResponseAsync.DefaultTimeout();

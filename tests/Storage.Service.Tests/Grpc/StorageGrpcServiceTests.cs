@@ -94,6 +94,47 @@ public sealed class StorageGrpcServiceTests
         Assert.Empty(Requests.AssertBlobsMatchRows(host.DataDirectory));
     }
 
+    [Theory]
+    [InlineData("truncated png", "image data is not a complete image: PNG ends inside chunk IDAT, without IEND (")]
+    [InlineData("jpeg without eoi", "image data is not a complete image: JPEG has no EOI marker: it ends inside the entropy-coded data of scan 1")]
+    [InlineData("60000x60000 png", "image is refused: PNG declares 60000x60000 pixels (3600 MP); the limit is 100 MP and 16384 per side (Storage:ImageLimits)")]
+    public async Task PutImage_IncompleteOrOversizedImage_InvalidArgumentSayingWhatIsWrongAndNothingStored(string damage, string message)
+    {
+        await using var host = await StorageHost.StartAsync();
+        var data = damage switch
+        {
+            "truncated png" => TestImages.TruncatedPng(),
+            "jpeg without eoi" => TestImages.JpegWithoutEoi(),
+            _ => TestImages.PngDeclaring(60_000, 60_000),
+        };
+
+        var error = await Assert.ThrowsAsync<RpcException>(
+            () => host.Client.PutImageAsync(Requests.Put("damaged", 0, data), Requests.Timeout).ResponseAsync).DefaultTimeout();
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith(message, error.Status.Detail, StringComparison.Ordinal);
+        var violation = error.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Single();
+        Assert.Equal("data", violation?.Field);
+        Assert.StartsWith(message, violation?.Description, StringComparison.Ordinal);
+        Assert.Empty(Requests.AssertBlobsMatchRows(host.DataDirectory));
+        var lookup = await Assert.ThrowsAsync<RpcException>(
+            () => host.Client.GetRunAsync(new GetRunRequest { RunId = "damaged" }, Requests.Timeout).ResponseAsync).DefaultTimeout();
+        Assert.Equal(StatusCode.NotFound, lookup.StatusCode);
+    }
+
+    [Fact]
+    public async Task PutImage_ConfiguredImageLimits_Applied()
+    {
+        await using var host = await StorageHost.StartAsync(new Dictionary<string, string?> { ["Storage:ImageLimits:MaxSide"] = "32" });
+
+        var error = await Assert.ThrowsAsync<RpcException>(
+            () => host.Client.PutImageAsync(Requests.Put("wide", 0, TestImages.Png(40, 10)), Requests.Timeout).ResponseAsync).DefaultTimeout();
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Equal("image is refused: PNG declares 40x10 pixels (0 MP); the limit is 100 MP and 32 per side (Storage:ImageLimits)", error.Status.Detail);
+        await host.Client.PutImageAsync(Requests.Put("narrow", 0, TestImages.Png(32, 10)), Requests.Timeout).ResponseAsync.DefaultTimeout();
+    }
+
     [Fact]
     public async Task PutImage_DeclaredMimeTypeDiffers_InvalidArgumentOnMimeType()
     {
@@ -140,9 +181,9 @@ public sealed class StorageGrpcServiceTests
     {
         await using var host = await StorageHost.StartAsync();
         var png = TestImages.Png(4, 4);
-        // Zero-filled trailing bytes after IEND still carry a valid header: this checks the raised receive limit, not the codec.
-        var data = new byte[20 * 1024 * 1024];
-        png.CopyTo(data, 0);
+        // A complete PNG padded to 20 MiB by a private ancillary chunk: this checks the raised receive limit, not the codec.
+        var data = TestImages.WithChunk(png, "emUl", new byte[(20 * 1024 * 1024) - png.Length - 12]);
+        Assert.Equal(20 * 1024 * 1024, data.Length);
 
         var response = await host.Client.PutImageAsync(Requests.Put("large", 0, data), Requests.Timeout).ResponseAsync.DefaultTimeout();
         var (_, bytes, chunks) = await Requests.ReadImageAsync(host.Client, "large-0", chunkSize: 1024 * 1024).DefaultTimeout();
