@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Pipeline.Imaging;
 
 namespace Router.Service.Generation;
 
@@ -19,6 +20,12 @@ public sealed record GenerationOptions
 
     /// <summary><c>MaxRequestBytes</c>: largest Generate request (input images included), 1 MiB-256 MiB. Default: 64 MiB.</summary>
     public int MaxRequestBytes { get; init; } = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// <c>ImageLimits</c>: largest input image or mask a caller may send, by its header (refused before decoding).
+    /// Default: 100 megapixels and 16384 pixels per side.
+    /// </summary>
+    public ImageLimits ImageLimits { get; init; } = new();
 
     /// <summary>The storage call timeout as a span.</summary>
     public TimeSpan StorageCallTimeout => TimeSpan.FromSeconds(StorageCallTimeoutSeconds);
@@ -42,6 +49,7 @@ internal sealed class GenerationOptionsValidator : IValidateOptions<GenerationOp
         {
             failures.Add($"Router:Generation:MaxRequestBytes = {options.MaxRequestBytes} is out of range; allowed: 1048576-268435456.");
         }
+        options.ImageLimits.Validate("Router:Generation:ImageLimits", failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

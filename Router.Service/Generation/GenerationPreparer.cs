@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Pipeline.Contracts.ImageGen.V1;
 using Router.Service.Catalogue;
 
@@ -8,7 +9,7 @@ namespace Router.Service.Generation;
 /// the parameters and resolves input images. Everything it rejects is rejected before any frame is sent: INVALID_ARGUMENT
 /// with every violation, or NOT_FOUND for an unknown config.
 /// </summary>
-public sealed class GenerationPreparer(CatalogueProvider catalogue, InputImageResolver inputImages)
+public sealed class GenerationPreparer(CatalogueProvider catalogue, InputImageResolver inputImages, IOptions<GenerationOptions> options)
 {
     public async Task<GenerationPlan> PrepareAsync(GenerateRequest request, CallContext call, CancellationToken cancellationToken)
     {
@@ -18,7 +19,7 @@ public sealed class GenerationPreparer(CatalogueProvider catalogue, InputImageRe
         {
             violations.Add(new("run_id", runIdProblem));
         }
-        InputImageResolver.Check(request, violations);
+        InputImageResolver.Check(request, violations, options.Value.ImageLimits);
 
         var snapshot = catalogue.Current;
         var config = snapshot.Resolve(request.Config, request.Mode, request.MediaType);

@@ -22,9 +22,6 @@ public sealed class InputImageResolver(RunStore store)
     private static readonly SearchValues<char> s_idCharacters =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
 
-    /// <summary>Adds a violation for every input image or mask that cannot be used as given (no I/O), with the default <see cref="ImageLimits"/>.</summary>
-    public static void Check(GenerateRequest request, List<ParameterViolation> violations) => Check(request, violations, ImageLimits.Default);
-
     /// <summary>
     /// Adds a violation for every input image or mask that cannot be used as given (no I/O): no source, an http(s) URL,
     /// a malformed image id, or inline bytes that are not a complete PNG, JPEG or WebP within <paramref name="limits"/>.
@@ -43,7 +40,7 @@ public sealed class InputImageResolver(RunStore store)
         }
     }
 
-    /// <summary>The input images and mask as bytes with their MIME types. Call after <see cref="Check(GenerateRequest, List{ParameterViolation})"/> found nothing.</summary>
+    /// <summary>The input images and mask as bytes with their MIME types. Call after <see cref="Check(GenerateRequest, List{ParameterViolation}, ImageLimits)"/> found nothing.</summary>
     public async Task<(IReadOnlyList<InputImage> Images, InputImage? Mask)> ResolveAsync(GenerateRequest request, Caller caller, CancellationToken cancellationToken)
     {
         var images = new List<InputImage>(request.InputImages.Count);
