@@ -1,4 +1,5 @@
 using Pipeline.Contracts.ImageGen.V1;
+using Contract = Pipeline.Contracts.ImageGen.V1;
 using Router.Service.Catalogue;
 using Router.Service.Generation;
 
@@ -52,6 +53,53 @@ internal static class ConfigInfoMapper
         info.Names.Add(config.DisplayNames);
         info.Descriptions.Add(config.Descriptions);
         info.Fallbacks.Add(config.Fallbacks);
+        info.Rules = ToRules(config.Chunk.Rules);
+        info.Display = new Contract.ConfigDisplay
+        {
+            Icon = config.Display.Icon,
+            Color = config.Display.Color,
+            Order = config.Display.Order,
+            Complexity = config.Display.Difficulty,
+        };
+        info.AudienceDetails = new Contract.ConfigAudience
+        {
+            Level = config.Audience.Level,
+            MinAge = config.Audience.MinAge,
+            WorkshopSuitable = config.Audience.WorkshopSuitable,
+        };
+        if (config.PostProcessing.GridSplit is { } grid)
+        {
+            (info.GridRows, info.GridColumns) = (grid.Rows, grid.Columns);
+        }
         return info;
+    }
+
+    /// <summary>The chunk's rules as a form needs them: every allowed value and range.</summary>
+    private static Contract.ConfigRules ToRules(ParameterRules rules)
+    {
+        var result = new Contract.ConfigRules
+        {
+            Sizes = { rules.Sizes },
+            FlexibleSizes = rules.CustomSize?.ToString() ?? "",
+            Qualities = { rules.Qualities },
+            OutputFormats = { rules.OutputFormats },
+            Backgrounds = { rules.Backgrounds },
+            MinN = 1,
+            MaxN = rules.MaxN,
+            MinPartialImages = 0,
+            MaxPartialImages = rules.MaxPartialImages,
+            HasOutputCompression = rules.OutputCompression is not null,
+            MinOutputCompression = rules.OutputCompression?.Min ?? 0,
+            MaxOutputCompression = rules.OutputCompression?.Max ?? 0,
+            MinInputImages = rules.InputImages.Min,
+            MaxInputImages = rules.InputImages.Max,
+            Mask = rules.Mask,
+            MaxPromptLength = rules.MaxPromptLength,
+        };
+        foreach (var (name, extra) in rules.Extras)
+        {
+            result.Extras[name] = new Contract.ExtraRule { Type = extra.Type.ToString().ToLowerInvariant(), Values = { extra.Values } };
+        }
+        return result;
     }
 }

@@ -68,6 +68,38 @@ public sealed class PublicApiFleetInteropTests(FleetFixture fleet)
         Assert.Contains("GPT Image 1 (Live-Vorschau)", InteropAssert.Strings(result.Done.GetProperty("display_names")));
     }
 
+    [Fact]
+    public async Task ListConfigs_Python_CarriesEachConfigsRulesForAForm()
+    {
+        var result = await Peer(InteropPeerKind.Python).RunAsync("list_configs");
+
+        Assert.Equal("OK", result.Code);
+        var rules = result.Done.GetProperty("rules");
+        var edit = rules.GetProperty("gpt-image-1_edit");
+        Assert.Equal((16, true), (edit.GetProperty("max_input_images").GetInt32(), edit.GetProperty("mask").GetBoolean()));
+        Assert.Contains("1024x1024", InteropAssert.Strings(rules.GetProperty(Config).GetProperty("sizes")));
+        Assert.NotEmpty(rules.GetProperty(Config).GetProperty("icon").GetString()!);
+    }
+
+    [Fact]
+    public async Task ListRunsAndRegenerate_Python_ThroughTheGateway_TheNewRunNamesItsParent()
+    {
+        var peer = Peer(InteropPeerKind.Python);
+        var generated = await peer.RunAsync("generate", new Dictionary<string, string> { ["config"] = Config, ["partials"] = "0", ["prompt"] = "a paper crane" });
+        Assert.Equal("OK", generated.Code);
+        var parent = generated.Frames[0].GetProperty("run_id").GetString()!;
+
+        var regenerated = await peer.RunAsync("regenerate", new Dictionary<string, string> { ["run_id"] = parent, ["size"] = "1536x1024" });
+        var listed = await peer.RunAsync("list_runs", new Dictionary<string, string> { ["page_size"] = "5" });
+
+        Assert.Equal(("OK", parent), (regenerated.Code, regenerated.Done.GetProperty("parent_run_id").GetString()));
+        var child = regenerated.Frames[0].GetProperty("run_id").GetString()!;
+        Assert.Equal("OK", listed.Code);
+        var runs = listed.Done.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal((child, parent, "a paper crane"), (runs[0].GetProperty("run_id").GetString(), runs[0].GetProperty("parent_run_id").GetString(), runs[0].GetProperty("prompt").GetString()));
+        Assert.Equal(parent, runs[1].GetProperty("run_id").GetString());
+    }
+
     [Theory]
     [InlineData(InteropPeerKind.Python)]
     [InlineData(InteropPeerKind.Node)]

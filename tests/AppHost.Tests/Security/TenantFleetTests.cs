@@ -60,11 +60,11 @@ public sealed class TenantFleetTests(FleetFixture fleet)
             using var asAdmin = await admin.GetAsync($"/api/runs/{run}", ct).DefaultTimeout();
             Assert.Equal("alpha", (await asAdmin.Content.ReadFromJsonAsync<JsonElement>(ct).DefaultTimeout()).GetProperty("tenant").GetString());
         }
-        var betaList = await beta.GetStringAsync("/api/runs?limit=200", ct).DefaultTimeout();
+        var betaList = await beta.GetStringAsync("/api/runs?limit=100", ct).DefaultTimeout();
         Assert.DoesNotContain("alpha's secret", betaList, StringComparison.Ordinal);
         Assert.DoesNotContain(httpRun, betaList, StringComparison.Ordinal);
         Assert.DoesNotContain(grpcRequest.RunId, betaList, StringComparison.Ordinal);
-        Assert.Contains(httpRun, await alpha.GetStringAsync("/api/runs?limit=200", ct).DefaultTimeout(), StringComparison.Ordinal);
+        Assert.Contains(httpRun, await alpha.GetStringAsync("/api/runs?limit=100", ct).DefaultTimeout(), StringComparison.Ordinal);
 
         // Replaying alpha's run id: refused on HTTP and gRPC, with nothing of alpha's run.
         using var replay = await beta.PostAsync("/api/generate",

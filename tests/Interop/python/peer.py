@@ -119,6 +119,8 @@ class Peer:
         record = {"frame": kind, "t_ms": round((time.monotonic() - started) * 1000, 3)}
         if kind == "accepted":
             record.update(run_id=frame.accepted.run_id, config=frame.accepted.config, image_count=frame.accepted.image_count)
+        elif kind == "fallback":
+            record.update(config=frame.fallback.config)
         elif kind == "partial":
             record.update(image_index=frame.partial.image_index, partial_index=frame.partial.partial_index,
                           bytes=len(frame.partial.data), png=frame.partial.data[:8] == b"\x89PNG\r\n\x1a\n")
@@ -138,7 +140,35 @@ class Peer:
     def case_list_configs(self, options):
         list_configs = self.method("unary_unary", SERVICE + "ListConfigs", self.gen.ListConfigsRequest, self.gen.ListConfigsResponse)
         response = list_configs(self.gen.ListConfigsRequest(language=options.get("language", "")), metadata=self.metadata, timeout=60)
-        return {"configs": [c.name for c in response.configs], "display_names": [c.display_name for c in response.configs]}
+        return {"configs": [c.name for c in response.configs], "display_names": [c.display_name for c in response.configs],
+                "rules": {c.name: {"sizes": list(c.rules.sizes), "max_n": c.rules.max_n, "mask": c.rules.mask,
+                                   "max_input_images": c.rules.max_input_images, "icon": c.display.icon} for c in response.configs}}
+
+    def case_list_runs(self, options):
+        list_runs = self.method("unary_unary", SERVICE + "ListRuns", self.gen.ListRunsRequest, self.gen.ListRunsResponse)
+        request = self.gen.ListRunsRequest(page_size=int(options.get("page_size", "20")), page_token=options.get("page_token", ""),
+                                           config=options.get("config", ""))
+        response = list_runs(request, metadata=self.metadata, timeout=60)
+        return {"runs": [{"run_id": r.run_id, "parent_run_id": r.parent_run_id, "prompt": r.prompt, "images": len(r.images)}
+                         for r in response.runs],
+                "next_page_token": response.next_page_token}
+
+    def case_regenerate(self, options):
+        regenerate = self.method("unary_stream", SERVICE + "Regenerate", self.gen.RegenerateRequest, self.gen.GenerateFrame)
+        request = self.gen.RegenerateRequest(run_id=options.get("run_id", ""))
+        if "size" in options:
+            request.parameters.size = options["size"]
+        if "prompt" in options:
+            request.prompt = options["prompt"]
+        started = time.monotonic()
+        frames = 0
+        parent = ""
+        for frame in regenerate(request, metadata=self.metadata, timeout=120):
+            if frame.WhichOneof("frame") == "accepted":
+                parent = frame.accepted.parent_run_id
+            emit(self.frame_record(frame, started))
+            frames += 1
+        return {"frames": frames, "parent_run_id": parent}
 
     def case_get_run(self, options):
         get_run = self.method("unary_unary", SERVICE + "GetRun", self.gen.GetRunRequest, self.gen.Run)

@@ -22,7 +22,7 @@ internal static class InteropAssert
         var described = result.Done.GetProperty("described");
         Assert.Equal(JsonValueKind.Object, described.ValueKind);
         Assert.Equal("imagegen/v1/generation.proto", described.GetProperty("file").GetString());
-        Assert.Equal(["Generate", "ListConfigs", "GetRun"], Strings(described.GetProperty("methods")));
+        Assert.Equal(["Generate", "ListConfigs", "GetRun", "ListRuns", "Regenerate"], Strings(described.GetProperty("methods")));
     }
 
     /// <summary>
