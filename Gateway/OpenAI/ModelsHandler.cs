@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using System.Text.Json;
 using Gateway.Authentication;
 using Pipeline.ServiceDefaults.Security;
@@ -79,8 +80,39 @@ public sealed class ModelsHandler(RouterCatalogue catalogues, ILogger<ModelsHand
         json.WriteString("provider_model", config.Model);
         json.WriteString("operation", config.Operation);
         json.WriteString("category", config.Category);
+        json.WriteNumber("estimated_cost_usd_micros", config.EstimatedCostUsdMicros);
+        json.WriteString("estimated_duration", config.EstimatedDuration);
+        json.WriteStartArray("tags");
+        foreach (var tag in config.Tags)
+        {
+            json.WriteStringValue(tag);
+        }
+        json.WriteEndArray();
+        // What a client builds its form and picker from, as ListConfigs carries it (snake_case, like the rest).
+        WriteMessage(json, "rules", config.Rules);
+        WriteMessage(json, "display", config.Display);
+        WriteMessage(json, "audience", config.AudienceDetails);
+        if (config.GridRows > 0)
+        {
+            json.WriteStartObject("grid_split");
+            json.WriteNumber("rows", config.GridRows);
+            json.WriteNumber("cols", config.GridColumns);
+            json.WriteEndObject();
+        }
         json.WriteEndObject();
         json.WriteEndObject();
+    }
+
+    private static readonly JsonFormatter s_snakeCase = new(JsonFormatter.Settings.Default.WithPreserveProtoFieldNames(true).WithFormatDefaultValues(true));
+
+    private static void WriteMessage(Utf8JsonWriter json, string name, IMessage? message)
+    {
+        if (message is null)
+        {
+            return;
+        }
+        json.WritePropertyName(name);
+        json.WriteRawValue(s_snakeCase.Format(message));
     }
 
     private static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)

@@ -19,6 +19,25 @@ public sealed class OpenAISdkFleetTests(FleetFixture fleet)
     private const string ApiKey = FleetFixture.ApiKey;
 
     [Fact]
+    public async Task Models_CarryEachConfigsRulesDisplayAndAudienceUnderPipeline()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var gateway = fleet.CreateGatewayClient();
+
+        var models = JsonDocument.Parse(await gateway.GetStringAsync("/v1/models", ct).DefaultTimeout()).RootElement.GetProperty("data").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("id").GetString()!, m => m.GetProperty("pipeline"));
+
+        var edit = models["gpt-image-1_edit"];
+        Assert.Equal((1, 16, true), (edit.GetProperty("rules").GetProperty("min_input_images").GetInt32(),
+            edit.GetProperty("rules").GetProperty("max_input_images").GetInt32(), edit.GetProperty("rules").GetProperty("mask").GetBoolean()));
+        Assert.Contains("1024x1024", edit.GetProperty("rules").GetProperty("sizes").EnumerateArray().Select(v => v.GetString()));
+        Assert.NotEmpty(edit.GetProperty("display").GetProperty("icon").GetString()!);
+        Assert.True(edit.GetProperty("audience").GetProperty("workshop_suitable").GetBoolean());
+        Assert.Equal(2, models["gpt-image-1_avatar_grid"].GetProperty("grid_split").GetProperty("rows").GetInt32());
+        Assert.Contains("style", models["gpt-image-1_watercolour"].GetProperty("tags").EnumerateArray().Select(v => v.GetString()));
+    }
+
+    [Fact]
     public async Task OpenAISdk_GenerateEditWithTwoImagesAndStream_AllSucceedAndEveryImageIsStored()
     {
         var ct = TestContext.Current.CancellationToken;
