@@ -8,14 +8,19 @@ namespace Router.Service.Api;
 /// <summary>Turns the catalogue's configs into the public <c>ConfigInfo</c> messages.</summary>
 internal static class ConfigInfoMapper
 {
-    public static ListConfigsResponse ToResponse(CatalogueSnapshot catalogue, string? language, string? mediaType)
+    public static ListConfigsResponse ToResponse(CatalogueSnapshot catalogue, string? language, string? mediaType, Func<ConfigDefinition, long?>? estimate = null)
     {
         var response = new ListConfigsResponse();
         foreach (var config in catalogue.Configs.Values)
         {
             if (string.IsNullOrEmpty(mediaType) || config.MediaType == mediaType)
             {
-                response.Configs.Add(ToConfigInfo(config, language));
+                var info = ToConfigInfo(config, language);
+                if (estimate?.Invoke(config) is { } micros)
+                {
+                    info.EstimatedCostUsdMicros = micros;
+                }
+                response.Configs.Add(info);
             }
         }
         foreach (var (media, modes) in catalogue.Defaults)

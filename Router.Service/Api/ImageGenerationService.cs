@@ -12,7 +12,8 @@ namespace Router.Service.Api;
 /// current catalogue, GetRun and ListRuns from storage (scoped to the caller's tenant).
 /// Failures are <see cref="RouterException"/>s, turned into statuses by <see cref="RouterStatusMapper"/>.
 /// </summary>
-internal sealed class ImageGenerationService(CatalogueProvider catalogue, GenerationPipeline pipeline, RunQueries runs) : ImageGeneration.ImageGenerationBase
+internal sealed class ImageGenerationService(CatalogueProvider catalogue, ProviderPriceList prices, GenerationPipeline pipeline, RunQueries runs)
+    : ImageGeneration.ImageGenerationBase
 {
     public override async Task Generate(GenerateRequest request, IServerStreamWriter<GenerateFrame> responseStream, ServerCallContext context)
     {
@@ -20,8 +21,12 @@ internal sealed class ImageGenerationService(CatalogueProvider catalogue, Genera
         await pipeline.RunAsync(plan, new GrpcGenerationSink(responseStream), context.Deadline, context.CancellationToken);
     }
 
-    public override Task<ListConfigsResponse> ListConfigs(ListConfigsRequest request, ServerCallContext context) =>
-        Task.FromResult(ConfigInfoMapper.ToResponse(catalogue.Current, request.Language, request.MediaType));
+    public override async Task<ListConfigsResponse> ListConfigs(ListConfigsRequest request, ServerCallContext context)
+    {
+        var snapshot = catalogue.Current;
+        var estimate = await prices.EstimatorAsync(snapshot.Configs.Values, context.CancellationToken);
+        return ConfigInfoMapper.ToResponse(snapshot, request.Language, request.MediaType, estimate);
+    }
 
     public override Task<Run> GetRun(GetRunRequest request, ServerCallContext context) =>
         runs.GetAsync(request.RunId, CallContext.From(context.RequestHeaders).Caller, context.CancellationToken);

@@ -20,4 +20,7 @@ internal static partial class CatalogueLog
 
     [LoggerMessage(6, LogLevel.Information, "Watching {Directory} for catalogue changes.")]
     public static partial void Watching(ILogger logger, string directory);
+
+    [LoggerMessage(7, LogLevel.Warning, "Adapter {Adapter} did not give its price table ({StatusCode}: {Detail}); its configs keep the catalogue's cost estimate.")]
+    public static partial void PricesUnavailable(ILogger logger, string adapter, Grpc.Core.StatusCode statusCode, string detail);
 }

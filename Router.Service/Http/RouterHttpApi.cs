@@ -132,7 +132,7 @@ public static class RouterHttpApi
         return Results.Empty;
     }
 
-    private static IResult ListConfigs(HttpContext context, CatalogueProvider catalogue, string? language, string? mediaType)
+    private static async Task<IResult> ListConfigs(HttpContext context, CatalogueProvider catalogue, ProviderPriceList prices, string? language, string? mediaType)
     {
         if (string.IsNullOrEmpty(language))
         {
@@ -141,7 +141,9 @@ public static class RouterHttpApi
                 .Select(l => l.Value.Value)
                 .FirstOrDefault(l => l is not null && l != "*");
         }
-        return Json(ConfigInfoMapper.ToResponse(catalogue.Current, language, mediaType));
+        var snapshot = catalogue.Current;
+        var estimate = await prices.EstimatorAsync(snapshot.Configs.Values, context.RequestAborted);
+        return Json(ConfigInfoMapper.ToResponse(snapshot, language, mediaType, estimate));
     }
 
     private static async Task<IResult> GetRunAsync(HttpContext context, string runId, RunQueries runs)
