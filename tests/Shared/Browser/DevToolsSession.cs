@@ -3,9 +3,8 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gateway.Tests.TestSupport;
 
-namespace Gateway.Tests.Web;
+namespace Pipeline.Tests.Browser;
 
 /// <summary>
 /// A minimal Chrome DevTools Protocol client over one WebSocket (System.Net.WebSockets): commands with ids, replies
@@ -29,7 +28,7 @@ internal sealed class DevToolsSession : IAsyncDisposable
     {
         var session = new DevToolsSession();
         session._socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        await session._socket.ConnectAsync(browserEndpoint, CancellationToken.None).DefaultTimeout();
+        await session._socket.ConnectAsync(browserEndpoint, CancellationToken.None).Bounded();
         session._receiveLoop = Task.Run(session.ReceiveAsync);
         return session;
     }
@@ -48,13 +47,13 @@ internal sealed class DevToolsSession : IAsyncDisposable
         await _sendLock.WaitAsync();
         try
         {
-            await _socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None).DefaultTimeout();
+            await _socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None).Bounded();
         }
         finally
         {
             _sendLock.Release();
         }
-        return await reply.Task.DefaultTimeout();
+        return await reply.Task.Bounded();
     }
 
     private async Task ReceiveAsync()

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using Gateway.Tests.TestSupport;
 
-namespace Gateway.Tests.Web;
+namespace Pipeline.Tests.Browser;
 
 /// <summary>
 /// Debian's Chromium (package <c>chromium</c>, /usr/bin/chromium) headless with a fresh profile and the DevTools
@@ -13,10 +12,10 @@ namespace Gateway.Tests.Web;
 internal sealed class HeadlessChromium : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly TempDirectory _profile;
+    private readonly DirectoryInfo _profile;
     private readonly StringBuilder _output;
 
-    private HeadlessChromium(Process process, TempDirectory profile, StringBuilder output, DevToolsSession devTools, string sessionId, string downloads)
+    private HeadlessChromium(Process process, DirectoryInfo profile, StringBuilder output, DevToolsSession devTools, string sessionId, string downloads)
     {
         _process = process;
         _profile = profile;
@@ -38,7 +37,7 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     {
         var executable = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("Chromium is not installed: apt-get install chromium (Debian's package; .ci/run installs it).");
-        var profile = new TempDirectory("gateway-tests-chromium-");
+        var profile = Directory.CreateTempSubdirectory("pipeline-tests-chromium-");
         var start = new ProcessStartInfo(executable) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         // The background-networking flags keep Chromium from reaching for Google's hosts on a machine without a network.
         foreach (var argument in new[]
@@ -46,7 +45,7 @@ internal sealed class HeadlessChromium : IAsyncDisposable
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
             "--disable-features=Translate,MediaRouter", "--mute-audio", "--window-size=1280,1100", $"--lang={language}",
-            $"--user-data-dir={profile.Path}", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "about:blank",
+            $"--user-data-dir={profile.FullName}", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "about:blank",
         })
         {
             start.ArgumentList.Add(argument);
@@ -78,8 +77,8 @@ internal sealed class HeadlessChromium : IAsyncDisposable
         DevToolsSession? devTools = null;
         try
         {
-            devTools = await DevToolsSession.ConnectAsync(await endpoint.Task.DefaultTimeout());
-            var downloads = Path.Combine(profile.Path, "downloads");
+            devTools = await DevToolsSession.ConnectAsync(await endpoint.Task.Bounded());
+            var downloads = Path.Combine(profile.FullName, "downloads");
             Directory.CreateDirectory(downloads);
             await devTools.SendAsync("Browser.setDownloadBehavior", new { behavior = "allow", downloadPath = downloads });
             var target = await devTools.SendAsync("Target.createTarget", new { url = "about:blank" });
@@ -99,7 +98,7 @@ internal sealed class HeadlessChromium : IAsyncDisposable
                 await devTools.DisposeAsync();
             }
             Stop(process);
-            profile.Dispose();
+            DeleteProfile(profile);
             throw;
         }
     }
@@ -119,7 +118,7 @@ internal sealed class HeadlessChromium : IAsyncDisposable
 
     /// <summary>Polls <paramref name="expression"/> until it is true.</summary>
     public Task WaitForAsync(string expression) =>
-        TaskTimeouts.WaitUntilAsync(async () => (await EvaluateAsync(expression)).ValueKind == JsonValueKind.True, expression);
+        BrowserTimeouts.WaitUntilAsync(async () => (await EvaluateAsync(expression)).ValueKind == JsonValueKind.True, expression);
 
     public async Task NavigateAsync(Uri url)
     {
@@ -132,6 +131,22 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     {
         await EvaluateAsync($"(() => {{ const e = document.querySelector({JsonSerializer.Serialize(selector)}); e.focus(); e.select && e.select(); return true; }})()");
         await SendAsync("Input.insertText", new { text });
+    }
+
+    /// <summary>Sets a form field's value as a user's choice would (a select's option, an input's text), with input and change events.</summary>
+    public Task SetValueAsync(string selector, string value)
+    {
+        var (s, v) = (JsonSerializer.Serialize(selector), JsonSerializer.Serialize(value));
+        return EvaluateAsync($"(() => {{ const e = document.querySelector({s}); e.value = {v}; if (e.value !== {v}) {{ throw new Error({s} + ' cannot take ' + {v}); }} " +
+            "e.dispatchEvent(new Event('input', { bubbles: true })); e.dispatchEvent(new Event('change', { bubbles: true })); return true; })()");
+    }
+
+    /// <summary>Chooses <paramref name="paths"/> in the file input at <paramref name="selector"/>, as the file dialog would.</summary>
+    public async Task SetFilesAsync(string selector, params string[] paths)
+    {
+        var document = await SendAsync("DOM.getDocument", new { depth = 0 });
+        var node = await SendAsync("DOM.querySelector", new { nodeId = document.GetProperty("root").GetProperty("nodeId").GetInt32(), selector });
+        await SendAsync("DOM.setFileInputFiles", new { files = paths, nodeId = node.GetProperty("nodeId").GetInt32() });
     }
 
     /// <summary>Clicks the element's centre with real mouse events.</summary>
@@ -164,9 +179,21 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     {
         await DevTools.DisposeAsync();
         Stop(_process);
-        await _process.WaitForExitAsync().DefaultTimeout();
+        await _process.WaitForExitAsync().Bounded();
         _process.Dispose();
-        _profile.Dispose();
+        DeleteProfile(_profile);
+    }
+
+    private static void DeleteProfile(DirectoryInfo profile)
+    {
+        try
+        {
+            profile.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // A Chromium helper may still hold a file for a moment; the OS cleans the temp folder.
+        }
     }
 
     private static void Stop(Process process)

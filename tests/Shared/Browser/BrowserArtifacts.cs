@@ -1,13 +1,15 @@
 using System.Reflection;
 
-namespace Gateway.Tests.TestSupport;
+namespace Pipeline.Tests.Browser;
 
-/// <summary>Files a test keeps for people to look at: under TestResults/Gateway.Tests/ of the checkout, and attached to the test result.</summary>
-internal static class TestArtifacts
+/// <summary>
+/// Screenshots and other files a browser test keeps for people to look at: under <c>TestResults/&lt;test project&gt;/</c>
+/// of the checkout (the <c>BrowserArtifacts</c> assembly metadata, tests/Directory.Build.props), and attached to the result.
+/// </summary>
+internal static class BrowserArtifacts
 {
-    public static string Directory => Path.Combine(
-        typeof(TestArtifacts).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!,
-        "TestResults", "Gateway.Tests");
+    public static string Directory => typeof(BrowserArtifacts).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "BrowserArtifacts").Value!;
 
     /// <summary>Writes <paramref name="data"/> as <paramref name="fileName"/> and returns its path.</summary>
     public static string Save(string fileName, byte[] data, string mediaType)
