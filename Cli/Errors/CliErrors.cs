@@ -43,7 +43,8 @@ internal static class CliErrors
     {
         error.MarkupLineInterpolated($"[red]refused ({Name(rpc.StatusCode)}):[/] {rpc.Status.Detail}");
         var violations = rpc.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations ?? [];
-        foreach (var violation in violations)
+        // Only the violations the message does not already spell out (the router's message lists them all).
+        foreach (var violation in violations.Where(v => !rpc.Status.Detail.Contains(v.Description, StringComparison.Ordinal)))
         {
             error.MarkupLineInterpolated($"  [bold]{violation.Field}[/]: {violation.Description}");
         }
