@@ -9,7 +9,7 @@ namespace Gateway.Authentication;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;key&gt;</c> against <see cref="ApiKeyStore"/>; the principal carries the
-/// key's digest and its caller (<see cref="CallerClaims"/>). HTTP and gRPC carry it
+/// key's digest, from which <see cref="RequestCaller"/> finds its caller. HTTP and gRPC carry it
 /// the same way (gRPC metadata is HTTP/2 headers). A refused HTTP call gets 401 with the OpenAI envelope, a refused
 /// gRPC call UNAUTHENTICATED.
 /// </summary>
@@ -38,7 +38,7 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             return Task.FromResult(AuthenticateResult.Fail("The API key is not accepted."));
         }
-        var identity = new ClaimsIdentity(CallerClaims.Of(accepted), ApiKeyDefaults.Scheme);
+        var identity = new ClaimsIdentity([new Claim(ApiKeyDefaults.KeyHashClaim, accepted.Hash)], ApiKeyDefaults.Scheme);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), ApiKeyDefaults.Scheme)));
     }
 

@@ -24,7 +24,7 @@ public sealed class ImageGenerationHandler(ImageGeneration.ImageGenerationClient
                 ? await ImageRequestReader.ReadJsonAsync(context.Request, cancellationToken)
                 : await ImageRequestReader.ReadMultipartAsync(context.Request, cancellationToken);
             var headers = RouterCallHeaders.WithProviderKeys(context);
-            var catalogue = await catalogues.GetAsync("", context.User.ToCaller() ?? Caller.Default, cancellationToken);
+            var catalogue = await catalogues.GetAsync("", context.GetCaller() ?? Caller.Default, cancellationToken);
             var model = ModelResolver.Resolve(request.Model, operation, catalogue);
             using var call = router.Generate(GenerateRequestMapper.Map(request, model), headers,
                 deadline: DateTime.UtcNow + options.GenerationTimeout, cancellationToken: cancellationToken);

@@ -57,7 +57,7 @@ public sealed class ModelsHandler(RouterCatalogue catalogues, ILogger<ModelsHand
             .FirstOrDefault(l => l is not null and not "*");
         try
         {
-            return await catalogues.GetAsync(language ?? "", context.User.ToCaller() ?? Caller.Default, context.RequestAborted);
+            return await catalogues.GetAsync(language ?? "", context.GetCaller() ?? Caller.Default, context.RequestAborted);
         }
         catch (RpcException ex) when (!context.RequestAborted.IsCancellationRequested)
         {

@@ -12,7 +12,7 @@ namespace Gateway.OpenAI;
 public static class RouterCallHeaders
 {
     /// <summary>The caller of <paramref name="context"/> as metadata (empty for an anonymous call; every route requires a key).</summary>
-    public static Metadata Caller(HttpContext context) => context.User.ToCaller()?.AddTo(null) ?? [];
+    public static Metadata Caller(HttpContext context) => context.GetCaller()?.AddTo(null) ?? [];
 
     /// <summary>
     /// <see cref="Caller"/> plus the request's provider keys; throws <see cref="OpenAIException"/> (400) for the

@@ -33,7 +33,7 @@ public static class CallerHeadersTransform
                 headers.Remove(name);
             }
         }
-        if (transform.HttpContext.User.ToCaller() is { } caller)
+        if (transform.HttpContext.GetCaller() is { } caller)
         {
             foreach (var (name, value) in caller.ToHeaders())
             {

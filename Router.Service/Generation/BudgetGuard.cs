@@ -34,7 +34,7 @@ internal sealed class BudgetGuard(RunStore store, TimeProvider time)
         }
         catch (RpcException ex) when (StorageFailures.IsTransient(ex) && ex.StatusCode != StatusCode.Cancelled)
         {
-            throw RouterException.Unavailable($"tenant '{caller.Tenant}' has a monthly budget, and what it spent cannot be read: storage is unavailable ({ex.StatusCode}: {ex.Status.Detail}); retry later", ex);
+            throw RouterException.StorageUnavailable($"tenant '{caller.Tenant}' has a monthly budget, and what it spent cannot be read", ex);
         }
         if (spend.CostUsdMicros < budget)
         {

@@ -122,7 +122,7 @@ public sealed class InputImageResolver(RunStore store)
         }
         catch (RpcException ex) when (StorageFailures.IsTransient(ex) && ex.StatusCode != StatusCode.Cancelled)
         {
-            throw RouterException.Unavailable($"{field}.image_id '{imageId}' cannot be read: storage is unavailable ({ex.StatusCode}: {ex.Status.Detail}); retry later", ex);
+            throw RouterException.StorageUnavailable($"{field}.image_id '{imageId}' cannot be read", ex);
         }
     }
 

@@ -29,7 +29,7 @@ internal sealed class RegenerationResolver(RunStore store)
         }
         catch (RpcException ex) when (StorageFailures.IsTransient(ex) && ex.StatusCode != StatusCode.Cancelled)
         {
-            throw RouterException.Unavailable($"run '{request.RunId}' cannot be read: storage is unavailable ({ex.StatusCode}: {ex.Status.Detail}); retry later", ex);
+            throw RouterException.StorageUnavailable($"run '{request.RunId}' cannot be read", ex);
         }
         if (parent is null)
         {

@@ -54,10 +54,6 @@ public static class RequestDigest
     public static bool UsedInputImages(IDictionary<string, string> digest) =>
         (digest.TryGetValue(InputImages, out var images) && images != NoInputImages) || (digest.TryGetValue(Mask, out var mask) && mask.Length > 0);
 
-    /// <summary>The parts whose values differ between two digests (a part only one has differs), sorted.</summary>
-    public static IReadOnlyList<string> Differences(IReadOnlyDictionary<string, string> stored, IReadOnlyDictionary<string, string> requested) =>
-        [.. stored.Keys.Union(requested.Keys).Where(key => stored.GetValueOrDefault(key) != requested.GetValueOrDefault(key)).Order(StringComparer.Ordinal)];
-
     private static string Or(string value, string fallback) => value.Length > 0 ? value : fallback;
 
     private static string Canonical(object value) => value switch

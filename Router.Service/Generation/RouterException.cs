@@ -31,6 +31,13 @@ public sealed class RouterException(RpcStatus status, Exception? innerException 
     /// <summary>UNAVAILABLE with <paramref name="message"/>.</summary>
     public static RouterException Unavailable(string message, Exception? inner = null) => new(RichStatus.Create(StatusCode.Unavailable, message), inner);
 
+    /// <summary>
+    /// UNAVAILABLE because storage could not be asked: "<paramref name="what"/>: storage is unavailable (CODE: detail);
+    /// <paramref name="advice"/>", the prefix left out when <paramref name="what"/> is null.
+    /// </summary>
+    public static RouterException StorageUnavailable(string? what, Grpc.Core.RpcException cause, string advice = "retry later") =>
+        Unavailable($"{(what is null ? "" : what + ": ")}storage is unavailable ({cause.StatusCode}: {cause.Status.Detail}); {advice}", cause);
+
     /// <summary>Throws <see cref="Invalid"/>.</summary>
     [DoesNotReturn]
     public static void ThrowInvalid(IReadOnlyCollection<ParameterViolation> violations) => throw Invalid(violations);

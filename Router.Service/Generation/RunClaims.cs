@@ -26,7 +26,11 @@ internal sealed class RunClaims(RunStore store, RunReplayer replayer, TimeProvid
             {
                 throw Taken(plan.RunId);
             }
-            ThrowIfDifferent(plan, spooled.Record.RequestDigest);
+            // A run found outside storage (the spool) must have been made for the same request too.
+            if (spooled.Record.RequestDifferences(plan.RequestDigest) is { Count: > 0 } differences)
+            {
+                throw Conflict(plan.RunId, differences);
+            }
             return spooled;
         }
         var waited = false;
@@ -39,8 +43,7 @@ internal sealed class RunClaims(RunStore store, RunReplayer replayer, TimeProvid
             }
             catch (RpcException ex) when (StorageFailures.IsTransient(ex) && ex.StatusCode != StatusCode.Cancelled)
             {
-                throw RouterException.Unavailable(
-                    $"run '{plan.RunId}' cannot be claimed: storage is unavailable ({ex.StatusCode}: {ex.Status.Detail}); retry later, or leave run_id empty", ex);
+                throw RouterException.StorageUnavailable($"run '{plan.RunId}' cannot be claimed", ex, "retry later, or leave run_id empty");
             }
             switch (response.Result)
             {
@@ -64,16 +67,6 @@ internal sealed class RunClaims(RunStore store, RunReplayer replayer, TimeProvid
                     RouterException.ThrowInternal($"storage answered the claim of run '{plan.RunId}' with {response.Result}");
                     break;
             }
-        }
-    }
-
-    /// <summary>A run found outside storage (the spool) must have been made for the same request.</summary>
-    private static void ThrowIfDifferent(GenerationPlan plan, IDictionary<string, string> stored)
-    {
-        // Runs recorded before request digests existed replay as they always did.
-        if (stored.Count > 0 && RequestDigest.Differences(stored.AsReadOnly(), plan.RequestDigest) is { Count: > 0 } differences)
-        {
-            throw Conflict(plan.RunId, differences);
         }
     }
 

@@ -123,7 +123,7 @@ internal sealed class RunReplayer(RunStore store, ImageSpool spool, ILogger<RunR
         }
         catch (RpcException ex) when (StorageFailures.IsTransient(ex) && ex.StatusCode != StatusCode.Cancelled)
         {
-            throw RouterException.Unavailable($"image '{image.ImageId}' cannot be read: storage is unavailable ({ex.StatusCode}: {ex.Status.Detail}); retry later", ex);
+            throw RouterException.StorageUnavailable($"image '{image.ImageId}' cannot be read", ex);
         }
     }
 
@@ -135,8 +135,7 @@ internal sealed class RunReplayer(RunStore store, ImageSpool spool, ILogger<RunR
         }
         catch (RpcException ex) when (StorageFailures.IsTransient(ex) && ex.StatusCode != StatusCode.Cancelled)
         {
-            throw RouterException.Unavailable(
-                $"run '{runId}' cannot be checked for an earlier result: storage is unavailable ({ex.StatusCode}: {ex.Status.Detail}); retry later", ex);
+            throw RouterException.StorageUnavailable($"run '{runId}' cannot be checked for an earlier result", ex);
         }
     }
 
@@ -166,7 +165,7 @@ internal sealed class RunReplayer(RunStore store, ImageSpool spool, ILogger<RunR
     private static CompletedImage FromStorage(ImageRecord image, IEnumerable<ImageRecord> all) =>
         new(image.ImageIndex, image.ImageId, image.MimeType, image.Width, image.Height, image.SizeBytes, image.Sha256, null)
         {
-            Kind = image.SourceImageId.Length > 0 ? ImageKind.Tile : all.Any(i => i.SourceImageId == image.ImageId) ? ImageKind.Grid : ImageKind.Unspecified,
+            Kind = RunMapper.KindOf(image, all),
             SourceImageId = image.SourceImageId,
             GridRow = image.GridRow,
             GridColumn = image.GridColumn,

@@ -40,61 +40,49 @@ public static class RouterHttpApi
             // Input images travel as base64 in JSON: a third larger than their bytes.
             limit.MaxRequestBodySize = options.Value.MaxRequestBytes * 4L / 3 + 4096;
         }
-        GenerateRequest request;
-        try
-        {
-            using var reader = new StreamReader(context.Request.Body);
-            request = ProtoJson.Parser.Parse<GenerateRequest>(await reader.ReadToEndAsync(cancellationToken));
-        }
-        catch (InvalidProtocolBufferException ex)
-        {
-            return HttpProblems.InvalidBody(ex.Message);
-        }
-        catch (InvalidJsonException ex)
-        {
-            return HttpProblems.InvalidBody(ex.Message);
-        }
-        catch (BadHttpRequestException ex)
-        {
-            return TypedResults.Problem(ex.Message, statusCode: ex.StatusCode, title: "The request body cannot be read");
-        }
-
-        GenerationPlan plan;
-        try
-        {
-            plan = await pipeline.PrepareAsync(request, CallContext.From(context.Request.Headers), cancellationToken);
-        }
-        catch (RouterException ex)
-        {
-            return HttpProblems.Result(context, ex.Status);
-        }
-        return await StreamAsync(context, pipeline, plan, logger);
+        var (request, problem) = await ReadBodyAsync<GenerateRequest>(context, emptyIsDefault: false);
+        return problem ?? await PrepareAndStreamAsync(context, pipeline, call => pipeline.PrepareAsync(request!, call, cancellationToken), logger);
     }
 
     /// <summary><c>POST /api/runs/{runId}/regenerate</c> with a RegenerateRequest body (its run_id from the path); streams like generate.</summary>
     private static async Task<IResult> RegenerateAsync(HttpContext context, string runId, GenerationPipeline pipeline, ILogger<GenerationPipeline> logger)
     {
-        var cancellationToken = context.RequestAborted;
-        RegenerateRequest request;
+        var (request, problem) = await ReadBodyAsync<RegenerateRequest>(context, emptyIsDefault: true);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        request!.RunId = runId;
+        return await PrepareAndStreamAsync(context, pipeline, call => pipeline.PrepareRegenerateAsync(request, call, context.RequestAborted), logger);
+    }
+
+    /// <summary>The body as protobuf JSON, or the ProblemDetails that refuses it; an empty body is the default message when allowed.</summary>
+    private static async Task<(T? Message, IResult? Problem)> ReadBodyAsync<T>(HttpContext context, bool emptyIsDefault) where T : IMessage<T>, new()
+    {
         try
         {
             using var reader = new StreamReader(context.Request.Body);
-            var body = await reader.ReadToEndAsync(cancellationToken);
-            request = body.Trim().Length == 0 ? new RegenerateRequest() : ProtoJson.Parser.Parse<RegenerateRequest>(body);
+            var body = await reader.ReadToEndAsync(context.RequestAborted);
+            return (emptyIsDefault && body.Trim().Length == 0 ? new T() : ProtoJson.Parser.Parse<T>(body), null);
         }
         catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException)
         {
-            return HttpProblems.InvalidBody(ex.Message);
+            return (default, HttpProblems.InvalidBody(ex.Message));
         }
         catch (BadHttpRequestException ex)
         {
-            return TypedResults.Problem(ex.Message, statusCode: ex.StatusCode, title: "The request body cannot be read");
+            return (default, TypedResults.Problem(ex.Message, statusCode: ex.StatusCode, title: "The request body cannot be read"));
         }
-        request.RunId = runId;
+    }
+
+    /// <summary>Validates the request for the caller (errors as ProblemDetails), then streams the run.</summary>
+    private static async Task<IResult> PrepareAndStreamAsync(
+        HttpContext context, GenerationPipeline pipeline, Func<CallContext, Task<GenerationPlan>> prepare, ILogger logger)
+    {
         GenerationPlan plan;
         try
         {
-            plan = await pipeline.PrepareRegenerateAsync(request, CallContext.From(context.Request.Headers), cancellationToken);
+            plan = await prepare(CallContext.From(context.Request.Headers));
         }
         catch (RouterException ex)
         {

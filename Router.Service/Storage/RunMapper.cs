@@ -9,6 +9,12 @@ public static class RunMapper
     /// <summary>The HTTP path of an image (served by Storage.Service, forwarded by the gateway).</summary>
     public static string ImageUrlPath(string imageId) => $"/images/{imageId}";
 
+    /// <summary>A tile (cut from a grid), a grid (some image of the run was cut from it), or a plain image.</summary>
+    public static ImageKind KindOf(ImageRecord image, IEnumerable<ImageRecord> runImages) =>
+        image.SourceImageId.Length > 0 ? ImageKind.Tile
+        : runImages.Any(i => i.SourceImageId == image.ImageId) ? ImageKind.Grid
+        : ImageKind.Unspecified;
+
     /// <summary>The storage state a public status filter selects (unspecified: all).</summary>
     public static RunState ToState(RunStatus status) => status switch
     {
@@ -65,8 +71,7 @@ public static class RunMapper
                 SizeBytes = image.SizeBytes,
                 Sha256 = image.Sha256,
                 UrlPath = ImageUrlPath(image.ImageId),
-                Kind = image.SourceImageId.Length > 0 ? ImageKind.Tile
-                    : record.Images.Any(i => i.SourceImageId == image.ImageId) ? ImageKind.Grid : ImageKind.Unspecified,
+                Kind = KindOf(image, record.Images),
                 SourceImageId = image.SourceImageId,
                 GridRow = image.GridRow,
                 GridColumn = image.GridColumn,

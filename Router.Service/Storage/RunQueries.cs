@@ -65,7 +65,7 @@ public sealed class RunQueries(RunStore store)
         }
         catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded)
         {
-            throw RouterException.Unavailable($"storage is unavailable ({ex.StatusCode}: {ex.Status.Detail}); retry later", ex);
+            throw RouterException.StorageUnavailable(null, ex);
         }
     }
 }

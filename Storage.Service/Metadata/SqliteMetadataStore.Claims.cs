@@ -28,8 +28,7 @@ public sealed partial class SqliteMetadataStore
             {
                 return new ClaimRunResponse { Result = ClaimResult.Taken };
             }
-            // A run recorded before request digests existed has none: it replays for whoever sends its id, as it always did.
-            else if (stored.RequestDigest.Count > 0 && RequestDigests.Differences(stored.RequestDigest, run.RequestDigest) is { Count: > 0 } differences)
+            else if (stored.RequestDifferences(run.RequestDigest) is { Count: > 0 } differences)
             {
                 return new ClaimRunResponse { Result = ClaimResult.Conflict, Differences = { differences } };
             }
