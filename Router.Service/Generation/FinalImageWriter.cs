@@ -25,10 +25,11 @@ internal sealed class FinalImageWriter(RunStore store, ImageSpool spool, ImageQu
     private readonly ConditionalWeakTable<RunLedger, List<string>> _quarantined = [];
 
     /// <summary>
-    /// Starts recording the run as RUNNING without holding the generation up; every later write of the run waits for it,
-    /// so it never lands after them. A failure is only logged (the images carry the run record too).
+    /// Starts recording the run as RUNNING (unless its run id's claim already did) without holding the generation up;
+    /// every later write of the run waits for it, so it never lands after them. A failure is only logged (the images carry
+    /// the run record too).
     /// </summary>
-    public void Start(RunLedger ledger) => ledger.Started = RecordRunningAsync(ledger);
+    public void Start(RunLedger ledger) => ledger.Started = ledger.Claimed ? Task.CompletedTask : RecordRunningAsync(ledger);
 
     /// <summary>Stores, spools or quarantines <paramref name="image"/>; returns where it is.</summary>
     public async Task<StoredImage> WriteAsync(RunLedger ledger, FinalImage image)

@@ -57,11 +57,15 @@ public sealed class GenerationPipeline
             // Requests for the same run id in this router wait here; across routers, the claim in storage decides.
             await using var lease = await _locks.AcquireAsync(plan.RunId, cancellationToken);
             var ledger = new RunLedger(plan, _time.GetUtcNow(), activity?.TraceId.ToHexString() ?? "");
-            if (plan.RunIdSupplied && await _claims.ClaimAsync(plan, ledger.Record(RunState.Running), cancellationToken) is { } completed)
+            if (plan.RunIdSupplied)
             {
-                GenerationDiagnostics.SetReplayed(activity);
-                await _replayer.ReplayAsync(completed, plan, sink, cancellationToken);
-                return;
+                if (await _claims.ClaimAsync(plan, ledger.Record(RunState.Running), cancellationToken) is { } completed)
+                {
+                    GenerationDiagnostics.SetReplayed(activity);
+                    await _replayer.ReplayAsync(completed, plan, sink, cancellationToken);
+                    return;
+                }
+                ledger.Claimed = true;
             }
             await _runner.RunAsync(plan, ledger, sink, callerDeadline, activity, cancellationToken);
         }

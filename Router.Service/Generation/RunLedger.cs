@@ -29,6 +29,9 @@ internal sealed class RunLedger(GenerationPlan plan, DateTimeOffset createdAt, s
     /// <summary>The write of the RUNNING record, which every later write of the run waits for.</summary>
     public Task Started { get; set; } = Task.CompletedTask;
 
+    /// <summary>True when the RUNNING record is already in storage (the run id's claim wrote it).</summary>
+    public bool Claimed { get; set; }
+
     /// <summary>True once an image of the run went to the spool.</summary>
     public bool PinnedToSpool { get; set; }
 
