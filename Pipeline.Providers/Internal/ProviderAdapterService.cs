@@ -26,7 +26,9 @@ internal sealed class ProviderAdapterService(
     {
         var started = time.GetTimestamp();
         var operation = ProviderTelemetry.OperationName(request.Operation);
-        using var activity = ProviderTelemetry.StartCall(defaults.Provider, request);
+        // Adapters that execute chunks call whichever provider the chunk names.
+        var providerName = request.Chunk is { Provider.Length: > 0 } chunk ? chunk.Provider : defaults.Provider;
+        using var activity = ProviderTelemetry.StartCall(providerName, request);
         string? key = null;
         try
         {
@@ -41,7 +43,7 @@ internal sealed class ProviderAdapterService(
         catch (ProviderException failure)
         {
             var clean = key is null ? failure : failure.WithoutSecret(key);
-            clean.Provider = defaults.Provider;
+            clean.Provider = providerName;
             ProviderTelemetry.RecordFailure(activity, clean);
             ProviderLog.CallFailed(logger, operation, request.Model, request.RunId, clean.Kind, clean.HttpStatus ?? 0, clean.ProviderCode, clean.ProviderRequestId);
             if (ReferenceEquals(clean, failure))

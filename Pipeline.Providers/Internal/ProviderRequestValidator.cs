@@ -17,7 +17,15 @@ internal static class ProviderRequestValidator
 
         if (request.Operation == Operation.Unspecified || !Enum.IsDefined(request.Operation))
         {
-            Add("operation", "set the operation: OPERATION_GENERATE, OPERATION_EDIT, OPERATION_RESPONSES or OPERATION_CHAT");
+            Add("operation", "set the operation: OPERATION_GENERATE, OPERATION_EDIT, OPERATION_RESPONSES, OPERATION_CHAT, OPERATION_HTTP or OPERATION_WORKFLOW");
+        }
+        else if (request.Operation is Operation.Http && request.Chunk?.ApiConfig is null)
+        {
+            Add("chunk.api_config", "OPERATION_HTTP executes a chunk: send the api_output_chunk's api_config, input_mappings and output_mapping");
+        }
+        else if (request.Operation is Operation.Workflow && request.Chunk?.Workflow is null)
+        {
+            Add("chunk.workflow", "OPERATION_WORKFLOW executes a chunk: send the output_chunk's workflow, input_mappings and output_mapping");
         }
         if (string.IsNullOrWhiteSpace(request.Model))
         {
