@@ -45,7 +45,7 @@ internal static class ConfigInfoMapper
             Category = config.Category,
             MediaType = config.MediaType,
             Chunk = config.Chunk.Name,
-            Provider = config.Chunk.Adapter.Name(),
+            Provider = config.Chunk.Provider,
             Model = config.Chunk.Model,
             Operation = config.Chunk.Operation.Name(),
             Parameters = ParameterMapping.ToStruct(config.Parameters.ToDictionary()),

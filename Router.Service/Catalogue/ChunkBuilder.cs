@@ -21,8 +21,20 @@ internal static class ChunkBuilder
             errors.Add(file, "media_type", $"media_type = '{mediaType}' is not a valid media type; use e.g. \"image\"");
         }
 
-        var adapter = Lookup(file, "adapter", chunk.Adapter, CatalogueNames.Adapters, errors);
-        var operation = Lookup(file, "operation", chunk.Operation, CatalogueNames.Operations, errors);
+        var executed = chunk.Type switch
+        {
+            null => null,
+            "api_output_chunk" => ChunkCallBuilder.BuildApi(file, chunk, errors),
+            "output_chunk" => ChunkCallBuilder.BuildWorkflow(file, chunk, errors),
+            _ => Unknown(file, chunk.Type, errors),
+        };
+        if (chunk.Type is not null && executed is null)
+        {
+            return null;
+        }
+
+        var adapter = executed?.Adapter ?? Lookup(file, "adapter", chunk.Adapter, CatalogueNames.Adapters, errors);
+        var operation = executed?.Operation ?? Lookup(file, "operation", chunk.Operation, CatalogueNames.Operations, errors);
         var servedOperation = operation;
         if (adapter is { } a && operation is { } o && !CatalogueNames.OperationsOf(a).Contains(o))
         {
@@ -30,18 +42,25 @@ internal static class ChunkBuilder
             servedOperation = null; // The output mapping is checked against the operation once that is fixed.
         }
 
-        if (string.IsNullOrWhiteSpace(chunk.Model))
+        var model = executed?.Model ?? chunk.Model;
+        if (string.IsNullOrWhiteSpace(model))
         {
             errors.Add(file, "model", "model is required; add the provider model id, e.g. \"model\": \"gpt-image-1\"");
         }
 
-        var rules = chunk.Rules is null ? null : RulesBuilder.Build(file, chunk.Rules, errors);
-        if (chunk.Rules is null)
+        // Executed chunks may leave rules out (one image, nothing else typed); their input mappings add to them.
+        var rulesFile = chunk.Rules ?? (executed is null ? null : new RulesFile());
+        var rules = rulesFile is null ? null : RulesBuilder.Build(file, rulesFile, errors);
+        if (rulesFile is null)
         {
             errors.Add(file, "rules", "rules is required; add at least \"rules\": { \"max_n\": 1 }");
         }
+        if (rules is not null && executed is not null)
+        {
+            rules = MappedParameters.AddRules(rules, rulesFile!, executed.Mappings);
+        }
 
-        var mapping = BuildMapping(file, chunk.OutputMapping, servedOperation, errors);
+        var mapping = executed?.Output ?? BuildMapping(file, chunk.OutputMapping, servedOperation, errors);
         var meta = MetaBuilder.Build(file, chunk.Meta, new ChunkMetadata(), errors);
 
         if (errors.Count > before || adapter is null || operation is null || rules is null || mapping is null)
@@ -49,6 +68,7 @@ internal static class ChunkBuilder
             return null;
         }
 
+        var defaults = ParametersMapper.Map(chunk.Defaults);
         var definition = new ChunkDefinition
         {
             Name = expectedName,
@@ -56,13 +76,20 @@ internal static class ChunkBuilder
             MediaType = mediaType,
             Adapter = adapter.Value,
             Operation = operation.Value,
-            Model = chunk.Model!,
+            Model = model!,
             Description = chunk.Description ?? "",
-            Defaults = ParametersMapper.Map(chunk.Defaults),
+            Defaults = executed is null ? defaults : MappedParameters.Defaults(executed.Mappings).With(defaults),
             Rules = rules,
             OutputMapping = mapping,
             Meta = meta,
+            Provider = executed?.Provider ?? adapter.Value.Name(),
+            Call = executed?.Call,
+            Secrets = executed?.Secrets ?? [],
         };
+        if (definition.Call is { } call && meta.CostPerImageUsdMicros > 0)
+        {
+            call.CostPerImageUsdMicros = meta.CostPerImageUsdMicros;
+        }
 
         foreach (var violation in ParameterChecker.Check(definition, definition.Defaults, definition.Defaults, "defaults"))
         {
@@ -70,6 +97,12 @@ internal static class ChunkBuilder
         }
 
         return errors.Count > before ? null : definition;
+    }
+
+    private static ChunkCallBuilder.Result? Unknown(string file, string type, CatalogueErrors errors)
+    {
+        errors.Add(file, "type", $"type = '{type}' is unknown; allowed: api_output_chunk (an HTTP call described in JSON), output_chunk (a ComfyUI workflow), or no type for a typed adapter chunk");
+        return null;
     }
 
     public static T? Lookup<T>(string file, string field, string? value, IReadOnlyDictionary<string, T> known, CatalogueErrors errors)
@@ -90,7 +123,7 @@ internal static class ChunkBuilder
         return result;
     }
 
-    private static OutputMapping? BuildMapping(string file, OutputMappingFile? mapping, ChunkOperation? operation, CatalogueErrors errors)
+    internal static OutputMapping? BuildMapping(string file, OutputMappingFile? mapping, ChunkOperation? operation, CatalogueErrors errors)
     {
         if (mapping is null)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Pipeline.Contracts.Provider.V1;
 
 namespace Router.Service.Catalogue;
 
@@ -40,6 +41,28 @@ public sealed record ChunkDefinition
 
     /// <summary>Metadata (duration, cost, notes). Default: all unknown.</summary>
     public ChunkMetadata Meta { get; init; } = new();
+
+    /// <summary>
+    /// Required. The provider the chunk calls: the adapter's name for a typed chunk (<c>openai</c>), <c>api_config.provider</c>
+    /// for an <c>api_output_chunk</c> (<c>stability</c>), <c>comfyui</c> for a workflow. Runs, spans and caller keys
+    /// (<c>x-provider-key-{provider}</c>) name it.
+    /// </summary>
+    public required string Provider { get; init; }
+
+    /// <summary>
+    /// For a chunk an adapter executes as written (<c>api_output_chunk</c>, <c>output_chunk</c>): what goes into every
+    /// <c>ProviderRequest.chunk</c> (clone it before changing it). Null for a typed chunk.
+    /// </summary>
+    public ChunkCall? Call { get; init; }
+
+    /// <summary>The secrets an <c>api_output_chunk</c>'s template names (<c>{{STABILITY_API_KEY}}</c>). Default: none.</summary>
+    public ImmutableArray<string> Secrets { get; init; } = [];
+
+    /// <summary>Whether a call needs a provider key: a typed chunk always, an executed chunk when its template names a secret.</summary>
+    public bool NeedsProviderKey => Call is null || !Secrets.IsEmpty;
+
+    /// <summary>Whether a local backend serves it (ComfyUI): free, and no key.</summary>
+    public bool Local => Call?.Local ?? false;
 }
 
 /// <summary>How a provider's output is read, declaratively (the adapter implements each type).</summary>
@@ -69,4 +92,7 @@ public sealed record ChunkMetadata
 
     /// <summary>Feature keywords. Default: none.</summary>
     public ImmutableArray<string> Features { get; init; } = [];
+
+    /// <summary>Whether the backend needs a GPU (a local ComfyUI workflow). Default: false.</summary>
+    public bool RequiresGpu { get; init; }
 }

@@ -48,6 +48,7 @@ internal static partial class MetaBuilder
             ProviderModelId = meta.ProviderModelId ?? baseMeta.ProviderModelId,
             Notes = meta.Notes ?? baseMeta.Notes,
             Features = meta.Features is null ? baseMeta.Features : [.. meta.Features],
+            RequiresGpu = meta.RequiresGpu ?? baseMeta.RequiresGpu,
         };
     }
 
@@ -70,6 +71,8 @@ internal static class ParametersMapper
             PartialImages = parameters.PartialImages,
             OutputCompression = parameters.OutputCompression,
             Seed = parameters.Seed,
-            Extra = (parameters.Extra ?? []).ToImmutableDictionary(p => p.Key, p => p.Value.Clone(), StringComparer.Ordinal),
+            // An inline parameter also written under "extra" takes the inline value.
+            Extra = (parameters.Extra ?? []).ToImmutableDictionary(p => p.Key, p => p.Value.Clone(), StringComparer.Ordinal)
+                .SetItems((parameters.Inline ?? []).Select(p => KeyValuePair.Create(p.Key, p.Value.Clone()))),
         };
 }

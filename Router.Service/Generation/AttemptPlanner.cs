@@ -16,7 +16,7 @@ public sealed record PlannedAttempt(ConfigDefinition Config, GenerationAttempt? 
     public RunAttempt Skipped() => new()
     {
         Config = Config.Name,
-        Provider = Config.Chunk.Adapter.Name(),
+        Provider = Config.Chunk.Provider,
         Model = Config.Chunk.Model,
         Outcome = AttemptOutcome.Skipped,
         Reason = SkipReason ?? "",
@@ -59,8 +59,8 @@ public static class AttemptPlanner
                 skip = "the request is not valid for it: " + string.Join("; ", validation.Violations.Select(v => v.Description));
             }
         }
-        var provider = config.Chunk.Adapter.Name();
-        if (skip is null && !call.ProviderKeys.ContainsKey(provider) && !call.Caller.FleetProviderKeys)
+        var provider = config.Chunk.Provider;
+        if (skip is null && config.Chunk.NeedsProviderKey && !call.ProviderKeys.ContainsKey(provider) && !call.Caller.FleetProviderKeys)
         {
             skip = $"the caller sent no {provider} key ({Pipeline.ServiceDefaults.Security.ProviderKeyHeaders.For(provider)}) and tenant " +
                 $"'{call.Caller.Tenant}' may not use the fleet's";

@@ -65,8 +65,8 @@ public sealed record GenerationAttempt(ConfigDefinition Config, ImageParameters 
     /// <summary>How many Final frames the attempt sends: each image, plus its tiles when the config splits grids.</summary>
     public int FrameCount => ImageCount * Config.PostProcessing.FramesPerImage;
 
-    /// <summary>The adapter's provider name, e.g. <c>openai</c> (also its service-discovery name).</summary>
-    public string Provider => Config.Chunk.Adapter.Name();
+    /// <summary>The provider the attempt calls, e.g. <c>openai</c>, <c>stability</c>, <c>comfyui</c> (<see cref="ChunkDefinition.Provider"/>).</summary>
+    public string Provider => Config.Chunk.Provider;
 
     /// <summary>The provider model.</summary>
     public string Model => Config.Chunk.Model;

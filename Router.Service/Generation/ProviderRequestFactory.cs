@@ -13,14 +13,7 @@ public static class ProviderRequestFactory
         var parameters = attempt.Parameters;
         var request = new ProviderRequest
         {
-            Operation = attempt.Config.Chunk.Operation switch
-            {
-                ChunkOperation.Generate => Operation.Generate,
-                ChunkOperation.Edit => Operation.Edit,
-                ChunkOperation.Responses => Operation.Responses,
-                ChunkOperation.Chat => Operation.Chat,
-                _ => Operation.Unspecified,
-            },
+            Operation = OperationOf(attempt.Config.Chunk.Operation),
             Model = attempt.Model,
             Prompt = attempt.Prompt,
             Size = parameters.Size ?? "",
@@ -33,6 +26,7 @@ public static class ProviderRequestFactory
             Mask = plan.Mask,
             Timeout = Duration.FromTimeSpan(timeout),
             RunId = plan.RunId,
+            Chunk = attempt.Config.Chunk.Call?.Clone(),
         };
         request.InputImages.AddRange(plan.InputImages);
         var extra = ParameterMapping.ExtrasToStruct(parameters);
@@ -42,4 +36,16 @@ public static class ProviderRequestFactory
         }
         return request;
     }
+
+    /// <summary>The contract's operation of a chunk's.</summary>
+    public static Operation OperationOf(ChunkOperation operation) => operation switch
+    {
+        ChunkOperation.Generate => Operation.Generate,
+        ChunkOperation.Edit => Operation.Edit,
+        ChunkOperation.Responses => Operation.Responses,
+        ChunkOperation.Chat => Operation.Chat,
+        ChunkOperation.Http => Operation.Http,
+        ChunkOperation.Workflow => Operation.Workflow,
+        _ => Operation.Unspecified,
+    };
 }

@@ -21,6 +21,8 @@ internal sealed class RunLedger(GenerationPlan plan, DateTimeOffset createdAt, s
     private long _costUsdMicros;
     private bool _costKnown = true;
     private string _revisedPrompt = "";
+    private Struct? _effective;
+    private bool _local;
 
     public string RunId => plan.RunId;
 
@@ -98,6 +100,8 @@ internal sealed class RunLedger(GenerationPlan plan, DateTimeOffset createdAt, s
         {
             _revisedPrompt = image.RevisedPrompt;
         }
+        _effective ??= image.EffectiveParameters;
+        _local |= image.Local;
         if (pending)
         {
             Pending++;
@@ -106,6 +110,17 @@ internal sealed class RunLedger(GenerationPlan plan, DateTimeOffset createdAt, s
         {
             Stored++;
         }
+    }
+
+    /// <summary>The request's effective parameters with what the adapter reports it used on top (a drawn seed, steps, cfg).</summary>
+    private Struct Effective(ImageParameters parameters)
+    {
+        var result = ParameterMapping.ToStruct(parameters.ToDictionary());
+        foreach (var (name, value) in _effective?.Fields ?? [])
+        {
+            result.Fields[name] = value.Clone();
+        }
+        return result;
     }
 
     /// <summary>The run record in <paramref name="state"/>; <paramref name="completedAt"/> and <paramref name="error"/> for the end states.</summary>
@@ -122,7 +137,7 @@ internal sealed class RunLedger(GenerationPlan plan, DateTimeOffset createdAt, s
             Operation = _attempt.Config.Chunk.Operation.Name(),
             Prompt = plan.UserPrompt,
             RevisedPrompt = _revisedPrompt,
-            Parameters = ParameterMapping.ToStruct(parameters.ToDictionary()),
+            Parameters = Effective(parameters),
             State = state,
             CreatedAt = Timestamp.FromDateTimeOffset(createdAt),
             StartedAt = Timestamp.FromDateTimeOffset(createdAt),
@@ -133,6 +148,7 @@ internal sealed class RunLedger(GenerationPlan plan, DateTimeOffset createdAt, s
             Error = error,
             Tenant = plan.Call.Caller.Tenant,
             ParentRunId = plan.ParentRunId,
+            Local = _local,
             Attempts = { _earlier.Select(a => a.Clone()) },
         };
         foreach (var (part, digest) in plan.RequestDigest)
@@ -146,6 +162,10 @@ internal sealed class RunLedger(GenerationPlan plan, DateTimeOffset createdAt, s
         if (parameters.Seed is { } seed)
         {
             record.Seed = seed;
+        }
+        else if (record.Parameters.Fields.TryGetValue("seed", out var drawn) && drawn.KindCase == Value.KindOneofCase.NumberValue)
+        {
+            record.Seed = (long)drawn.NumberValue;
         }
         if (completedAt is { } completed)
         {

@@ -53,6 +53,7 @@ public static class RunMapper
             Error = record.Error,
             Tenant = Pipeline.ServiceDefaults.Security.Caller.OwnerOf(record.Tenant),
             ParentRunId = record.ParentRunId,
+            Local = record.Local,
             Attempts = { record.Attempts.Select(a => a.Clone()) },
         };
         if (record.HasCostKnown)

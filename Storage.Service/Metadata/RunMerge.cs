@@ -49,6 +49,8 @@ internal static class RunMerge
         {
             merged.CostUsdMicros = update.CostUsdMicros;
         }
+        // A run is local once any record of it says so (a replay's record does not undo it).
+        merged.Local = stored.Local || update.Local;
         if (update.HasCostKnown)
         {
             merged.CostKnown = update.CostKnown;

@@ -66,6 +66,9 @@ internal static class SqliteMigrations
         new(3, "run parent (regenerate)", """
             ALTER TABLE runs ADD COLUMN parent_run_id TEXT NOT NULL DEFAULT '';
             """),
+        new(4, "run made by a local backend (eco mode)", """
+            ALTER TABLE runs ADD COLUMN local INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 
     public static int Latest => All[^1].Version;

@@ -96,7 +96,7 @@ internal static class SqliteQueries
                 started_at = excluded.started_at, completed_at = excluded.completed_at, usage_json = excluded.usage_json,
                 cost_usd_micros = excluded.cost_usd_micros, trace_id = excluded.trace_id, error = excluded.error,
                 tenant = excluded.tenant, request_digest_json = excluded.request_digest_json,
-                attempts_json = excluded.attempts_json, cost_known = excluded.cost_known, parent_run_id = excluded.parent_run_id,
+                attempts_json = excluded.attempts_json, cost_known = excluded.cost_known, parent_run_id = excluded.parent_run_id, local = excluded.local,
                 updated_at = excluded.updated_at;
             """;
         SqliteRows.BindRun(command, row, nowMicros);

@@ -14,13 +14,13 @@ internal static class SqliteRows
     public const string RunColumns =
         "run_id, config, mode, provider, model, operation, prompt, revised_prompt, parameters_json, seed, state, " +
         "created_at, started_at, completed_at, usage_json, cost_usd_micros, trace_id, error, " +
-        "tenant, request_digest_json, attempts_json, cost_known, parent_run_id";
+        "tenant, request_digest_json, attempts_json, cost_known, parent_run_id, local";
 
     /// <summary>The parameter names of <see cref="RunColumns"/> and <c>updated_at</c>, in order (see <see cref="BindRun"/>).</summary>
     public const string RunValues =
         "$run_id, $config, $mode, $provider, $model, $operation, $prompt, $revised_prompt, $parameters_json, $seed, $state, " +
         "$created_at, $started_at, $completed_at, $usage_json, $cost_usd_micros, $trace_id, $error, " +
-        "$tenant, $request_digest_json, $attempts_json, $cost_known, $parent_run_id, $updated_at";
+        "$tenant, $request_digest_json, $attempts_json, $cost_known, $parent_run_id, $local, $updated_at";
 
     public const string ImageColumns =
         "image_id, run_id, image_index, sha256, mime_type, width, height, size_bytes, created_at, source_image_id, grid_row, grid_column";
@@ -46,6 +46,7 @@ internal static class SqliteRows
         Error = r.GetString(17),
         Tenant = Caller.OwnerOf(r.GetString(18)),
         ParentRunId = r.GetString(22),
+        Local = r.GetInt64(23) != 0,
     }.WithSeed(r.IsDBNull(9) ? null : r.GetInt64(9))
      .WithDigestAndAttempts(r.IsDBNull(19) ? null : r.GetString(19), r.IsDBNull(20) ? null : r.GetString(20))
      .WithCostKnown(r.IsDBNull(21) ? null : r.GetInt64(21) != 0);
@@ -94,6 +95,7 @@ internal static class SqliteRows
             : "[" + string.Join(",", run.Attempts.Select(a => JsonFormatter.Default.Format(a))) + "]");
         p.AddWithValue("$cost_known", run.HasCostKnown ? (run.CostKnown ? 1 : 0) : DBNull.Value);
         p.AddWithValue("$parent_run_id", run.ParentRunId);
+        p.AddWithValue("$local", run.Local ? 1 : 0);
         p.AddWithValue("$updated_at", updatedAt);
     }
 

@@ -2,10 +2,16 @@ using System.Text.Json;
 
 namespace Router.Service.Catalogue.Files;
 
-/// <summary><c>chunks/{name}.json</c> as written. Required: name, adapter, operation, model, rules, output_mapping.</summary>
+/// <summary>
+/// <c>chunks/{name}.json</c> as written. A typed chunk (no <c>type</c>) requires name, adapter, operation, model, rules and
+/// output_mapping; an <c>api_output_chunk</c> requires api_config and output_mapping; an <c>output_chunk</c> requires
+/// backend_type <c>comfyui</c>, workflow, input_mappings and output_mapping.
+/// </summary>
 internal sealed record ChunkFile
 {
     public string? Name { get; init; }
+    public string? Type { get; init; }
+    public string? BackendType { get; init; }
     public string? MediaType { get; init; }
     public string? Adapter { get; init; }
     public string? Operation { get; init; }
@@ -15,6 +21,22 @@ internal sealed record ChunkFile
     public RulesFile? Rules { get; init; }
     public OutputMappingFile? OutputMapping { get; init; }
     public MetaFile? Meta { get; init; }
+    public JsonElement? ApiConfig { get; init; }
+    public JsonElement? Workflow { get; init; }
+    public Dictionary<string, InputMappingFile>? InputMappings { get; init; }
+}
+
+/// <summary><c>input_mappings.{parameter}</c>: where a parameter goes in the call, its default and allowed values.</summary>
+internal sealed record InputMappingFile
+{
+    public string? Field { get; init; }
+    public string? Source { get; init; }
+    public string? Type { get; init; }
+    public JsonElement? Default { get; init; }
+    public List<JsonElement>? AllowedValues { get; init; }
+    public double? Min { get; init; }
+    public double? Max { get; init; }
+    public string? Description { get; init; }
 }
 
 /// <summary><c>rules</c> of a chunk. A missing list means "parameter not supported".</summary>
@@ -64,6 +86,9 @@ internal sealed record OutputMappingFile
 {
     public string? Type { get; init; }
     public string? ExtractPath { get; init; }
+    public string? Format { get; init; }
+    public string? ExtractLogic { get; init; }
+    public string? Node { get; init; }
     public string? Description { get; init; }
 }
 
@@ -75,4 +100,5 @@ internal sealed record MetaFile
     public string? ProviderModelId { get; init; }
     public string? Notes { get; init; }
     public List<string>? Features { get; init; }
+    public bool? RequiresGpu { get; init; }
 }

@@ -18,7 +18,28 @@ internal sealed class TestCatalogue : IDisposable
         }
     }
 
+    /// <summary>examples/catalogue: providers added by JSON files alone (chunks, configs and defaults entries to merge).</summary>
+    public static readonly string ExamplesDirectory = Path.Combine(AppContext.BaseDirectory, "catalogue-examples");
+
     public string Directory { get; }
+
+    /// <summary>Adds the example chunks and configs and merges the example defaults, as a user adding the providers would.</summary>
+    public TestCatalogue WithExamples()
+    {
+        foreach (var source in System.IO.Directory.EnumerateFiles(ExamplesDirectory, "*.json", SearchOption.AllDirectories).Where(f => Path.GetFileName(f) != "defaults.json"))
+        {
+            File.Copy(source, Path.Combine(Directory, Path.GetRelativePath(ExamplesDirectory, source)));
+        }
+        var added = JsonNode.Parse(File.ReadAllText(Path.Combine(ExamplesDirectory, "defaults.json")))!["image"]!.AsObject();
+        Edit("defaults.json", defaults =>
+        {
+            foreach (var (mode, config) in added)
+            {
+                defaults["image"]![mode] = config!.DeepClone();
+            }
+        });
+        return this;
+    }
 
     /// <summary>Changes one file through its JSON tree.</summary>
     public void Edit(string file, Action<JsonObject> change)

@@ -35,13 +35,13 @@ public sealed class GenerationPipelineTests : IAsyncLifetime
 
         var result = (await _fleet.GenerateAsync(new GenerateRequest { Prompt = "a lighthouse", Mode = mode })).EnsureOk();
 
-        Assert.Equal((expected.Name, expected.Chunk.Model, "openai"), (result.Accepted.Config, result.Accepted.Model, result.Accepted.Provider));
-        var call = Assert.Single(_fleet.OpenAI.Calls);
+        Assert.Equal((expected.Name, expected.Chunk.Model, expected.Chunk.Provider), (result.Accepted.Config, result.Accepted.Model, result.Accepted.Provider));
+        var call = Assert.Single(_fleet.AdapterCalls);
+        Assert.Same(call, Assert.Single(_fleet.Adapters[expected.Chunk.Adapter].Calls));
         Assert.Equal(expected.Chunk.Model, call.Request.Model);
-        Assert.Equal(expected.Parameters.Quality, call.Request.Quality);
-        Assert.Equal(expected.Parameters.OutputFormat, call.Request.OutputFormat);
-        Assert.Equal(expected.Parameters.Size, call.Request.Size);
-        Assert.Empty(_fleet.OpenRouter.Calls);
+        Assert.Equal(expected.Parameters.Quality ?? "", call.Request.Quality);
+        Assert.Equal(expected.Parameters.OutputFormat ?? "", call.Request.OutputFormat);
+        Assert.Equal(expected.Parameters.Size ?? "", call.Request.Size);
     }
 
     [Fact]

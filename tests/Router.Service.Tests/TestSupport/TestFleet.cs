@@ -1,33 +1,43 @@
 using Grpc.Core;
 using Pipeline.Contracts.ImageGen.V1;
+using Router.Service.Catalogue;
 using RpcStatus = Google.Rpc.Status;
 
 namespace Router.Service.Tests.TestSupport;
 
 /// <summary>
-/// What a router test talks to: the router (in-process) with the real Storage.Service over a temp data folder and two
-/// scripted adapters, registered under the service-discovery names <c>openai</c> and <c>openrouter</c>.
+/// What a router test talks to: the router (in-process) with the real Storage.Service over a temp data folder and
+/// scripted adapters, registered under the service-discovery names <c>openai</c>, <c>openrouter</c>, <c>declarative</c>
+/// and <c>comfyui</c>.
 /// </summary>
 internal sealed class TestFleet : IAsyncDisposable
 {
     private readonly TempDirectory _data;
 
-    private TestFleet(TempDirectory data, StorageHost storage, ScriptedAdapter openAI, ScriptedAdapter openRouter, RouterHost router)
+    private TestFleet(TempDirectory data, StorageHost storage, IReadOnlyDictionary<AdapterKind, ScriptedAdapter> adapters, RouterHost router)
     {
         _data = data;
         Storage = storage;
-        OpenAI = openAI;
-        OpenRouter = openRouter;
+        Adapters = adapters;
         Router = router;
     }
 
     public StorageHost Storage { get; }
 
+    /// <summary>The scripted adapter behind each adapter kind's service name.</summary>
+    public IReadOnlyDictionary<AdapterKind, ScriptedAdapter> Adapters { get; }
+
     /// <summary>The adapter behind service name <c>openai</c>.</summary>
-    public ScriptedAdapter OpenAI { get; }
+    public ScriptedAdapter OpenAI => Adapters[AdapterKind.OpenAI];
 
     /// <summary>The adapter behind service name <c>openrouter</c>.</summary>
-    public ScriptedAdapter OpenRouter { get; }
+    public ScriptedAdapter OpenRouter => Adapters[AdapterKind.OpenRouter];
+
+    /// <summary>The adapter behind service name <c>comfyui</c> (workflow chunks).</summary>
+    public ScriptedAdapter ComfyUI => Adapters[AdapterKind.ComfyUI];
+
+    /// <summary>The adapter behind service name <c>declarative</c> (api_output_chunk chunks).</summary>
+    public ScriptedAdapter Declarative => Adapters[AdapterKind.Declarative];
 
     public RouterHost Router { get; }
 
@@ -37,19 +47,23 @@ internal sealed class TestFleet : IAsyncDisposable
     {
         var data = new TempDirectory("router-storage");
         var storage = await StorageHost.StartAsync(data.Path, storageSettings);
-        var openAI = await ScriptedAdapter.StartAsync();
-        var openRouter = await ScriptedAdapter.StartAsync();
-        var settings = new Dictionary<string, string?> { ["services:openrouter:grpc:0"] = openRouter.Address.ToString() };
+        var adapters = new Dictionary<AdapterKind, ScriptedAdapter>();
+        var settings = new Dictionary<string, string?>();
+        foreach (var kind in Enum.GetValues<AdapterKind>())
+        {
+            adapters[kind] = await ScriptedAdapter.StartAsync();
+            settings[$"services:{kind.Name()}:grpc:0"] = adapters[kind].Address.ToString();
+        }
         foreach (var (key, value) in routerSettings ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
         }
-        var router = await RouterHost.StartAsync(openAI.Address, storage.GrpcAddress, settings);
-        return new TestFleet(data, storage, openAI, openRouter, router);
+        var router = await RouterHost.StartAsync(adapters[AdapterKind.OpenAI].Address, storage.GrpcAddress, settings);
+        return new TestFleet(data, storage, adapters, router);
     }
 
-    /// <summary>Every adapter call, both adapters.</summary>
-    public IReadOnlyList<AdapterCall> AdapterCalls => [.. OpenAI.Calls, .. OpenRouter.Calls];
+    /// <summary>Every adapter call, every adapter.</summary>
+    public IReadOnlyList<AdapterCall> AdapterCalls => [.. Adapters.Values.SelectMany(a => a.Calls)];
 
     /// <summary>Calls Generate and reads the whole stream (bounded); the status is OK or the RpcException's.</summary>
     public async Task<GenerateResult> GenerateAsync(GenerateRequest request, TimeSpan? deadline = null, Metadata? headers = null)
@@ -61,8 +75,10 @@ internal sealed class TestFleet : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Router.DisposeAsync();
-        await OpenAI.DisposeAsync();
-        await OpenRouter.DisposeAsync();
+        foreach (var adapter in Adapters.Values)
+        {
+            await adapter.DisposeAsync();
+        }
         await Storage.DisposeAsync();
         _data.Dispose();
     }

@@ -78,6 +78,21 @@ public sealed class StorageGrpcServiceListRunsFilterTests
         Assert.Equal(("parent", RunState.Succeeded), (run.ParentRunId, run.State));
     }
 
+    [Fact]
+    public async Task UpsertRun_LocalRun_RoundTripsAndALaterRecordWithoutTheFlagKeepsIt()
+    {
+        await using var host = await StorageHost.StartAsync();
+        await host.Client.UpsertRunAsync(new RunRecord { RunId = "eco", Local = true, State = RunState.Running, CreatedAt = Timestamp.FromDateTimeOffset(T0) }, Requests.Timeout).ResponseAsync.DefaultTimeout();
+        await host.Client.UpsertRunAsync(new RunRecord { RunId = "cloud", State = RunState.Running, CreatedAt = Timestamp.FromDateTimeOffset(T0) }, Requests.Timeout).ResponseAsync.DefaultTimeout();
+        await host.Client.UpsertRunAsync(new RunRecord { RunId = "eco", State = RunState.Succeeded }, Requests.Timeout).ResponseAsync.DefaultTimeout();
+
+        var eco = await host.Client.GetRunAsync(new GetRunRequest { RunId = "eco" }, Requests.Timeout).ResponseAsync.DefaultTimeout();
+        var cloud = await host.Client.GetRunAsync(new GetRunRequest { RunId = "cloud" }, Requests.Timeout).ResponseAsync.DefaultTimeout();
+
+        Assert.Equal((true, RunState.Succeeded), (eco.Local, eco.State));
+        Assert.False(cloud.Local);
+    }
+
     private static Task UpsertAsync(StorageHost host, string runId, RunState state, DateTimeOffset createdAt) =>
         host.Client.UpsertRunAsync(new RunRecord { RunId = runId, State = state, CreatedAt = Timestamp.FromDateTimeOffset(createdAt) }, Requests.Timeout).ResponseAsync.DefaultTimeout();
 
