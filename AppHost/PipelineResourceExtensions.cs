@@ -31,24 +31,46 @@ public static class PipelineResourceExtensions
     public static IResourceBuilder<ProjectResource> WithStorageData(this IResourceBuilder<ProjectResource> storage, DataDirectory data) =>
         storage.WithEnvironment("Storage__DataDirectory", Path.Combine(data.Path, "storage"));
 
+    /// <summary>
+    /// The router reads its catalogue from <c>Pipeline:CatalogueDirectory</c> when set (relative paths from the repository
+    /// root; <c>Catalogue__Path</c>), else the one it ships; it reloads when a file there changes.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithCatalogue(this IResourceBuilder<ProjectResource> router)
+    {
+        var builder = router.ApplicationBuilder;
+        if (builder.Configuration["Pipeline:CatalogueDirectory"] is not { Length: > 0 } configured)
+        {
+            return router;
+        }
+        var path = Path.GetFullPath(Path.Combine(FindRepoRoot(builder.AppHostDirectory), configured));
+        StartupBanner.Add(builder, $"catalogue (Pipeline:CatalogueDirectory): {path}");
+        return router.WithEnvironment("Catalogue__Path", path);
+    }
+
     /// <summary>The router spools final images in <c>{data}/spool</c> (<c>Router:Spool:Directory</c>) while storage is down.</summary>
     public static IResourceBuilder<ProjectResource> WithSpool(this IResourceBuilder<ProjectResource> router, DataDirectory data) =>
         router.WithEnvironment("Router__Spool__Directory", Path.Combine(data.Path, "spool"));
 
     /// <summary>
     /// Adds the provider emulator (resource <c>emulator</c>) when a provider key (<see cref="ProviderBinding.ParameterName"/>
-    /// or <see cref="ProviderBinding.KeyVariable"/>) is unset; null when every key is set.
+    /// or <see cref="ProviderBinding.KeyVariable"/>) or the ComfyUI server (<see cref="ChunkBackendExtensions.ComfyUIUrlKey"/>)
+    /// is unset; null when every one is set.
     /// </summary>
     public static IResourceBuilder<ProjectResource>? AddProviderEmulatorWhenOffline(this IDistributedApplicationBuilder builder)
     {
         var missing = ProviderBinding.All.Where(p => p.KeyConfigurationKey(builder.Configuration) is null).Select(p => p.KeyVariable).ToList();
+        if (!ChunkBackendExtensions.HasComfyUI(builder.Configuration))
+        {
+            missing.Add(ChunkBackendExtensions.ComfyUIUrlKey);
+        }
         if (missing.Count == 0)
         {
             return null;
         }
         StartupBanner.Add(builder,
-            $"{string.Join(" and ", missing)} not set: images come from the offline provider emulator. " +
-            "To use the real providers, set OPENAI_API_KEY / OPENROUTER_API_KEY (or the parameters openai-api-key / openrouter-api-key) and restart.");
+            $"{string.Join(" and ", missing)} not set: those images come from the offline provider emulator. " +
+            "To use the real providers, set OPENAI_API_KEY / OPENROUTER_API_KEY (or the parameters openai-api-key / openrouter-api-key), " +
+            $"and {ChunkBackendExtensions.ComfyUIUrlKey} for a ComfyUI server (eco mode), and restart.");
         // No launch profile: it would run the emulator in Development on a fixed port.
         return builder.AddProject<Projects.ProviderEmulator>("emulator", launchProfileName: null)
             .WithHttpEndpoint(name: "http")
