@@ -24,23 +24,40 @@ internal static class GrpcClients
     /// <c>Generate</c> on the gateway with <paramref name="apiKey"/>: the frames, and the status the stream ended with
     /// (OK, or the RpcException's).
     /// </summary>
-    public static async Task<(IReadOnlyList<GenerateFrame> Frames, Status Status)> GenerateAsync(Uri address, string apiKey, GenerateRequest request, CancellationToken ct)
+    public static Task<(IReadOnlyList<GenerateFrame> Frames, Status Status)> GenerateAsync(Uri address, string apiKey, GenerateRequest request, CancellationToken ct) =>
+        GenerateAndCancelAsync(address, apiKey, request, cancelAfter: _ => false, ct);
+
+    /// <summary>
+    /// <c>Generate</c> on the gateway with <paramref name="apiKey"/>, cancelled by the caller right after the first frame
+    /// that matches <paramref name="cancelAfter"/>: the frames, and the status the stream ended with.
+    /// </summary>
+    public static async Task<(IReadOnlyList<GenerateFrame> Frames, Status Status)> GenerateAndCancelAsync(
+        Uri address, string apiKey, GenerateRequest request, Func<GenerateFrame, bool> cancelAfter, CancellationToken ct)
     {
         using var channel = GrpcChannel.ForAddress(address);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var call = new ImageGeneration.ImageGenerationClient(channel).Generate(request,
-            headers: Bearer(apiKey), deadline: DateTime.UtcNow + TestTimeouts.Default, cancellationToken: ct);
+            headers: Bearer(apiKey), deadline: DateTime.UtcNow + TestTimeouts.Default, cancellationToken: cancel.Token);
         var frames = new List<GenerateFrame>();
         try
         {
-            await foreach (var frame in call.ResponseStream.ReadAllAsync(ct))
+            await foreach (var frame in call.ResponseStream.ReadAllAsync(cancel.Token))
             {
                 frames.Add(frame);
+                if (cancelAfter(frame))
+                {
+                    await cancel.CancelAsync();
+                }
             }
             return (frames, Status.DefaultSuccess);
         }
         catch (RpcException ex)
         {
             return (frames, ex.Status);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            return (frames, new Status(StatusCode.Cancelled, "cancelled by the caller"));
         }
     }
 

@@ -23,7 +23,7 @@ public sealed class FleetFixture : IAsyncLifetime
     public const string AlphaKey = "pk-fleet-alpha", BetaKey = "pk-fleet-beta", AdminKey = "pk-fleet-ops";
 
     /// <summary>The resources the AppHost declares, all healthy once the fixture is initialized.</summary>
-    public static readonly string[] Services = ["storage", "emulator", "openai", "openrouter", "router", "gateway"];
+    public static readonly string[] Services = ["storage", "emulator", "openai", "openrouter", "declarative", "comfyui", "router", "gateway"];
 
     private DistributedApplication? _app;
 
@@ -35,15 +35,22 @@ public sealed class FleetFixture : IAsyncLifetime
     /// <summary>A fresh <c>Pipeline:DataDirectory</c>, deleted at the end.</summary>
     public string DataDirectory { get; } = Directory.CreateTempSubdirectory("pipeline-fleet-").FullName;
 
+    /// <summary>
+    /// The router's catalogue (<c>Pipeline:CatalogueDirectory</c>): a copy of the shipped one in <see cref="DataDirectory"/>,
+    /// which tests may add files to while the fleet runs (the router reloads).
+    /// </summary>
+    public string CatalogueDirectory => Path.Combine(DataDirectory, "catalogue");
+
     public async ValueTask InitializeAsync()
     {
         using var startup = new CancellationTokenSource(TestTimeouts.FleetStartup);
+        CopyShippedCatalogue(CatalogueDirectory);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [
                 $"--PIPELINE_API_KEY={ApiKey}", $"--PIPELINE_API_KEYS={AlphaKey}=alpha,{BetaKey}=beta,{AdminKey}=ops:admin",
                 "--OPENAI_API_KEY=", "--OPENROUTER_API_KEY=",
                 "--Parameters:openai-api-key=", "--Parameters:openrouter-api-key=",
-                $"--Pipeline:DataDirectory={DataDirectory}",
+                $"--Pipeline:DataDirectory={DataDirectory}", $"--Pipeline:CatalogueDirectory={CatalogueDirectory}",
                 $"--ASPNETCORE_URLS=http://127.0.0.1:{FreePort()}", $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{FreePort()}",
                 "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true", "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
                 // The gateway keeps its stable public ports (8080, 8081) as under dotnet run; the testing builder would
@@ -91,6 +98,17 @@ public sealed class FleetFixture : IAsyncLifetime
             ? e.Snapshot : throw new InvalidOperationException($"No state for {resourceName}.");
         var pid = Convert.ToInt32(snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
         return ProcessTree.Children(pid).SingleOrDefault(pid);
+    }
+
+    private static void CopyShippedCatalogue(string target)
+    {
+        var shipped = Path.Combine(AppContext.BaseDirectory, "catalogue-shipped");
+        foreach (var file in Directory.EnumerateFiles(shipped, "*.json", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(target, Path.GetRelativePath(shipped, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
     }
 
     internal static int FreePort()

@@ -167,8 +167,8 @@ public sealed class PublicApiFleetInteropTests(FleetFixture fleet)
     public async Task Generate_CancelledAfterFirstPartial_PeerSeesCancelledAndTheEmulatorSeesTheProviderCallDisconnect(InteropPeerKind kind)
     {
         var ct = TestContext.Current.CancellationToken;
-        using var emulator = new HttpClient { BaseAddress = fleet.App.GetEndpoint("emulator", "http"), Timeout = TestTimeouts.Default };
-        var before = (await TrafficAsync(emulator, ct)).Select(e => e.GetProperty("requestId").GetString()).ToHashSet();
+        using var emulator = EmulatorTraffic.Client(fleet);
+        var before = await EmulatorTraffic.RequestIdsAsync(emulator, ct);
 
         var result = await Peer(kind).RunAsync("cancel_mid_stream", new Dictionary<string, string> { ["config"] = Config, ["partials"] = "3" });
 
@@ -176,35 +176,8 @@ public sealed class PublicApiFleetInteropTests(FleetFixture fleet)
         Assert.Equal(["accepted", "partial"], result.FrameKinds);
         Assert.Contains(result.Observations, o => o.TryGetProperty("cancelled_after", out var after) && after.GetInt32() == 2);
         // The cancellation travels gateway → router → adapter → provider: the emulator sees the streamed call go away.
-        var disconnected = await WaitForTrafficAsync(emulator, e => !before.Contains(e.GetProperty("requestId").GetString()) && IsClientDisconnected(e), ct);
+        var disconnected = await EmulatorTraffic.WaitForAsync(emulator, e => !before.Contains(e.GetProperty("requestId").GetString()) && IsClientDisconnected(e), ct);
         Assert.Equal("/v1/images/generations", disconnected.GetProperty("path").GetString());
-    }
-
-    /// <summary>The emulator's traffic log (<c>GET /emulator/traffic</c>), oldest first.</summary>
-    private static async Task<List<JsonElement>> TrafficAsync(HttpClient emulator, CancellationToken ct)
-    {
-        using var json = await emulator.GetFromJsonAsync<JsonDocument>("/emulator/traffic", ct).DefaultTimeout();
-        return [.. json!.RootElement.EnumerateArray().Select(e => e.Clone())];
-    }
-
-    /// <summary>Polls the traffic log every 100 ms until an event matches; fails after the default timeout with the log.</summary>
-    private static async Task<JsonElement> WaitForTrafficAsync(HttpClient emulator, Func<JsonElement, bool> match, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + TestTimeouts.Default;
-        while (true)
-        {
-            var traffic = await TrafficAsync(emulator, ct);
-            foreach (var e in traffic.Where(match))
-            {
-                return e;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"No matching event in /emulator/traffic within {TestTimeouts.Default.TotalSeconds}s; last: " +
-                    string.Join(Environment.NewLine, traffic.TakeLast(20).Select(e => e.GetRawText())));
-            }
-            await Task.Delay(100, ct);
-        }
     }
 
     private static bool IsClientDisconnected(JsonElement e) => e.GetProperty("kind").GetRawText() is "2" or "\"ClientDisconnected\"";
