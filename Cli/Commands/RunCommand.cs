@@ -47,8 +47,10 @@ internal sealed class RunCommand : CliCommand
         Row("config", $"{run.Config} ({run.Provider}/{run.Model}, {run.Operation})");
         Row("prompt", run.Prompt);
         Row("revised prompt", run.RevisedPrompt);
+        Row("parameters", run.Parameters is { Fields.Count: > 0 } parameters ? Google.Protobuf.JsonFormatter.Default.Format(parameters) : null);
         Row("created (UTC)", run.CreatedAt?.ToDateTime().ToString("u", System.Globalization.CultureInfo.InvariantCulture));
-        Row("cost", GenerationSession.Money(run.CostUsdMicros / 1_000_000m) + (run.HasCostKnown && !run.CostKnown ? " or more (a price is unknown)" : ""));
+        Row("cost", run.Local ? "free (made locally)"
+            : GenerationSession.Money(run.CostUsdMicros / 1_000_000m) + (run.HasCostKnown && !run.CostKnown ? " or more (a price is unknown)" : ""));
         Row("trace", run.TraceId);
         Row("error", run.Error);
         Out.Write(grid);

@@ -22,7 +22,9 @@ function statusText(run) {
 }
 
 // costKnown false: a price was missing, so the figure is only a lower bound (absent on runs recorded before it existed).
+// local: a local backend (ComfyUI, the eco mode) made the images, at no charge.
 function costText(run) {
+  if (run.local) return "free (local)";
   const usd = `$${(Number(run.costUsdMicros || 0) / 1e6).toFixed(4)}`;
   return run.costKnown === false ? `unknown (at least ${usd})` : usd;
 }
