@@ -52,28 +52,7 @@ internal sealed class ComfyUIMiddleware(
         {
             // The client went away; recorded below.
         }
-        Record(context, request, path, stopwatch, faultHeader);
-    }
-
-    private void Record(HttpContext context, EmulatorRequest request, string path, Stopwatch stopwatch, string faultHeader)
-    {
-        EmulatorEventKind kind;
-        if (request.CutByEmulator)
-        {
-            kind = EmulatorEventKind.ConnectionCut;
-            EmulatorLog.ConnectionCut(logger, path, request.Id);
-        }
-        else if (context.RequestAborted.IsCancellationRequested)
-        {
-            kind = EmulatorEventKind.ClientDisconnected;
-            EmulatorLog.ClientDisconnected(logger, path, request.Id, stopwatch.ElapsedMilliseconds);
-        }
-        else
-        {
-            kind = EmulatorEventKind.RequestCompleted;
-            EmulatorLog.RequestCompleted(logger, context.Request.Method, path, request.Id, context.Response.StatusCode, stopwatch.ElapsedMilliseconds);
-        }
-        traffic.Add(new EmulatorEvent(kind, request.Id, context.Request.Method, path, context.Response.StatusCode, NullIfEmpty(faultHeader), DateTimeOffset.UtcNow));
+        EmulatorMiddleware.Record(context, request, path, stopwatch, faultHeader, traffic, logger);
     }
 
     private async Task ReplyAsync(HttpContext context, int status, string text)
