@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using ProviderEmulator.ComfyUI;
 using ProviderEmulator.Faults;
 using ProviderEmulator.Hosting;
 using ProviderEmulator.OpenAI.Images;
@@ -36,6 +37,7 @@ public static class EmulatorExtensions
         app.MapImages();
         app.MapResponses();
         app.MapOpenRouter();
+        app.MapComfyUI();
         app.MapEmulatorControl();
         app.MapFallback("/v1/{**path}", (HttpContext context) => InvalidUrl(context));
         app.MapFallback("/api/v1/{**path}", (HttpContext context) => InvalidUrl(context));

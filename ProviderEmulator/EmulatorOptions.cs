@@ -1,3 +1,5 @@
+using ProviderEmulator.ComfyUI;
+
 namespace ProviderEmulator;
 
 /// <summary>Emulator settings, bound from the <c>Emulator</c> configuration section.</summary>
@@ -17,6 +19,9 @@ public sealed record EmulatorOptions
 
     /// <summary>Whether rendered and encoded images are cached by (prompt, size, seed, format). Default true.</summary>
     public bool CacheImages { get; init; } = true;
+
+    /// <summary>The ComfyUI emulator's step time and previews (<c>Emulator:ComfyUI:*</c>).</summary>
+    public ComfyUIEmulatorOptions ComfyUI { get; init; } = new();
 }
 
 /// <summary>Instance-wide fault injection (configuration keys <c>Emulator:Faults:*</c>).</summary>

@@ -73,10 +73,11 @@ internal sealed class EmulatorMiddleware(
             await Reject(context, new ApiError(500, "The server had an error while processing your request. Sorry about that!", Type: "server_error"), family, id);
         }
 
-        Record(context, request, path, stopwatch, faultHeader);
+        Record(context, request, path, stopwatch, faultHeader, traffic, logger);
     }
 
-    private void Record(HttpContext context, EmulatorRequest request, string path, Stopwatch stopwatch, string faultHeader)
+    /// <summary>Logs and records how a request ended: cut by the emulator, left by the client, or completed.</summary>
+    internal static void Record(HttpContext context, EmulatorRequest request, string path, Stopwatch stopwatch, string faultHeader, EmulatorTrafficLog traffic, ILogger logger)
     {
         EmulatorEventKind kind;
         if (request.CutByEmulator)
