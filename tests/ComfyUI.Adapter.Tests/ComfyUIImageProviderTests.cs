@@ -28,7 +28,7 @@ public sealed class ComfyUIImageProviderTests
         Assert.NotNull(final);
         Assert.Equal((ImageFormat.Png, 256, 256), (ImageInspector.Inspect(final.Data.Span).Format, final.Width, final.Height));
         Assert.Equal((0L, true, true), (final.CostUsdMicros, final.CostKnown, final.Local));
-        Assert.Equal("sd3.5_large.safetensors", final.Model);
+        Assert.Equal("sd3.5_large", final.Model);
         Assert.NotEmpty(final.ProviderRequestId);
     }
 
@@ -54,7 +54,7 @@ public sealed class ComfyUIImageProviderTests
         StatusAssert.Ok(status);
         var final = frames.Single(f => f.Final is not null).Final;
         var effective = final.EffectiveParameters.Fields;
-        Assert.Equal(["cfg", "height", "n", "negative_prompt", "sampler", "seed", "steps", "width"], effective.Keys.Order());
+        Assert.Equal(["cfg", "height", "n", "negative_prompt", "sampler", "scheduler", "seed", "steps", "width"], effective.Keys.Order());
         Assert.Equal((25d, 5.5d, "euler", 256d, 256d, 1d, ""), (effective["steps"].NumberValue, effective["cfg"].NumberValue,
             effective["sampler"].StringValue, effective["width"].NumberValue, effective["height"].NumberValue, effective["n"].NumberValue,
             effective["negative_prompt"].StringValue));

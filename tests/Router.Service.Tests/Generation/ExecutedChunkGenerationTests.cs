@@ -50,7 +50,7 @@ public sealed class ExecutedChunkGenerationTests : IAsyncLifetime
         var call = Assert.Single(_fleet.ComfyUI.Calls).Request;
         Assert.Equal(Operation.Workflow, call.Operation);
         Assert.Equal(("output_image_sd35_large", "comfyui", true), (call.Chunk.Name, call.Chunk.Provider, call.Chunk.Local));
-        Assert.Equal("6.inputs.text", call.Chunk.InputMappings.Fields["prompt"].StructValue.Fields["field"].StringValue);
+        Assert.Equal("16.inputs.text", call.Chunk.InputMappings.Fields["prompt"].StructValue.Fields["field"].StringValue);
         Assert.Equal("KSampler", call.Chunk.Workflow.Fields["3"].StructValue.Fields["class_type"].StringValue);
         Assert.Equal((25, 5.5, "euler"), (call.Extra.Fields["steps"].NumberValue, call.Extra.Fields["cfg"].NumberValue, call.Extra.Fields["sampler"].StringValue));
         Assert.Equal("1024x1024", call.Size);
