@@ -5,6 +5,8 @@ using ProviderEmulator.OpenAI.Images;
 using ProviderEmulator.OpenAI.Responses;
 using ProviderEmulator.OpenRouter;
 using ProviderEmulator.Rendering;
+using ProviderEmulator.Replicate;
+using ProviderEmulator.Stability;
 
 namespace ProviderEmulator;
 
@@ -36,6 +38,8 @@ public static class EmulatorExtensions
         app.MapImages();
         app.MapResponses();
         app.MapOpenRouter();
+        app.MapStability();
+        app.MapReplicate();
         app.MapEmulatorControl();
         app.MapFallback("/v1/{**path}", (HttpContext context) => InvalidUrl(context));
         app.MapFallback("/api/v1/{**path}", (HttpContext context) => InvalidUrl(context));
