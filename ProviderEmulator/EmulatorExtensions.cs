@@ -34,6 +34,7 @@ public static class EmulatorExtensions
     public static WebApplication MapEmulator(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseHostPrefixedRoutes();
         app.UseMiddleware<EmulatorMiddleware>();
         app.MapImages();
         app.MapResponses();

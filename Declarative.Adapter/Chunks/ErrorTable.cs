@@ -5,8 +5,9 @@ using Pipeline.Providers;
 namespace Declarative.Adapter.Chunks;
 
 /// <summary>
-/// The chunk's declared errors (<c>api_config.errors</c>): <c>map</c> entries {status, body_contains?, code} checked in order,
-/// and <c>message_path</c>, where the provider's message is in an error body.
+/// The chunk's declared errors (<c>api_config.errors</c>): <c>map</c> entries {status?, body_contains?, code} checked in order
+/// (an entry without status matches any status whose body contains its text), and <c>message_path</c>, where the provider's
+/// message is in an error body.
 /// </summary>
 internal sealed record ErrorTable(IReadOnlyList<ErrorRule> Rules, JsonPath? MessagePath)
 {
@@ -27,7 +28,7 @@ internal sealed record ErrorTable(IReadOnlyList<ErrorRule> Rules, JsonPath? Mess
 
     /// <summary>The first rule for <paramref name="status"/> whose body_contains (if any) occurs in <paramref name="body"/>.</summary>
     public ErrorRule? Match(int status, string body) =>
-        Rules.FirstOrDefault(r => r.Status == status && (r.BodyContains is null || body.Contains(r.BodyContains, StringComparison.Ordinal)));
+        Rules.FirstOrDefault(r => (r.Status is null || r.Status == status) && (r.BodyContains is null || body.Contains(r.BodyContains, StringComparison.Ordinal)));
 
     /// <summary>For an async job's error text: the first rule whose body_contains occurs in it, whatever its status.</summary>
     public ErrorRule? MatchText(string text) =>
@@ -56,9 +57,14 @@ internal sealed record ErrorTable(IReadOnlyList<ErrorRule> Rules, JsonPath? Mess
                 continue;
             }
             var status = reader.Number(entry, "status", at);
-            if (status is not (>= 400 and <= 599) || status != Math.Floor(status.Value))
+            var contains = reader.String(entry, "body_contains", at);
+            if (status is not null && (status is not (>= 400 and <= 599) || status != Math.Floor(status.Value)))
             {
                 reader.Problem($"{at}.status must be an HTTP error status 400-599");
+            }
+            if (status is null && string.IsNullOrEmpty(contains))
+            {
+                reader.Problem($"{at} needs a status, a body_contains, or both");
             }
             var code = reader.String(entry, "code", at, required: true);
             var kind = ProviderFailureKind.Unavailable;
@@ -66,11 +72,11 @@ internal sealed record ErrorTable(IReadOnlyList<ErrorRule> Rules, JsonPath? Mess
             {
                 reader.Problem($"{at}.code '{code}' is unknown; allowed: {string.Join(", ", Codes.Keys)}");
             }
-            rules.Add(new ErrorRule((int)(status ?? 0), reader.String(entry, "body_contains", at), code ?? "UNAVAILABLE", kind));
+            rules.Add(new ErrorRule((int?)status, string.IsNullOrEmpty(contains) ? null : contains, code ?? "UNAVAILABLE", kind));
         }
         return new ErrorTable(rules, messagePath);
     }
 }
 
-/// <summary>One entry of an <see cref="ErrorTable"/>.</summary>
-internal sealed record ErrorRule(int Status, string? BodyContains, string Code, ProviderFailureKind Kind);
+/// <summary>One entry of an <see cref="ErrorTable"/>; a null status matches any.</summary>
+internal sealed record ErrorRule(int? Status, string? BodyContains, string Code, ProviderFailureKind Kind);
