@@ -6,6 +6,8 @@ using ProviderEmulator.OpenAI.Images;
 using ProviderEmulator.OpenAI.Responses;
 using ProviderEmulator.OpenRouter;
 using ProviderEmulator.Rendering;
+using ProviderEmulator.Replicate;
+using ProviderEmulator.Stability;
 
 namespace ProviderEmulator;
 
@@ -33,11 +35,14 @@ public static class EmulatorExtensions
     public static WebApplication MapEmulator(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseHostPrefixedRoutes();
         app.UseMiddleware<EmulatorMiddleware>();
         app.MapImages();
         app.MapResponses();
         app.MapOpenRouter();
         app.MapComfyUI();
+        app.MapStability();
+        app.MapReplicate();
         app.MapEmulatorControl();
         app.MapFallback("/v1/{**path}", (HttpContext context) => InvalidUrl(context));
         app.MapFallback("/api/v1/{**path}", (HttpContext context) => InvalidUrl(context));

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using ProviderEmulator.Hosting;
+using ProviderEmulator.Replicate;
+using ProviderEmulator.Stability;
 
 namespace ProviderEmulator.Faults;
 
@@ -8,6 +10,11 @@ internal static class FaultErrors
 {
     public static ApiError RateLimit(ApiFamily family, int retryAfterSeconds)
     {
+        if (family is ApiFamily.Stability or ApiFamily.Replicate)
+        {
+            return family == ApiFamily.Stability ? StabilityErrors.RateLimit(retryAfterSeconds) : ReplicateErrors.RateLimit(retryAfterSeconds);
+        }
+
         if (family == ApiFamily.OpenRouter)
         {
             var reset = DateTimeOffset.UtcNow.AddSeconds(retryAfterSeconds).ToUnixTimeMilliseconds();
@@ -54,7 +61,9 @@ internal static class FaultErrors
         };
     }
 
-    public static ApiError InsufficientQuota(ApiFamily family) => family == ApiFamily.OpenRouter
+    public static ApiError InsufficientQuota(ApiFamily family) => family is ApiFamily.Stability or ApiFamily.Replicate
+        ? Status(family, 402)
+        : family == ApiFamily.OpenRouter
         ? new ApiError(402, "Insufficient credits. Add more using https://openrouter.ai/settings/credits")
         : new ApiError(
             429,
@@ -64,6 +73,11 @@ internal static class FaultErrors
 
     public static ApiError Status(ApiFamily family, int status)
     {
+        if (family is ApiFamily.Stability or ApiFamily.Replicate)
+        {
+            return family == ApiFamily.Stability ? StabilityErrors.Status(status) : ReplicateErrors.Status(status);
+        }
+
         if (family == ApiFamily.OpenRouter)
         {
             return status switch

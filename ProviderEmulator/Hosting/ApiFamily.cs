@@ -11,4 +11,10 @@ internal enum ApiFamily
 
     /// <summary>openrouter.ai/api/v1.</summary>
     OpenRouter,
+
+    /// <summary>api.stability.ai (under /api.stability.ai/).</summary>
+    Stability,
+
+    /// <summary>api.replicate.com (under /api.replicate.com/).</summary>
+    Replicate,
 }

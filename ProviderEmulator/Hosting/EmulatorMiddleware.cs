@@ -16,6 +16,8 @@ internal sealed class EmulatorMiddleware(
         var path = context.Request.Path.Value ?? "/";
         var family = path.StartsWith("/api/v1/", StringComparison.Ordinal) ? ApiFamily.OpenRouter
             : path.StartsWith("/v1/", StringComparison.Ordinal) ? ApiFamily.OpenAI
+            : path.StartsWith("/api.stability.ai/", StringComparison.Ordinal) ? ApiFamily.Stability
+            : path.StartsWith("/api.replicate.com/", StringComparison.Ordinal) ? ApiFamily.Replicate
             : ApiFamily.None;
         if (family == ApiFamily.None)
         {
@@ -118,6 +120,11 @@ internal sealed class EmulatorMiddleware(
             return new ApiError(401, key.Length == 0 ? "No auth credentials found" : "User not found.");
         }
 
+        if (family is ApiFamily.Stability or ApiFamily.Replicate)
+        {
+            return FaultErrors.Status(family, 401);
+        }
+
         var message = key.Length == 0
             ? "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the API from your browser and are prompted for a username and password. You can obtain an API key from https://platform.openai.com/account/api-keys."
             : $"Incorrect API key provided: {Redact(key)}. You can find your API key at https://platform.openai.com/account/api-keys.";
@@ -150,6 +157,12 @@ internal sealed class EmulatorMiddleware(
         if (family == ApiFamily.OpenRouter)
         {
             headers["X-Generation-Id"] = id;
+            return;
+        }
+
+        if (family is ApiFamily.Stability or ApiFamily.Replicate)
+        {
+            headers["x-request-id"] = id;
             return;
         }
 

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using ProviderEmulator.Replicate;
+using ProviderEmulator.Stability;
 
 namespace ProviderEmulator.Hosting;
 
@@ -20,8 +22,14 @@ internal static class ErrorWriter
             response.Headers.WWWAuthenticate = "Bearer realm=\"OpenAI API\"";
         }
 
-        response.ContentType = "application/json; charset=utf-8";
-        var body = Encoding.UTF8.GetBytes(EmulatorJson.Serialize(Envelope(error, family)));
+        response.ContentType = family == ApiFamily.Replicate ? "application/problem+json" : "application/json; charset=utf-8";
+        var envelope = family switch
+        {
+            ApiFamily.Stability => StabilityErrors.Envelope(error, EmulatorRequest.Get(context).Id),
+            ApiFamily.Replicate => ReplicateErrors.Envelope(error),
+            _ => Envelope(error, family),
+        };
+        var body = Encoding.UTF8.GetBytes(EmulatorJson.Serialize(envelope));
         await response.Body.WriteAsync(body, context.RequestAborted);
     }
 
