@@ -28,13 +28,26 @@ var openrouter = builder.AddProject<Projects.OpenRouter_Adapter>("openrouter")
     .WithProvider(ProviderBinding.OpenRouter, emulator)
     .WithInternalSecret(internalSecret);
 
+// Declarative adapter: executes api_output_chunk chunks, any HTTP image API described in JSON (secrets: *_API_KEY / *_API_TOKEN).
+var declarative = builder.AddProject<Projects.Declarative_Adapter>("declarative")
+    .WithHttpHealthCheck("/health")
+    .WithDeclarativeProviders(emulator)
+    .WithInternalSecret(internalSecret);
+
+// ComfyUI adapter: runs the eco mode's output_chunk workflows on the ComfyUI at COMFYUI_URL, else on the emulator's.
+var comfyui = builder.AddProject<Projects.ComfyUI_Adapter>("comfyui")
+    .WithHttpHealthCheck("/health")
+    .WithComfyUI(emulator)
+    .WithInternalSecret(internalSecret);
+
 // Router: resolves a config to a provider call, relays frames, stores the images (spool for when storage is down).
 var router = builder.AddProject<Projects.Router_Service>("router")
+    .WithCatalogue()
     .WithSpool(data)
     .WithInternalSecret(internalSecret)
     .WithHttpHealthCheck("/health")
-    .WithReference(storage).WithReference(openai).WithReference(openrouter)
-    .WaitFor(storage).WaitFor(openai).WaitFor(openrouter);
+    .WithReference(storage).WithReference(openai).WithReference(openrouter).WithReference(declarative).WithReference(comfyui)
+    .WaitFor(storage).WaitFor(openai).WaitFor(openrouter).WaitFor(declarative).WaitFor(comfyui);
 
 // Gateway: the only public front door, on stable ports (http 8080, grpc 8081).
 builder.AddProject<Projects.Gateway>("gateway")

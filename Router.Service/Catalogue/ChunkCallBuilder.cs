@@ -272,10 +272,10 @@ internal static partial class ChunkCallBuilder
         foreach (var entry in map.EnumerateArray())
         {
             var field = $"api_config.errors.map[{i++}]";
-            if (entry.ValueKind != JsonValueKind.Object
-                || !entry.TryGetProperty("status", out var status) || !status.TryGetInt32(out var code) || code is < 300 or > 599)
+            var status = entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("status", out var value) ? value : (JsonElement?)null;
+            if (status is { } given ? !given.TryGetInt32(out var code) || code is < 300 or > 599 : String(entry, "body_contains") is null)
             {
-                errors.Add(file, $"{field}.status", $"{field}.status must be an HTTP error status, 300-599");
+                errors.Add(file, $"{field}.status", $"{field}.status must be an HTTP error status, 300-599 (it may be left out when body_contains says which errors match)");
             }
             if (String(entry, "code") is not { } grpc || !ErrorCodes.Contains(grpc))
             {

@@ -16,8 +16,8 @@ public sealed class PipelineModelTests
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(OfflineArgs, ct).DefaultTimeout();
 
         var projects = builder.Resources.OfType<ProjectResource>().ToDictionary(r => r.Name);
-        Assert.Equal(["storage", "emulator", "openai", "openrouter", "router", "gateway"], projects.Keys);
-        Assert.Equal(["storage", "openai", "openrouter"], WaitsFor(projects["router"]));
+        Assert.Equal(["storage", "emulator", "openai", "openrouter", "declarative", "comfyui", "router", "gateway"], projects.Keys);
+        Assert.Equal(["storage", "openai", "openrouter", "declarative", "comfyui"], WaitsFor(projects["router"]));
         Assert.Equal(["router"], WaitsFor(projects["gateway"]));
         Assert.Equal(["emulator"], WaitsFor(projects["openai"]));
         Assert.Equal(["emulator"], WaitsFor(projects["openrouter"]));
@@ -28,6 +28,12 @@ public sealed class PipelineModelTests
         Assert.Equal("true", env["OpenAI__Download__AllowPrivateNetworks"]);
         var openrouter = await EnvironmentAsync(projects["openrouter"], ct);
         Assert.Equal("{emulator.bindings.http.url}/api/v1", Assert.IsType<ReferenceExpression>(openrouter["OpenRouter__BaseUrl"]).ValueExpression);
+        var comfyui = await EnvironmentAsync(projects["comfyui"], ct);
+        Assert.Equal("{emulator.bindings.http.url}/comfyui", Assert.IsType<ReferenceExpression>(comfyui["ComfyUI__BaseUrl"]).ValueExpression);
+        var declarative = await EnvironmentAsync(projects["declarative"], ct);
+        Assert.Equal("true", declarative["Declarative__Download__AllowPrivateNetworks"]);
+        Assert.Contains("Declarative__EmulatorUrl", declarative.Keys);
+        Assert.DoesNotContain(declarative.Keys, name => name.StartsWith("Declarative__Secrets__", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -54,7 +60,8 @@ public sealed class PipelineModelTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--OPENAI_API_KEY=sk-real-openai", "--Parameters:openrouter-api-key=sk-real-openrouter", "--PIPELINE_API_KEY=pk-chosen"], ct).DefaultTimeout();
+            ["--OPENAI_API_KEY=sk-real-openai", "--Parameters:openrouter-api-key=sk-real-openrouter", "--PIPELINE_API_KEY=pk-chosen",
+             "--COMFYUI_URL=http://127.0.0.1:8188", "--STABILITY_API_KEY=sk-real-stability"], ct).DefaultTimeout();
 
         var projects = builder.Resources.OfType<ProjectResource>().ToDictionary(r => r.Name);
         Assert.DoesNotContain("emulator", projects.Keys);
@@ -69,6 +76,12 @@ public sealed class PipelineModelTests
         var gateway = await EnvironmentAsync(projects["gateway"], ct);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("pk-chosen"u8)), gateway["Gateway__Keys__0__Sha256"]);
         Assert.DoesNotContain(gateway.Values, value => value is string text && text.Contains("pk-chosen"));
+        Assert.Equal("http://127.0.0.1:8188", (await EnvironmentAsync(projects["comfyui"], ct))["ComfyUI__BaseUrl"]);
+        var declarative = await EnvironmentAsync(projects["declarative"], ct);
+        var stabilityKey = Assert.IsType<ParameterResource>(declarative["Declarative__Secrets__STABILITY_API_KEY"]);
+        Assert.Equal((true, "sk-real-stability"), (stabilityKey.Secret, await stabilityKey.GetValueAsync(ct)));
+        Assert.IsType<ParameterResource>(declarative["Declarative__Secrets__OPENAI_API_KEY"]);
+        Assert.False(declarative.ContainsKey("Declarative__EmulatorUrl"));
     }
 
     [Fact]

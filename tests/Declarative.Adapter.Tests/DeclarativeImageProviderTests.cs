@@ -53,7 +53,7 @@ public sealed class DeclarativeImageProviderTests
 
         StatusAssert.Ok(status);
         var final = Assert.Single(frames).Final;
-        Assert.Equal(("image/webp", 608, 416), (final.MimeType, final.Width, final.Height));
+        Assert.Equal(("image/png", 608, 416), (final.MimeType, final.Width, final.Height));
         Assert.Equal((3_000, true), (final.CostUsdMicros, final.CostKnown));
         var calls = host.Started("/api.replicate.com/");
         Assert.Equal(("POST", "/api.replicate.com/v1/models/black-forest-labs/flux-schnell/predictions"), (calls[0].Method, calls[0].Path));

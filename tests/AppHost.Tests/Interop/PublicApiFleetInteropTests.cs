@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using AppHost.Tests.Fleet;
 using Aspire.Hosting.Testing;

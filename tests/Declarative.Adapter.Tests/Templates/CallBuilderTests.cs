@@ -22,7 +22,7 @@ public sealed class CallBuilderTests
         var input = call.Body["input"]!.AsObject();
         Assert.Equal("a lighthouse at dusk", input["prompt"]!.GetValue<string>());
         Assert.Equal("16:9", input["aspect_ratio"]!.GetValue<string>());
-        Assert.Equal("webp", input["output_format"]!.GetValue<string>());
+        Assert.Equal("png", input["output_format"]!.GetValue<string>());
         Assert.Equal("42", input["seed"]!.ToJsonString());
         Assert.Equal("2", input["num_outputs"]!.ToJsonString());
         Assert.Equal("true", input["go_fast"]!.ToJsonString());
