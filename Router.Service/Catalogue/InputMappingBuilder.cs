@@ -27,14 +27,6 @@ public sealed record InputMapping(string Field, ExtraValueKind Type, JsonElement
 /// <summary>Reads <c>input_mappings</c>, reporting every problem.</summary>
 internal static class InputMappingBuilder
 {
-    private static readonly IReadOnlyDictionary<string, ExtraValueKind> Kinds = new Dictionary<string, ExtraValueKind>(StringComparer.Ordinal)
-    {
-        ["string"] = ExtraValueKind.String,
-        ["integer"] = ExtraValueKind.Integer,
-        ["number"] = ExtraValueKind.Number,
-        ["boolean"] = ExtraValueKind.Boolean,
-    };
-
     public static ImmutableDictionary<string, InputMapping> Build(
         string file, Dictionary<string, InputMappingFile>? mappings, Func<string, bool> isValidField, string fieldHelp, CatalogueErrors errors)
     {
@@ -81,11 +73,11 @@ internal static class InputMappingBuilder
     {
         if (mapping.Type is { } declared)
         {
-            if (Kinds.TryGetValue(declared, out var kind))
+            if (RulesBuilder.ExtraKinds.TryGetValue(declared, out var kind))
             {
                 return kind;
             }
-            errors.Add(file, $"{at}.type", $"{at}.type = '{declared}' is unknown; allowed: {string.Join(", ", Kinds.Keys)}");
+            errors.Add(file, $"{at}.type", $"{at}.type = '{declared}' is unknown; allowed: {string.Join(", ", RulesBuilder.ExtraKinds.Keys)}");
             return ExtraValueKind.String;
         }
         return mapping.Default switch

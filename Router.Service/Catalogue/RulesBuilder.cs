@@ -6,7 +6,8 @@ namespace Router.Service.Catalogue;
 /// <summary>Turns a chunk's <c>rules</c> into <see cref="ParameterRules"/>, reporting every inconsistency.</summary>
 internal static class RulesBuilder
 {
-    private static readonly IReadOnlyDictionary<string, ExtraValueKind> ExtraKinds = new Dictionary<string, ExtraValueKind>(StringComparer.Ordinal)
+    /// <summary>The JSON names of the value types of extras and input mappings.</summary>
+    internal static readonly IReadOnlyDictionary<string, ExtraValueKind> ExtraKinds = new Dictionary<string, ExtraValueKind>(StringComparer.Ordinal)
     {
         ["string"] = ExtraValueKind.String,
         ["integer"] = ExtraValueKind.Integer,
