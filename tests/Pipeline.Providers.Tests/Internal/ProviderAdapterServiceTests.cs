@@ -330,6 +330,45 @@ public sealed class ProviderAdapterServiceTests
     }
 
     [Fact]
+    public async Task Generate_ChunkNamingItsProvider_SpanAndErrorsNameTheChunksProviderNotTheAdapters()
+    {
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Pipeline.Providers",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var script = new ProviderScript { Steps = (_, _, _, _) => throw new ProviderException(ProviderFailureKind.PermissionDenied, "forbidden") };
+        await using var host = await ServiceHost.StartAsync(script);
+        var request = Request();
+        request.RunId = Guid.NewGuid().ToString("N");
+        request.Operation = Operation.Http;
+        request.Chunk = new ChunkCall { Name = "output_image_stability-core", Provider = "stability", ApiConfig = new Google.Protobuf.WellKnownTypes.Struct() };
+
+        var (_, status) = await host.GenerateAsync(request);
+
+        Assert.Equal(StatusCode.PermissionDenied, status.GetStatusCode());
+        Assert.Equal("stability", status.GetDetail<Google.Rpc.ErrorInfo>()?.Domain);
+        var span = Assert.Single(spans, s => (string?)s.GetTagItem("pipeline.run_id") == request.RunId);
+        Assert.Equal("stability", span.GetTagItem("gen_ai.system"));
+    }
+
+    [Fact]
+    public async Task Generate_HttpOperationWithoutItsChunk_InvalidArgumentNamingTheField()
+    {
+        await using var host = await ServiceHost.StartAsync(new ProviderScript());
+        var request = Request();
+        request.Operation = Operation.Http;
+
+        var (_, status) = await host.GenerateAsync(request);
+
+        Assert.Equal(StatusCode.InvalidArgument, status.GetStatusCode());
+        Assert.Contains("chunk.api_config", status.Message);
+    }
+
+    [Fact]
     public async Task ListModels_FromOptions_WithPricesInMicros()
     {
         await using var host = await ServiceHost.StartAsync(new ProviderScript());
