@@ -60,7 +60,9 @@ public sealed class AsyncJobPollerTests
         await using var host = await AdapterHost.StartAsync();
         var chunk = ChunkFiles.Load(ChunkFiles.Flux).WithFault("partial-delay=60s");
         var request = ChunkFiles.Request(chunk);
-        request.Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMilliseconds(500));
+        // Long enough for the create request to come back on a busy machine (the job must exist to be cancelled), far shorter
+        // than the job: the deadline passes while the adapter polls.
+        request.Timeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(3));
 
         var (_, status) = await host.GenerateAsync(request);
 

@@ -81,6 +81,7 @@ public class ExecutedChunkCatalogueTests
     public void Load_BrokenApiChunk_ReportsEveryMistakeWithItsField()
     {
         using var catalogue = new TestCatalogue().WithExamples();
+        var added = 0;
         catalogue.Edit("chunks/output_image_stability-core.json", chunk =>
         {
             var api = chunk["api_config"]!.AsObject();
@@ -91,14 +92,16 @@ public class ExecutedChunkCatalogueTests
             chunk["input_mappings"]!["seed"]!["field"] = "body.seed";
             chunk["input_mappings"]!["aspect_ratio"]!["allowed_values"] = new JsonArray(1, 2);
             chunk["output_mapping"]!["extract_path"] = "";
-            api["errors"]!["map"]!.AsArray().Add(new JsonObject { ["status"] = 200, ["code"] = "TEAPOT" });
+            var map = api["errors"]!["map"]!.AsArray();
+            map.Add(new JsonObject { ["status"] = 200, ["code"] = "TEAPOT" });
+            added = map.Count - 1;
         });
 
         var errors = Assert.Throws<InvalidCatalogueException>(() => CatalogueLoader.LoadOrThrow(catalogue.Directory)).Errors;
 
         Assert.Equal(
             [
-                "adapter", "api_config.body_format", "api_config.endpoint", "api_config.errors.map[7].code", "api_config.errors.map[7].status",
+                "adapter", "api_config.body_format", "api_config.endpoint", $"api_config.errors.map[{added}].code", $"api_config.errors.map[{added}].status",
                 "api_config.retries", "input_mappings.aspect_ratio.allowed_values", "input_mappings.seed.field", "output_mapping.extract_path",
             ],
             errors.Where(e => e.File == "chunks/output_image_stability-core.json").Select(e => e.Field).Order(StringComparer.Ordinal));
