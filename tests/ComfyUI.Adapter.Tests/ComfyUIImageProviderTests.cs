@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using ComfyUI.Adapter.Tests.TestSupport;
 using Grpc.Core;
-using OpenRouter.Adapter.Tests.TestSupport;
 using Pipeline.Imaging;
 using ProviderEmulator.Hosting;
 

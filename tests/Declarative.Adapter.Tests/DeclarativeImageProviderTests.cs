@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Declarative.Adapter.Tests.TestSupport;
-using OpenRouter.Adapter.Tests.TestSupport;
 using Pipeline.Imaging;
 using ProviderEmulator.Hosting;
 

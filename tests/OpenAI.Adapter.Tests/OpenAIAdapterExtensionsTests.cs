@@ -1,5 +1,4 @@
 using Google.Rpc;
-using Microsoft.Extensions.DependencyInjection;
 using OpenAI.Adapter.Tests.TestSupport;
 using Pipeline.Contracts.Provider.V1;
 using Grpc.Core;

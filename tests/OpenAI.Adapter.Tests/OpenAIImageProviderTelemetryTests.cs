@@ -56,7 +56,7 @@ public sealed partial class OpenAIImageProviderTelemetryTests
         Assert.Equal(StatusCode.Unauthenticated, failed.Failure.StatusCode);
         results.Add(failed);
 
-        var logs = host.Logs.Select(e => $"{e.Category} [{e.EventName}] {e.Message} {string.Join(" ", e.Values)} {e.Exception}").ToList();
+        var logs = host.Logs.Entries.Select(e => $"{e.Category} [{e.EventName}] {e.Message} {string.Join(" ", e.Values)} {e.Exception}").ToList();
         var outputs = results.SelectMany(Describe).ToList();
         Assert.NotEmpty(logs);
         Assert.Contains(providerSpans, a => a.Source.Name == "Pipeline.Providers" && a.DisplayName == "image_generation gpt-image-1");

@@ -31,14 +31,14 @@ public sealed partial class OpenRouterAdapterTelemetryTests
         await using (var host = await AdapterHost.StartAsync(emulatorOptions: emulator))
         {
             StatusAssert.Ok((await host.GenerateAsync(Requests.Small("configured key"))).Status);
-            StatusAssert.Ok((await host.GenerateAsync(Requests.Small("caller key, streamed", partialImages: 1), Requests.WithKey(CallerKey))).Status);
-            StatusAssert.Code(StatusCode.Unauthenticated, (await host.GenerateAsync(Requests.Small("wrong key"), Requests.WithKey(WrongKey))).Status);
+            StatusAssert.Ok((await host.GenerateAsync(Requests.Small("caller key, streamed", partialImages: 1), AdapterHost.WithKey(CallerKey))).Status);
+            StatusAssert.Code(StatusCode.Unauthenticated, (await host.GenerateAsync(Requests.Small("wrong key"), AdapterHost.WithKey(WrongKey))).Status);
             logs.AddRange(host.Logs.Entries);
         }
         foreach (var fault in (string[])["content-policy", "mid-stream-error", "malformed-json", "oversized-image=2MB"])
         {
             await using var host = await AdapterHost.StartAsync(fault: fault, emulatorOptions: emulator);
-            await host.GenerateAsync(Requests.Small($"fault {fault}", partialImages: 1), Requests.WithKey(CallerKey));
+            await host.GenerateAsync(Requests.Small($"fault {fault}", partialImages: 1), AdapterHost.WithKey(CallerKey));
             await host.GenerateAsync(Requests.Small($"fault {fault}"));
             logs.AddRange(host.Logs.Entries);
         }

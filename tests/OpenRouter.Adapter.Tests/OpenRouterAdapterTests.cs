@@ -64,7 +64,7 @@ public sealed class OpenRouterAdapterTests
     {
         await using var host = await AdapterHost.StartAsync(fault: "rate-limit=20", settings: Settings(("OpenRouter:Retry:MaxRetries", "2")));
 
-        var (_, status) = await host.GenerateAsync(Requests.Small(), Requests.Deadline(TimeSpan.FromSeconds(10)));
+        var (_, status) = await host.GenerateAsync(Requests.Small(), AdapterHost.Deadline(TimeSpan.FromSeconds(10)));
 
         StatusAssert.Code(StatusCode.ResourceExhausted, status);
         Assert.Equal(1, host.ChatRequestsStarted);
@@ -76,7 +76,7 @@ public sealed class OpenRouterAdapterTests
         // Two images take two calls. The first call streams its image (a frame reaches the caller) and then pauses 3 s
         // before its usage chunk; meanwhile the emulator is told to rate-limit the next call, which is the second one.
         await using var host = await AdapterHost.StartAsync(fault: "partial-delay=3s", settings: Settings(("OpenRouter:Retry:MaxRetries", "2")));
-        using var call = host.Client.Generate(Requests.Small(partialImages: 1, n: 2), Requests.Deadline());
+        using var call = host.Client.Generate(Requests.Small(partialImages: 1, n: 2), AdapterHost.Deadline());
         var frames = new List<ProviderFrame>();
         var status = new RpcStatus();
         try
@@ -105,7 +105,7 @@ public sealed class OpenRouterAdapterTests
     {
         await using var host = await AdapterHost.StartAsync(fault: "partial-delay=60s");
         using var cancel = new CancellationTokenSource();
-        var run = host.GenerateAsync(Requests.Small(partialImages: 1), Requests.Deadline(cancellationToken: cancel.Token));
+        var run = host.GenerateAsync(Requests.Small(partialImages: 1), AdapterHost.Deadline(cancellationToken: cancel.Token));
         await host.Emulator.Traffic.WaitForAsync(e => e.Kind == EmulatorEventKind.RequestStarted).DefaultTimeout();
 
         await cancel.CancelAsync();
@@ -123,7 +123,7 @@ public sealed class OpenRouterAdapterTests
         const string callerKey = "sk-or-v1-caller-fedcba9876543210";
         await using var host = await AdapterHost.StartAsync(emulatorOptions: new EmulatorOptions { ApiKeys = [callerKey] });
 
-        var (withCallerKey, ok) = await host.GenerateAsync(Requests.Small(), Requests.WithKey(callerKey));
+        var (withCallerKey, ok) = await host.GenerateAsync(Requests.Small(), AdapterHost.WithKey(callerKey));
         var (_, rejected) = await host.GenerateAsync(Requests.Small());
 
         StatusAssert.Ok(ok);
@@ -186,7 +186,7 @@ public sealed class OpenRouterAdapterTests
         await using var host = await AdapterHost.StartAsync(fault: "latency=60s",
             settings: Settings(("OpenRouter:MaxConcurrentCalls", "1"), ("OpenRouter:QueueLimit", "0")));
         using var cancel = new CancellationTokenSource();
-        var holding = host.GenerateAsync(Requests.Small(), Requests.Deadline(cancellationToken: cancel.Token));
+        var holding = host.GenerateAsync(Requests.Small(), AdapterHost.Deadline(cancellationToken: cancel.Token));
         await host.Emulator.Traffic.WaitForAsync(e => e.Kind == EmulatorEventKind.RequestStarted).DefaultTimeout();
 
         var (frames, status) = await host.GenerateAsync(Requests.Small());
@@ -288,7 +288,7 @@ public sealed class OpenRouterAdapterTests
         using var catalogue = JsonDocument.Parse(await http.GetStringAsync("/api/v1/models?output_modalities=image").DefaultTimeout());
         var emulatorModels = catalogue.RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()).ToList();
 
-        var response = await host.Client.ListModelsAsync(new ListModelsRequest(), Requests.Deadline()).ResponseAsync.DefaultTimeout();
+        var response = await host.Client.ListModelsAsync(new ListModelsRequest(), AdapterHost.Deadline()).ResponseAsync.DefaultTimeout();
 
         Assert.Equal("openrouter", response.Provider);
         Assert.Equal(emulatorModels.Order(), response.Models.Select(m => m.Id).Order());

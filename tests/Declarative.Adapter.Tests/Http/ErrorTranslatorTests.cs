@@ -1,7 +1,6 @@
 using Declarative.Adapter.Tests.TestSupport;
 using Google.Rpc;
 using Grpc.Core;
-using OpenRouter.Adapter.Tests.TestSupport;
 
 namespace Declarative.Adapter.Tests.Http;
 

@@ -1,6 +1,5 @@
 using Declarative.Adapter.Tests.TestSupport;
 using Grpc.Core;
-using OpenRouter.Adapter.Tests.TestSupport;
 using ProviderEmulator.Hosting;
 
 namespace Declarative.Adapter.Tests.Templates;

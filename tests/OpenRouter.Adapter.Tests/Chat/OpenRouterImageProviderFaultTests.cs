@@ -174,7 +174,7 @@ public sealed class OpenRouterImageProviderFaultTests
     {
         await using var host = await AdapterHost.StartAsync(fault: "latency=60s");
 
-        var (frames, status) = await host.GenerateAsync(Requests.Small(), Requests.Deadline(TimeSpan.FromSeconds(2)));
+        var (frames, status) = await host.GenerateAsync(Requests.Small(), AdapterHost.Deadline(TimeSpan.FromSeconds(2)));
 
         Assert.Empty(frames);
         StatusAssert.Code(StatusCode.DeadlineExceeded, status);

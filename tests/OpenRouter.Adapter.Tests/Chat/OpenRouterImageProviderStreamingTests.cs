@@ -34,7 +34,7 @@ public sealed class OpenRouterImageProviderStreamingTests
     {
         // partial-delay pauses the emulator 3 s before each chunk group, including the usage chunk after the image.
         await using var host = await AdapterHost.StartAsync(fault: "partial-delay=3s");
-        using var call = host.Client.Generate(Requests.Small(partialImages: 1), Requests.Deadline());
+        using var call = host.Client.Generate(Requests.Small(partialImages: 1), AdapterHost.Deadline());
         await using var frames = call.ResponseStream.ReadAllAsync().GetAsyncEnumerator();
 
         Assert.True(await frames.MoveNextAsync().AsTask().DefaultTimeout());

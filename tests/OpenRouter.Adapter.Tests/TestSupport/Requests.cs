@@ -1,10 +1,9 @@
 using Google.Protobuf.WellKnownTypes;
 using Pipeline.Contracts.Provider.V1;
-using Grpc.Core;
 
 namespace OpenRouter.Adapter.Tests.TestSupport;
 
-/// <summary>Provider requests and call options the tests use.</summary>
+/// <summary>Provider requests the tests use (call options: <see cref="AdapterTestHost.Deadline"/>, <see cref="AdapterTestHost.WithKey"/>).</summary>
 internal static class Requests
 {
     public const string Gemini = "google/gemini-2.5-flash-image";
@@ -27,12 +26,4 @@ internal static class Requests
         request.Extra = new Struct { Fields = { ["image_size"] = Value.ForString("0.5K") } };
         return request;
     }
-
-    /// <summary>The caller's own provider key in the call metadata, with a deadline (default <see cref="TaskTimeouts.Default"/>).</summary>
-    public static CallOptions WithKey(string key, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        Deadline(timeout, cancellationToken).WithHeaders(new Metadata { { ProviderAdapter.ProviderKeyHeader, key } });
-
-    /// <summary>A call deadline <paramref name="timeout"/> from now (default <see cref="TaskTimeouts.Default"/>).</summary>
-    public static CallOptions Deadline(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        new(deadline: DateTime.UtcNow + (timeout ?? TaskTimeouts.Default), cancellationToken: cancellationToken);
 }

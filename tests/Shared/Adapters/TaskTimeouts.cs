@@ -1,11 +1,11 @@
 using System.Runtime.CompilerServices;
 
-namespace OpenAI.Adapter.Tests.TestSupport;
+namespace Pipeline.Tests.Adapters;
 
 /// <summary>Every await in these tests has a timeout that names its call site.</summary>
 internal static class TaskTimeouts
 {
-    /// <summary>Generous: the machine has two cores and other builds and tests run beside these.</summary>
+    /// <summary>Generous: the machine has 2 cores and other builds and tests run beside these.</summary>
     public static readonly TimeSpan Default = TimeSpan.FromSeconds(60);
 
     public static async Task DefaultTimeout(this Task task, [CallerArgumentExpression(nameof(task))] string callSite = "")

@@ -4,7 +4,7 @@ using Google.Rpc;
 using Grpc.Core;
 using Pipeline.ServiceDefaults.Grpc;
 
-namespace OpenRouter.Adapter.Tests.TestSupport;
+namespace Pipeline.Tests.Adapters;
 
 /// <summary>Status assertions whose failure message shows the whole status, details included.</summary>
 internal static class StatusAssert

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace OpenRouter.Adapter.Tests.TestSupport;
+namespace Pipeline.Tests.Adapters;
 
 /// <summary>Records the headers of every request the adapter's HttpClients send (a DelegatingHandler in front of the wire).</summary>
 internal sealed class OutgoingRequests
