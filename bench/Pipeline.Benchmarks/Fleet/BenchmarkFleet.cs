@@ -17,7 +17,7 @@ public sealed class BenchmarkFleet : IAsyncDisposable
     /// <summary>The API key the benchmark presents to the gateway.</summary>
     public const string ApiKey = "pk-bench-local-only";
 
-    private static readonly string[] Services = ["storage", "emulator", "openai", "openrouter", "router", "gateway"];
+    private static readonly string[] Services = ["storage", "emulator", "openai", "openrouter", "declarative", "comfyui", "router", "gateway"];
 
     private readonly DistributedApplication _app;
     private readonly string _dataDirectory;
