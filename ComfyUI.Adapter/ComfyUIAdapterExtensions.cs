@@ -1,4 +1,5 @@
 using ComfyUI.Adapter.Client;
+using Microsoft.Extensions.Options;
 using Pipeline.Providers;
 
 namespace ComfyUI.Adapter;
@@ -14,12 +15,14 @@ public static class ComfyUIAdapterExtensions
 
     /// <summary>
     /// Adds the provider adapter (<see cref="ProviderAdapterExtensions.AddProviderAdapter{TProvider}"/>) around
-    /// <see cref="ComfyUIImageProvider"/>, plus the ComfyUI client options (<c>ComfyUI:InterruptTimeout</c>).
+    /// <see cref="ComfyUIImageProvider"/>, plus the ComfyUI client options (<c>ComfyUI:InterruptTimeout</c>, validated on start).
     /// </summary>
     public static IHostApplicationBuilder AddComfyUIAdapter(this IHostApplicationBuilder builder)
     {
         builder.AddProviderAdapter<ComfyUIImageProvider>(SectionName, Defaults);
-        builder.Services.AddSingleton(ComfyUIClientOptions.Load(builder.Configuration.GetSection(SectionName)));
+        builder.Services.AddOptions<ComfyUIClientOptions>().Bind(builder.Configuration.GetSection(SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ComfyUIClientOptions>, ComfyUIClientOptionsValidator>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<ComfyUIClientOptions>>().Value);
         return builder;
     }
 }

@@ -1,4 +1,4 @@
-using Pipeline.Providers;
+using Microsoft.Extensions.Options;
 
 namespace ComfyUI.Adapter.Client;
 
@@ -10,17 +10,18 @@ public sealed record ComfyUIClientOptions
     /// its own clock since the call's token is already cancelled. Default 5 s; allowed 100 ms to 1 min.
     /// </summary>
     public TimeSpan InterruptTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}
 
-    /// <summary>Binds the section and checks it, reporting every error at once.</summary>
-    public static ComfyUIClientOptions Load(IConfiguration section)
+/// <summary>Reports every problem of <see cref="ComfyUIClientOptions"/> at once.</summary>
+internal sealed class ComfyUIClientOptionsValidator : IValidateOptions<ComfyUIClientOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ComfyUIClientOptions options)
     {
-        ArgumentNullException.ThrowIfNull(section);
-        var options = section.Get<ComfyUIClientOptions>() ?? new ComfyUIClientOptions();
+        var failures = new List<string>();
         if (options.InterruptTimeout < TimeSpan.FromMilliseconds(100) || options.InterruptTimeout > TimeSpan.FromMinutes(1))
         {
-            throw new ProviderConfigurationException(
-                [$"'{ComfyUIAdapterExtensions.SectionName}:InterruptTimeout' is {options.InterruptTimeout}; allowed: 00:00:00.1 to 00:01:00 (default 00:00:05)."]);
+            failures.Add($"'{ComfyUIAdapterExtensions.SectionName}:InterruptTimeout' is {options.InterruptTimeout}; allowed: 00:00:00.1 to 00:01:00 (default 00:00:05).");
         }
-        return options;
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
