@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json.Nodes;
 
 namespace Pipeline.Reliability.Fuzz;
 
@@ -31,16 +30,16 @@ public static class Mutations
 
     public static T Pick<T>(Random random, IReadOnlyList<T> items) => items[random.Next(items.Count)];
 
-    /// <summary>A random value of an arbitrary JSON type, as a node (null for JSON null).</summary>
-    public static JsonNode? RandomValue(Random random, int depth = 0) => random.Next(depth > 2 ? 5 : 7) switch
+    /// <summary>A random value of an arbitrary JSON type, as a raw token (odd strings may hold lone surrogate escapes).</summary>
+    public static string RandomToken(Random random, int depth = 0) => random.Next(depth > 2 ? 5 : 7) switch
     {
-        0 => null,
-        1 => JsonValue.Create(random.Next(2) == 0),
-        2 => JsonNode.Parse(Pick(random, EdgeNumbers.Where(IsJsonNumber).ToArray())),
-        3 => JsonNode.Parse($"\"{Pick(random, OddStrings)}\""),
-        4 => JsonValue.Create(new string((char)random.Next('a', 'z' + 1), random.Next(0, 64))),
-        5 => new JsonArray([.. Enumerable.Range(0, random.Next(4)).Select(_ => RandomValue(random, depth + 1))]),
-        _ => new JsonObject(Enumerable.Range(0, random.Next(4)).Select(i => KeyValuePair.Create($"k{i}", RandomValue(random, depth + 1)))),
+        0 => "null",
+        1 => random.Next(2) == 0 ? "true" : "false",
+        2 => Pick(random, EdgeNumbers.Where(IsJsonNumber).ToArray()),
+        3 => $"\"{Pick(random, OddStrings)}\"",
+        4 => $"\"{new string((char)random.Next('a', 'z' + 1), random.Next(0, 64))}\"",
+        5 => "[" + string.Join(",", Enumerable.Range(0, random.Next(4)).Select(_ => RandomToken(random, depth + 1))) + "]",
+        _ => "{" + string.Join(",", Enumerable.Range(0, random.Next(4)).Select(i => $"\"k{i}\":{RandomToken(random, depth + 1)}")) + "}",
     };
 
     /// <summary>Byte-level damage to an encoded body: truncate, flip, insert invalid UTF-8 or junk, duplicate a slice.</summary>

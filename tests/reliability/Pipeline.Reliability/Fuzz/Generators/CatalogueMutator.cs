@@ -36,7 +36,7 @@ public static class CatalogueMutator
                     File.WriteAllText(file, Mutations.Pick(random, new[] { "", "null", "[]", "42", "\"x\"", "{", new string('[', 5000) }));
                     break;
                 case 3:
-                    File.WriteAllBytes(Path.Combine(Path.GetDirectoryName(file)!, $"stray{random.Next(100)}.json"), Encoding.UTF8.GetBytes(JsonFields.Token(Mutations.RandomValue(random))));
+                    File.WriteAllBytes(Path.Combine(Path.GetDirectoryName(file)!, $"stray{random.Next(100)}.json"), Encoding.UTF8.GetBytes(Mutations.RandomToken(random)));
                     break;
                 default:
                     MutateTree(random, file);
@@ -83,22 +83,23 @@ public static class CatalogueMutator
         {
             return;
         }
+        // The new value goes in as a raw token (it may hold a lone surrogate escape, which JsonNode cannot write).
+        const string Placeholder = "\"__fuzz_value__\"";
         var key = target.ElementAt(random.Next(target.Count)).Key;
-        switch (random.Next(4))
+        var token = random.Next(4) switch
         {
-            case 0:
-                target.Remove(key);
-                break;
-            case 1:
-                target[key] = Mutations.RandomValue(random);
-                break;
-            case 2:
-                target[key] = JsonNode.Parse($"\"{Mutations.Pick(random, Mutations.OddStrings)}\"");
-                break;
-            default:
-                target[$"unknown_{random.Next(100)}"] = Mutations.RandomValue(random);
-                break;
+            0 => null,
+            1 or 2 => Mutations.RandomToken(random),
+            _ => $"\"{Mutations.Pick(random, Mutations.OddStrings)}\"",
+        };
+        if (token is null)
+        {
+            target.Remove(key);
         }
-        File.WriteAllText(file, root!.ToJsonString());
+        else
+        {
+            target[random.Next(2) == 0 ? key : $"unknown_{random.Next(100)}"] = "__fuzz_value__";
+        }
+        File.WriteAllText(file, root!.ToJsonString().Replace(Placeholder, token, StringComparison.Ordinal));
     }
 }

@@ -38,8 +38,6 @@ public sealed class JsonFields
         return this;
     }
 
-    public static string Token(JsonNode? node) => node?.ToJsonString() ?? "null";
-
     public static string Quote(string escapedText) => "\"" + escapedText + "\"";
 
     public override string ToString() =>

@@ -37,15 +37,17 @@ public static class MultipartEditGenerator
                     notes.Add($"headers:{parts[index].Name}");
                     break;
                 case 2:
+                    var image = ImageIndex(parts);
                     var cut = SmallPng[..random.Next(SmallPng.Length)];
-                    parts[3] = parts[3] with { Data = cut };
+                    parts[image] = parts[image] with { Data = cut };
                     notes.Add($"truncated:{cut.Length}");
                     break;
                 case 3:
+                    image = ImageIndex(parts);
                     var side = (uint)Mutations.Pick(random, new[] { 16_385, 100_000, 1_000_000, int.MaxValue, 0 });
-                    parts[3] = random.Next(2) == 0
-                        ? parts[3] with { Data = TinyImages.PngBomb(side, side) }
-                        : parts[3] with { FileName = "bomb.jpg", Type = "image/jpeg", Data = TinyImages.JpegBomb(65_500, 65_500) };
+                    parts[image] = random.Next(2) == 0
+                        ? parts[image] with { Data = TinyImages.PngBomb(side, side) }
+                        : parts[image] with { FileName = "bomb.jpg", Type = "image/jpeg", Data = TinyImages.JpegBomb(65_500, 65_500) };
                     notes.Add($"bomb:{side}");
                     break;
                 case 4:
@@ -66,7 +68,8 @@ public static class MultipartEditGenerator
                     notes.Add($"field:{field}");
                     break;
                 default:
-                    parts[3] = parts[3] with { Data = Mutations.Damage(random, SmallPng) };
+                    image = ImageIndex(parts);
+                    parts[image] = parts[image] with { Data = Mutations.Damage(random, SmallPng) };
                     notes.Add("damaged-image");
                     break;
             }
@@ -99,6 +102,18 @@ public static class MultipartEditGenerator
             5 => ("multipart/form-data; boundary=", "", true),
             _ => ($"multipart/mixed; boundary={boundary}", boundary, true),
         };
+    }
+
+    /// <summary>The first image part (one is added when a mutation removed it).</summary>
+    private static int ImageIndex(List<Part> parts)
+    {
+        var i = parts.FindIndex(p => p.Name == "image");
+        if (i >= 0)
+        {
+            return i;
+        }
+        parts.Add(new Part("image", "in.png", "image/png", SmallPng));
+        return parts.Count - 1;
     }
 
     private static byte[] Write(List<Part> parts, string boundary, bool closing)

@@ -30,7 +30,7 @@ public static class OpenAIJsonGenerator
             {
                 case 0:
                     var field = Mutations.Pick(random, Fields);
-                    fields.Set(field, JsonFields.Token(Mutations.RandomValue(random)));
+                    fields.Set(field, Mutations.RandomToken(random));
                     notes.Add($"type:{field}");
                     break;
                 case 1:
@@ -48,7 +48,7 @@ public static class OpenAIJsonGenerator
                     notes.Add("missing");
                     break;
                 case 4:
-                    fields.Set($"unknown_{random.Next(100)}", JsonFields.Token(Mutations.RandomValue(random)));
+                    fields.Set($"unknown_{random.Next(100)}", Mutations.RandomToken(random));
                     notes.Add("unknown");
                     break;
                 case 5:
@@ -67,7 +67,7 @@ public static class OpenAIJsonGenerator
                     notes.Add($"huge:{hugeField}");
                     break;
                 case 7:
-                    fields.Duplicate(Mutations.Pick(random, Fields), JsonFields.Token(Mutations.RandomValue(random)));
+                    fields.Duplicate(Mutations.Pick(random, Fields), Mutations.RandomToken(random));
                     notes.Add("duplicate");
                     break;
                 case 8:

@@ -48,12 +48,12 @@ public static class RouterApiGenerator
             {
                 case 0:
                     var field = Mutations.Pick(random, GenerateFields);
-                    fields.Set(field, JsonFields.Token(Mutations.RandomValue(random)));
+                    fields.Set(field, Mutations.RandomToken(random));
                     notes.Add($"type:{field}");
                     break;
                 case 1:
                     var parameter = Mutations.Pick(random, ParameterFields);
-                    parameters.Set(parameter, random.Next(2) == 0 ? Mutations.Pick(random, Mutations.EdgeNumbers) : JsonFields.Token(Mutations.RandomValue(random)));
+                    parameters.Set(parameter, random.Next(2) == 0 ? Mutations.Pick(random, Mutations.EdgeNumbers) : Mutations.RandomToken(random));
                     notes.Add($"parameter:{parameter}");
                     break;
                 case 2:
@@ -107,7 +107,7 @@ public static class RouterApiGenerator
         var body = random.Next(3) switch
         {
             0 => [],
-            1 => Encoding.UTF8.GetBytes("{\"parameters\":{\"n\":" + Mutations.Pick(random, Mutations.EdgeNumbers) + "},\"prompt\":" + JsonFields.Token(Mutations.RandomValue(random)) + "}"),
+            1 => Encoding.UTF8.GetBytes("{\"parameters\":{\"n\":" + Mutations.Pick(random, Mutations.EdgeNumbers) + "},\"prompt\":" + Mutations.RandomToken(random) + "}"),
             _ => Mutations.Damage(random, "{\"new_run_id\":\"x\",\"include_image_data\":true}"u8.ToArray()),
         };
         return new FuzzRequest("POST", $"/api/runs/{Mutations.Pick(random, RunIds)}/regenerate", body, "application/json", Envelope.Problem, "regenerate");
