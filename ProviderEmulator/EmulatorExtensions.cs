@@ -54,6 +54,7 @@ public static class EmulatorExtensions
 
     /// <summary>
     /// Run-time control for out-of-process users: <c>POST /emulator/faults/rate-limit?calls=N</c>,
+    /// <c>POST /emulator/faults/mutate?seed=S&amp;calls=N</c>,
     /// <c>GET /emulator/traffic</c>, <c>GET /emulator/health</c>.
     /// </summary>
     private static void MapEmulatorControl(this WebApplication app)
@@ -63,6 +64,11 @@ public static class EmulatorExtensions
         {
             state.RateLimitNextCalls(calls);
             return Results.Ok(new { rate_limit_remaining = state.RateLimitRemaining });
+        });
+        app.MapPost("/emulator/faults/mutate", (int seed, int calls, FaultState state) =>
+        {
+            state.MutateNextCalls(seed, calls);
+            return Results.Ok(new { mutate_remaining = state.MutateRemaining });
         });
         app.MapGet("/emulator/traffic", (EmulatorTrafficLog traffic) => Results.Ok(traffic.Events));
     }

@@ -13,7 +13,7 @@ internal static class FaultParser
     public static readonly string[] Names =
     [
         "latency", "partial-delay", "rate-limit", "insufficient-quota", "status", "content-policy", "mid-stream-error",
-        "response-failed", "error-shape", "cut-stream", "malformed-json", "trickle", "oversized-image",
+        "response-failed", "error-shape", "cut-stream", "malformed-json", "trickle", "oversized-image", "mutate",
     ];
 
     /// <summary>Applies <paramref name="text"/> on top of <paramref name="plan"/>; returns an error message or null.</summary>
@@ -98,6 +98,13 @@ internal static class FaultParser
                     return Set(ref plan, plan with { OversizedImageBytes = bytes });
                 }
 
+            case "mutate":
+                if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var mutateSeed))
+                {
+                    return $"'mutate={value}': give the seed as a whole number, e.g. mutate=42";
+                }
+
+                return Set(ref plan, plan with { MutateSeed = mutateSeed });
             default:
                 return $"unknown fault '{name}'; known faults: {string.Join(", ", Names)}";
         }

@@ -46,6 +46,9 @@ internal sealed record FaultPlan
     /// <summary>Pad every returned image to at least this many bytes (still a valid image).</summary>
     public long OversizedImageBytes { get; init; }
 
+    /// <summary>Corrupt every JSON body and SSE event deterministically from this seed (see <see cref="ReplyMutator"/>).</summary>
+    public int? MutateSeed { get; init; }
+
     public bool IsTrickle => TrickleBytes > 0;
 
     public bool HasFaults => this != None;

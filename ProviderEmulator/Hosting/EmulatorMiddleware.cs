@@ -35,6 +35,11 @@ internal sealed class EmulatorMiddleware(
 
         var parseError = FaultParser.TryApply(options.Faults.Default, FaultPlan.None, out var plan)
             ?? FaultParser.TryApply(faultHeader, plan, out plan);
+        if (parseError is null && plan.MutateSeed is null && faultState.TryTakeMutatedCall(out var mutateSeed))
+        {
+            plan = plan with { MutateSeed = mutateSeed };
+        }
+
         var request = new EmulatorRequest(id, family, plan);
         request.Attach(context);
         if (plan.HasFaults)

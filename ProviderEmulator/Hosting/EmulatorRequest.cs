@@ -13,6 +13,9 @@ internal sealed class EmulatorRequest(string id, ApiFamily family, FaultPlan fau
 
     public FaultPlan Faults { get; } = faults;
 
+    /// <summary>Corrupts this reply's JSON and events (fault <c>mutate</c>); null without it.</summary>
+    public ReplyMutator? Mutator { get; } = faults.MutateSeed is { } seed ? new ReplyMutator(seed) : null;
+
     /// <summary>Set when the emulator dropped the connection on purpose (cut-stream), so it is not logged as a client disconnect.</summary>
     public bool CutByEmulator { get; set; }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using ProviderEmulator.Faults;
 using ProviderEmulator.Hosting;
 
 namespace ProviderEmulator.Sse;
@@ -10,7 +11,7 @@ internal static class JsonReply
     public static async Task WriteAsync(HttpContext context, JsonNode body)
     {
         var faults = EmulatorRequest.Get(context).Faults;
-        var bytes = Encoding.UTF8.GetBytes(EmulatorJson.Serialize(body));
+        var bytes = ReplyMutator.For(context) is { } mutator ? mutator.Mutate(body) : Encoding.UTF8.GetBytes(EmulatorJson.Serialize(body));
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         if (faults.MalformedJson)

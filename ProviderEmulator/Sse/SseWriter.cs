@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using ProviderEmulator.Faults;
 using ProviderEmulator.Hosting;
 
 namespace ProviderEmulator.Sse;
@@ -25,13 +26,13 @@ internal sealed class SseWriter
     }
 
     /// <summary>OpenAI: <c>event: type</c> then <c>data: json</c>.</summary>
-    public Task EventAsync(string type, JsonNode data) => WriteAsync($"event: {type}\ndata: {EmulatorJson.Serialize(data)}\n\n");
+    public Task EventAsync(string type, JsonNode data) => WriteAsync($"event: {type}\ndata: {Text(data)}\n\n");
 
     /// <summary>OpenAI event with a raw (possibly broken) data line, for the malformed-json fault.</summary>
     public Task RawEventAsync(string type, string data) => WriteAsync($"event: {type}\ndata: {data}\n\n");
 
     /// <summary>OpenRouter: <c>data: json</c>.</summary>
-    public Task DataAsync(JsonNode data) => WriteAsync($"data: {EmulatorJson.Serialize(data)}\n\n");
+    public Task DataAsync(JsonNode data) => WriteAsync($"data: {Text(data)}\n\n");
 
     public Task RawDataAsync(string data) => WriteAsync($"data: {data}\n\n");
 
@@ -46,6 +47,8 @@ internal sealed class SseWriter
     }
 
     public Task CutAsync() => BodyWriter.CutAsync(_context);
+
+    private string Text(JsonNode data) => ReplyMutator.For(_context) is { } mutator ? mutator.MutateText(data) : EmulatorJson.Serialize(data);
 
     private Task WriteAsync(string text) => BodyWriter.WriteAsync(_context, Encoding.UTF8.GetBytes(text));
 }
