@@ -67,5 +67,11 @@ public sealed class RunQueries(RunStore store)
         {
             throw RouterException.StorageUnavailable(null, ex);
         }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.InvalidArgument)
+        {
+            // Storage refused what the caller sent (e.g. a page_token it never issued): the caller's mistake, named as storage named it.
+            var field = ex.GetRpcStatus()?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations.FirstOrDefault()?.Field ?? "request";
+            throw RouterException.Invalid([new ParameterViolation(field, ex.Status.Detail)]);
+        }
     }
 }

@@ -213,6 +213,18 @@ public sealed class RouterHttpApiTests : IAsyncLifetime
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Theory]
+    [InlineData("101")]
+    [InlineData("not-a-token!")]
+    public async Task GetRuns_PageTokenStorageNeverIssued_400ProblemDetailsNamingIt(string token)
+    {
+        using var response = await Http.GetAsync($"/api/runs?page_token={Uri.EscapeDataString(token)}").DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("page_token", await response.Content.ReadAsStringAsync().DefaultTimeout(), StringComparison.Ordinal);
+    }
+
     private async Task<HttpResponseMessage> PostGenerateAsync(string json)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/generate") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
