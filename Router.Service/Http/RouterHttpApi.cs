@@ -29,6 +29,10 @@ public static class RouterHttpApi
         api.MapGet("/runs/{runId}", GetRunAsync);
         api.MapGet("/runs", ListRunsAsync);
         api.MapPost("/runs/{runId}/regenerate", RegenerateAsync);
+        // Any other /api path: a ProblemDetails 404 naming the routes, not an empty answer.
+        app.MapFallback("/api/{**path}", () => TypedResults.Problem(
+            "No API route matches this method and path. Routes: POST /api/generate, GET /api/configs, GET /api/runs, GET /api/runs/{runId}, POST /api/runs/{runId}/regenerate.",
+            statusCode: StatusCodes.Status404NotFound, title: "Not found"));
         return app;
     }
 

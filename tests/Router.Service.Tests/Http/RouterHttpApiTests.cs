@@ -225,6 +225,19 @@ public sealed class RouterHttpApiTests : IAsyncLifetime
         Assert.Contains("page_token", await response.Content.ReadAsStringAsync().DefaultTimeout(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/api/")]
+    [InlineData("/api/runs/a/b/c")]
+    [InlineData("/api/nothing-here")]
+    public async Task Get_UnknownApiPath_404ProblemDetailsListingTheRoutes(string path)
+    {
+        using var response = await Http.GetAsync(path).DefaultTimeout();
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("POST /api/generate", await response.Content.ReadAsStringAsync().DefaultTimeout(), StringComparison.Ordinal);
+    }
+
     private async Task<HttpResponseMessage> PostGenerateAsync(string json)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/generate") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
