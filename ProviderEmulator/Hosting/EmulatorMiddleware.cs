@@ -33,13 +33,15 @@ internal sealed class EmulatorMiddleware(
             BearerKey(context) is { Length: > 0 } presented ? EmulatorEvent.KeyIdOf(presented) : null));
         EmulatorLog.RequestStarted(logger, context.Request.Method, path, id);
 
+        var armed = faultState.TryTakeArmedCall(path);
         var parseError = FaultParser.TryApply(options.Faults.Default, FaultPlan.None, out var plan)
+            ?? FaultParser.TryApply(armed, plan, out plan)
             ?? FaultParser.TryApply(faultHeader, plan, out plan);
         var request = new EmulatorRequest(id, family, plan);
         request.Attach(context);
         if (plan.HasFaults)
         {
-            EmulatorLog.FaultsInjected(logger, $"{options.Faults.Default};{faultHeader}".Trim(';'), path, id);
+            EmulatorLog.FaultsInjected(logger, $"{options.Faults.Default};{armed};{faultHeader}".Trim(';'), path, id);
         }
 
         try
