@@ -16,6 +16,9 @@ internal sealed record CallOutcome(string RunId, StatusCode Status, string Detai
     /// <summary>How long past its deadline a status may take to reach the caller.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(3);
 
+    /// <summary>The statuses this call may get when they differ from its fault's (e.g. a caller-chosen run id while storage is down).</summary>
+    public IReadOnlySet<StatusCode>? Expected { get; init; }
+
     /// <summary>The call ended (with any status) within its deadline plus <see cref="Grace"/>.</summary>
     public bool DeadlineRespected => !Hung && Seconds <= (Deadline + Grace).TotalSeconds;
 }

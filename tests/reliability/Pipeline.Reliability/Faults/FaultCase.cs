@@ -13,9 +13,10 @@ namespace Pipeline.Reliability.Faults;
 internal sealed record FaultCase(
     string Name, bool Fast, IReadOnlySet<StatusCode> Expected, Func<FaultContext, CancellationToken, Task<IReadOnlyList<CallOutcome>>> InjectAsync)
 {
-    /// <summary>Whether <paramref name="status"/> is one the caller may get.</summary>
-    public bool Allows(StatusCode status) => Expected.Count == 0 ? status != StatusCode.OK : Expected.Contains(status);
+    /// <summary>Whether <paramref name="call"/> ended with a status its caller may get.</summary>
+    public bool Allows(CallOutcome call) => (call.Expected ?? Expected) is { Count: > 0 } expected ? expected.Contains(call.Status) : call.Status != StatusCode.OK;
 
-    /// <summary>The expected statuses in words.</summary>
-    public string ExpectedText => Expected.Count == 0 ? "an error" : string.Join(" or ", Expected);
+    /// <summary>The statuses <paramref name="call"/> may get, in words.</summary>
+    public string ExpectedText(CallOutcome call) =>
+        (call.Expected ?? Expected) is { Count: > 0 } expected ? string.Join(" or ", expected.Select(StatusNames.Of)) : "an error";
 }

@@ -17,8 +17,10 @@ internal static class FaultCases
     public static IReadOnlyList<FaultCase> All { get; } =
     [
         Provider("provider 429 with Retry-After", "rate-limit=2", [StatusCode.ResourceExhausted]),
+        Provider("provider 429 once (retried)", "rate-limit=1", [StatusCode.OK], calls: 1),
         Provider("provider 500", "status=500", [StatusCode.Unavailable]),
         Provider("provider 503", "status=503", [StatusCode.Unavailable]),
+        Provider("provider 503 once (retried)", "status=503", [StatusCode.OK], calls: 1),
         Provider("provider timeout", "latency=60s", [StatusCode.DeadlineExceeded], deadline: TimeSpan.FromSeconds(8)),
         Provider("malformed body", "malformed-json", []),
         Provider("stream cut after a partial", "cut-stream", []),
@@ -28,11 +30,14 @@ internal static class FaultCases
         KilledMidStream("router killed mid-stream", "router"),
     ];
 
-    /// <summary>A provider fault armed in the emulator for the next Images call; one streamed generation (2 partials) under it.</summary>
-    private static FaultCase Provider(string name, string faults, StatusCode[] expected, TimeSpan? deadline = null) =>
+    /// <summary>
+    /// A provider fault armed in the emulator for the next <paramref name="calls"/> Images calls (default 3: the first
+    /// attempt and the adapter's 2 retries, so the fault reaches the caller); one streamed generation (2 partials) under it.
+    /// </summary>
+    private static FaultCase Provider(string name, string faults, StatusCode[] expected, TimeSpan? deadline = null, int calls = 3) =>
         new(name, Fast: true, expected.ToHashSet(), async (context, ct) =>
         {
-            await context.Emulator.ArmAsync(faults, calls: 1, ct);
+            await context.Emulator.ArmAsync(faults, calls, ct);
             return [await context.Probe.GenerateAsync(RunId(name), images: 1, partials: 2, deadline ?? Deadline, onFrame: null, ct)];
         });
 
@@ -61,23 +66,22 @@ internal static class FaultCases
         });
 
     /// <summary>
-    /// Three images in one reply; storage killed when the caller gets the first Final, so the other two are being put or
-    /// about to be. The caller must still get OK (the rest spooled); then the CrashRestarter brings storage back and the
-    /// spool is delivered.
+    /// A 24 MB image (emulator fault oversized-image, so the put takes a while); storage killed the moment the emulator's
+    /// ledger shows the image delivered, i.e. while the adapter, the router and storage are passing it on. The caller must
+    /// still get OK (the image spooled); then the CrashRestarter brings storage back and the spool is delivered.
     /// </summary>
     private static FaultCase StorageKilledMidPut() =>
         new("storage killed mid-put", Fast: false, new HashSet<StatusCode> { StatusCode.OK }, async (context, ct) =>
         {
-            string? killed = null;
-            var outcome = await context.Probe.GenerateAsync(RunId("storage killed"), images: 3, partials: 0, Deadline, frame =>
+            await context.Emulator.ArmAsync("oversized-image=24MB;partial-delay=1s", calls: 1, ct);
+            var runId = RunId("storage killed");
+            Task<string?>? killer = null;
+            var outcome = await context.Probe.GenerateAsync(runId, images: 1, partials: 1, Deadline, frame =>
             {
-                if (frame.Final is not null && killed is null)
-                {
-                    killed = context.Processes.Kill("storage");
-                }
+                killer ??= frame.Partial is not null ? KillOnDeliveryAsync(context, "storage", runId, ct) : null;
                 return Task.CompletedTask;
             }, ct);
-            if (killed is not null)
+            if (killer is not null && await killer is { } killed)
             {
                 await context.Processes.WaitRestartedAsync("storage", killed, Recovery, ct);
             }
@@ -86,34 +90,45 @@ internal static class FaultCases
         });
 
     /// <summary>
-    /// Storage stopped for 30 s with Aspire's Stop command (a kill would be undone by the CrashRestarter within seconds);
-    /// generations meanwhile, with a caller-chosen run id and without; then Start, and the spool delivered.
+    /// Storage kept down for 30 s (killed again each time the CrashRestarter starts it); generations meanwhile, alternately
+    /// with a caller-chosen run id (claimed in storage, so UNAVAILABLE "leave run_id empty" is the honest answer) and
+    /// without one (must be OK, spooled); then storage comes back and the spool is delivered.
     /// </summary>
     private static FaultCase StorageDown() =>
         new("storage down for 30 s", Fast: false, new HashSet<StatusCode> { StatusCode.OK }, async (context, ct) =>
         {
-            await context.Processes.StopAsync("storage", TimeSpan.FromSeconds(30), ct);
+            var keepDown = context.Processes.KeepDownAsync("storage", StorageDownFor, ct);
             var down = Stopwatch.StartNew();
             var outcomes = new List<CallOutcome>();
-            try
+            for (var i = 0; i < 4 && down.Elapsed < StorageDownFor - TimeSpan.FromSeconds(8); i++)
             {
-                for (var i = 0; i < 4 && down.Elapsed < StorageDownFor - TimeSpan.FromSeconds(5); i++)
-                {
-                    var runId = i % 2 == 0 ? RunId("storage down") : "";
-                    outcomes.Add(await context.Probe.GenerateAsync(runId, images: 1, partials: 1, TimeSpan.FromSeconds(20), onFrame: null, ct));
-                }
-                if (down.Elapsed < StorageDownFor)
-                {
-                    await Task.Delay(StorageDownFor - down.Elapsed, ct);
-                }
+                var chosen = i % 2 == 1;
+                var outcome = await context.Probe.GenerateAsync(chosen ? RunId("storage down") : "", images: 1, partials: 1, TimeSpan.FromSeconds(20), onFrame: null, ct);
+                outcomes.Add(chosen ? outcome with { Expected = new HashSet<StatusCode> { StatusCode.OK, StatusCode.Unavailable } } : outcome);
             }
-            finally
+            var (killed, _) = await keepDown;
+            if (killed is not null)
             {
-                await context.Processes.StartAsync("storage", Recovery, ct);
+                await context.Processes.WaitRestartedAsync("storage", killed, Recovery, ct);
             }
             await context.Accounting.WaitSpoolEmptyAsync(TimeSpan.FromSeconds(90), ct);
             return outcomes;
         });
+
+    /// <summary>Kills <paramref name="service"/> as soon as the emulator's ledger lists an image of <paramref name="runId"/> (within 20 s); its launcher, or null.</summary>
+    private static async Task<string?> KillOnDeliveryAsync(FaultContext context, string service, string runId, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(20))
+        {
+            if ((await context.Emulator.DeliveredAsync(runId, ct)).Count > 0)
+            {
+                return context.Processes.Kill(service);
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(20), ct);
+        }
+        return null;
+    }
 
     private static string RunId(string fault) =>
         $"fm-{new string([.. fault.Where(char.IsAsciiLetterOrDigit).Take(24)])}-{Guid.NewGuid().ToString("N")[..12]}";
