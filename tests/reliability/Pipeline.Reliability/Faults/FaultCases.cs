@@ -43,10 +43,12 @@ internal static class FaultCases
 
     /// <summary>
     /// <paramref name="service"/> killed when the caller gets the first partial (the emulator waits 2 s before each
-    /// partial and the final, so the final is not yet delivered); then the fleet waits for the CrashRestarter.
+    /// partial and the final, so the final is not yet delivered); then the fleet waits for the CrashRestarter. The caller
+    /// must get UNAVAILABLE.
     /// </summary>
     private static FaultCase KilledMidStream(string name, string service) =>
-        new(name, Fast: false, new HashSet<StatusCode>(), async (context, ct) =>
+        // UNAVAILABLE: a backend went away, try again. Not CANCELLED, which tells the caller it cancelled (and is not retried).
+        new(name, Fast: false, new HashSet<StatusCode> { StatusCode.Unavailable }, async (context, ct) =>
         {
             await context.Emulator.ArmAsync("partial-delay=2s", calls: 1, ct);
             string? killed = null;
