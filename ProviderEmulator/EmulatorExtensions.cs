@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 using ProviderEmulator.ComfyUI;
 using ProviderEmulator.Faults;
 using ProviderEmulator.Hosting;
+using ProviderEmulator.Ledger;
 using ProviderEmulator.OpenAI.Images;
 using ProviderEmulator.OpenAI.Responses;
 using ProviderEmulator.OpenRouter;
@@ -23,6 +24,7 @@ public static class EmulatorExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FaultState>();
         builder.Services.AddSingleton<EmulatorTrafficLog>();
+        builder.Services.AddSingleton<ImageLedger>();
         builder.Services.AddSingleton<ImageStudio>();
         builder.Services.AddSingleton<ImageFileStore>();
         builder.Services.AddSingleton<ResponseStore>();
@@ -44,6 +46,7 @@ public static class EmulatorExtensions
         app.MapStability();
         app.MapReplicate();
         app.MapEmulatorControl();
+        app.MapLedger();
         app.MapFallback("/v1/{**path}", (HttpContext context) => InvalidUrl(context));
         app.MapFallback("/api/v1/{**path}", (HttpContext context) => InvalidUrl(context));
         return app;
@@ -54,7 +57,7 @@ public static class EmulatorExtensions
 
     /// <summary>
     /// Run-time control for out-of-process users: <c>POST /emulator/faults/rate-limit?calls=N</c>,
-    /// <c>POST /emulator/faults/mutate?seed=S&amp;calls=N</c>,
+    /// <c>POST /emulator/faults/mutate?seed=S&amp;calls=N</c>, <c>POST /emulator/faults/next?calls=N&amp;faults=…[&amp;path=/v1/…]</c>,
     /// <c>GET /emulator/traffic</c>, <c>GET /emulator/health</c>.
     /// </summary>
     private static void MapEmulatorControl(this WebApplication app)
@@ -70,6 +73,10 @@ public static class EmulatorExtensions
             state.MutateNextCalls(seed, calls);
             return Results.Ok(new { mutate_remaining = state.MutateRemaining });
         });
+        app.MapPost("/emulator/faults/next", (int calls, string? faults, string? path, FaultState state) =>
+            calls < 0 ? Results.Problem("calls must be 0 or more", statusCode: StatusCodes.Status400BadRequest)
+            : state.ArmNextCalls(faults ?? "", calls, path) is { } error ? Results.Problem(error, statusCode: StatusCodes.Status400BadRequest)
+            : Results.Ok(new { armed = state.Armed }));
         app.MapGet("/emulator/traffic", (EmulatorTrafficLog traffic) => Results.Ok(traffic.Events));
     }
 }

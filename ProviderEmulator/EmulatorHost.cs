@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using ProviderEmulator.Faults;
 using ProviderEmulator.Hosting;
+using ProviderEmulator.Ledger;
 
 namespace ProviderEmulator;
 
@@ -30,7 +31,8 @@ public static class EmulatorHost
         app.MapEmulator();
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new RunningEmulator(app, new Uri(address), app.Services.GetRequiredService<EmulatorTrafficLog>(), app.Services.GetRequiredService<FaultState>());
+        return new RunningEmulator(app, new Uri(address), app.Services.GetRequiredService<EmulatorTrafficLog>(), app.Services.GetRequiredService<FaultState>(),
+            app.Services.GetRequiredService<ImageLedger>());
     }
 }
 
@@ -39,8 +41,9 @@ public sealed class RunningEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    internal RunningEmulator(WebApplication app, Uri baseAddress, EmulatorTrafficLog traffic, FaultState faults)
+    internal RunningEmulator(WebApplication app, Uri baseAddress, EmulatorTrafficLog traffic, FaultState faults, ImageLedger ledger)
     {
+        Ledger = ledger;
         _app = app;
         BaseAddress = baseAddress;
         Traffic = traffic;
@@ -61,6 +64,9 @@ public sealed class RunningEmulator : IAsyncDisposable
 
     /// <summary>Run-time fault state (e.g. 429 for the next N calls).</summary>
     public FaultState Faults { get; }
+
+    /// <summary>The final images delivered, with their run and SHA-256.</summary>
+    public ImageLedger Ledger { get; }
 
     public async ValueTask DisposeAsync()
     {

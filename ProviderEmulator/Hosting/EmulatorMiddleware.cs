@@ -33,7 +33,9 @@ internal sealed class EmulatorMiddleware(
             BearerKey(context) is { Length: > 0 } presented ? EmulatorEvent.KeyIdOf(presented) : null));
         EmulatorLog.RequestStarted(logger, context.Request.Method, path, id);
 
+        var armed = faultState.TryTakeArmedCall(path);
         var parseError = FaultParser.TryApply(options.Faults.Default, FaultPlan.None, out var plan)
+            ?? FaultParser.TryApply(armed, plan, out plan)
             ?? FaultParser.TryApply(faultHeader, plan, out plan);
         if (parseError is null && plan.MutateSeed is null && faultState.TryTakeMutatedCall(out var mutateSeed))
         {
@@ -44,7 +46,7 @@ internal sealed class EmulatorMiddleware(
         request.Attach(context);
         if (plan.HasFaults)
         {
-            EmulatorLog.FaultsInjected(logger, $"{options.Faults.Default};{faultHeader}".Trim(';'), path, id);
+            EmulatorLog.FaultsInjected(logger, $"{options.Faults.Default};{armed};{faultHeader}".Trim(';'), path, id);
         }
 
         try

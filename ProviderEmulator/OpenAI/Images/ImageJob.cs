@@ -39,6 +39,9 @@ internal sealed record ImageJob
 
     public int InputImageCount { get; init; }
 
+    /// <summary>The <c>user</c> field: Pipeline's adapters send the run id there (the image ledger records it).</summary>
+    public string? User { get; init; }
+
     public string Size => $"{Width}x{Height}";
 
     public ImageSpec Spec(int index) =>

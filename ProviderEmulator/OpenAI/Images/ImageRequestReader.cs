@@ -174,7 +174,7 @@ internal static class ImageRequestReader
         var responseFormat = p.OneOf("response_format", "url", "b64_json");
         var stream = p.Bool("stream") ?? false;
         var partials = p.Int("partial_images", 0, 3) ?? 0;
-        p.String("user");
+        var user = p.String("user");
 
         return new ImageJob
         {
@@ -193,6 +193,7 @@ internal static class ImageRequestReader
             PartialImages = stream ? partials : 0,
             Edit = edit,
             InputImageCount = inputCount,
+            User = user,
         };
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Pipeline.Imaging;
 using ProviderEmulator.Faults;
 using ProviderEmulator.Hosting;
+using ProviderEmulator.Ledger;
 using ProviderEmulator.Rendering;
 using ProviderEmulator.Sse;
 
@@ -12,16 +13,16 @@ internal static class ImagesEndpoints
 {
     public static IEndpointRouteBuilder MapImages(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/v1/images/generations", async (HttpContext context, ImageStudio studio, ImageFileStore files) =>
-            await HandleAsync(context, await ImageRequestReader.ReadGenerationAsync(context.Request), studio, files));
-        routes.MapPost("/v1/images/edits", async (HttpContext context, ImageStudio studio, ImageFileStore files) =>
-            await HandleAsync(context, await ImageRequestReader.ReadEditAsync(context.Request), studio, files));
+        routes.MapPost("/v1/images/generations", async (HttpContext context, ImageStudio studio, ImageFileStore files, ImageLedger ledger) =>
+            await HandleAsync(context, await ImageRequestReader.ReadGenerationAsync(context.Request), studio, files, ledger));
+        routes.MapPost("/v1/images/edits", async (HttpContext context, ImageStudio studio, ImageFileStore files, ImageLedger ledger) =>
+            await HandleAsync(context, await ImageRequestReader.ReadEditAsync(context.Request), studio, files, ledger));
         routes.MapGet("/emulator/files/{id}", (string id, ImageFileStore files) =>
             files.TryGet(id, out var bytes, out var mime) ? Results.Bytes(bytes, mime) : Results.NotFound());
         return routes;
     }
 
-    private static async Task HandleAsync(HttpContext context, ImageJob job, ImageStudio studio, ImageFileStore files)
+    private static async Task HandleAsync(HttpContext context, ImageJob job, ImageStudio studio, ImageFileStore files, ImageLedger ledger)
     {
         var faults = EmulatorRequest.Get(context).Faults;
         if (faults.ContentPolicy)
@@ -31,15 +32,17 @@ internal static class ImagesEndpoints
 
         if (job.Stream)
         {
-            await StreamAsync(context, job, studio);
+            await StreamAsync(context, job, studio, ledger);
             return;
         }
 
         var created = EmulatorJson.UnixNow();
         var data = new JsonArray();
+        var images = new List<byte[]>(job.N);
         for (var i = 0; i < job.N; i++)
         {
             var bytes = Pad(studio.Final(job.Spec(i)), job.Format, faults);
+            images.Add(bytes);
             var item = new JsonObject();
             if (job.ReturnUrl)
             {
@@ -79,9 +82,16 @@ internal static class ImagesEndpoints
         }
 
         await JsonReply.WriteAsync(context, body);
+        if (!faults.MalformedJson && !faults.CutStream)
+        {
+            for (var i = 0; i < images.Count; i++)
+            {
+                ledger.Record(context, job.User, i, images[i]);
+            }
+        }
     }
 
-    private static async Task StreamAsync(HttpContext context, ImageJob job, ImageStudio studio)
+    private static async Task StreamAsync(HttpContext context, ImageJob job, ImageStudio studio, ImageLedger ledger)
     {
         var faults = EmulatorRequest.Get(context).Faults;
         var prefix = job.IsEdit ? "image_edit" : "image_generation";
@@ -107,7 +117,8 @@ internal static class ImagesEndpoints
                 return;
             }
 
-            var completed = Describe(job, $"{prefix}.completed", Pad(studio.Final(spec), job.Format, faults));
+            var final = Pad(studio.Final(spec), job.Format, faults);
+            var completed = Describe(job, $"{prefix}.completed", final);
             completed["usage"] = new JsonObject
             {
                 ["total_tokens"] = InputTokens(job) + ImageTokens.Output(job.Quality, job.Width, job.Height),
@@ -122,6 +133,7 @@ internal static class ImagesEndpoints
             else
             {
                 await sse.EventAsync($"{prefix}.completed", completed);
+                ledger.Record(context, job.User, image, final);
             }
         }
     }
