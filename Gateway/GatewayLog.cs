@@ -32,4 +32,10 @@ internal static partial class GatewayLog
 
     [LoggerMessage(10, LogLevel.Information, "{Operation} run {RunId}: config {Config} now serves ({Provider}/{Model}) after {Earlier}.")]
     public static partial void GenerationFellBack(ILogger logger, string operation, string runId, string config, string provider, string model, string earlier);
+
+    [LoggerMessage(11, LogLevel.Information, "Refused gRPC call to {Path}: no such method.")]
+    public static partial void GrpcMethodUnknown(ILogger logger, string path);
+
+    [LoggerMessage(12, LogLevel.Information, "Refused gRPC call to {Method} with {StatusCode}: {Problem}.")]
+    public static partial void GrpcRequestRefused(ILogger logger, string method, Grpc.Core.StatusCode statusCode, string problem);
 }

@@ -52,8 +52,9 @@ public static class GatewayServiceExtensions
     }
 
     /// <summary>
-    /// The middleware, in order: the web page (public), routing, API key, rate limits, body size. Health endpoints
-    /// and the page need no key; every API route requires one.
+    /// The middleware, in order: the web page (public), routing, API key, rate limits, body size, gRPC framing (an
+    /// unknown method or a malformed message is answered as a gRPC server would). Health endpoints and the page need
+    /// no key; every API route requires one.
     /// </summary>
     public static WebApplication UseGatewayMiddleware(this WebApplication app)
     {
@@ -64,6 +65,7 @@ public static class GatewayServiceExtensions
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseMiddleware<RequestSizeLimitMiddleware>();
+        app.UseMiddleware<GrpcRequestGuard>();
         var options = app.Services.GetRequiredService<GatewayOptions>();
         GatewayLog.Ready(app.Logger, options.Keys.Count, options.Keys.Select(k => k.Caller.Tenant).Distinct().Count(), options.Backends.RouterGrpc, options.Backends.RouterHttp, options.Backends.StorageHttp);
         return app;
