@@ -69,7 +69,7 @@ public static class ReportMarkdown
             foreach (var at in soak.Samples.GroupBy(x => x.At).OrderBy(g => g.Key))
             {
                 var byService = at.ToDictionary(x => x.Service, StringComparer.Ordinal);
-                s.AppendLine(I($"| {at.Key.TotalSeconds:0} s | {string.Join(" | ", services.Select(n => byService.TryGetValue(n, out var x) ? I($"{x.RssMb:0} / {x.Descriptors}") : "down"))} |"));
+                s.AppendLine(I($"| {at.Key.TotalSeconds:0} s{(at.Key > soak.LoadEnded ? ", drained" : "")} | {string.Join(" | ", services.Select(n => byService.TryGetValue(n, out var x) ? I($"{x.RssMb:0} / {x.Descriptors}") : "down"))} |"));
             }
             if (soak.FirstPartial is { } partial && soak.Final is { } final)
             {
@@ -120,7 +120,8 @@ public static class ReportMarkdown
         {
             suites.Add(I($"a {o.SoakDuration.TotalMinutes:0.#}-minute soak at {o.SoakStreams} streams"));
         }
-        return I($"{(o.Quick ? "`--quick`" : "full run")} ({string.Join(", ", suites)})");
+        var kind = o.Quick ? "`--quick`" : o.Suites.Count == 3 ? "full run" : "partial run";
+        return I($"{kind} ({string.Join(", ", suites)})");
     }
 
     /// <summary>A count, or "—" with the suite's verdict while the suite's result does not expose it yet.</summary>

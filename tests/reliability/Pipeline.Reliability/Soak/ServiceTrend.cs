@@ -35,7 +35,7 @@ public sealed record ServiceTrend(string Service, ResourceSample Start, Resource
         }
         if (RssGrowth >= RssGrowthLimit)
         {
-            yield return $"{Service}: RSS grew {RssGrowth:P1} after warm-up ({AfterWarmup.RssMb:0} → {End.RssMb:0} MB; limit {RssGrowthLimit:P0})";
+            yield return $"{Service}: RSS grew {RssGrowth:0.0%} after warm-up ({AfterWarmup.RssMb:0} → {End.RssMb:0} MB; limit {RssGrowthLimit:0%})";
         }
         if (!DescriptorsFlat)
         {

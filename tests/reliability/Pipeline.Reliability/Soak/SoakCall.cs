@@ -27,7 +27,7 @@ public sealed record SoakCall(double? FirstPartialSeconds, double? FinalSeconds,
         {
             Prompt = $"soak test picture {sequence % Prompts}: a lighthouse at dusk",
             Config = Config,
-            Parameters = new GenerationParameters { PartialImages = PartialImages, Size = "1024x1024", Seed = sequence % Prompts },
+            Parameters = new GenerationParameters { PartialImages = PartialImages, Size = "1024x1024" },
         };
         var watch = Stopwatch.StartNew();
         double? firstPartial = null;

@@ -11,6 +11,9 @@ public sealed record SoakResult(bool Passed, IReadOnlyList<string> Failures)
     /// <summary>How long new calls were started (the plan's duration).</summary>
     public required TimeSpan Duration { get; init; }
 
+    /// <summary>When the load ended (the last sample under load); samples after it were taken once the calls in flight drained.</summary>
+    public required TimeSpan LoadEnded { get; init; }
+
     /// <summary>Until the last call ended.</summary>
     public required TimeSpan Elapsed { get; init; }
 

@@ -95,6 +95,7 @@ public static class SoakRun
         {
             Streams = plan.Streams,
             Duration = plan.Duration,
+            LoadEnded = end,
             Elapsed = elapsed,
             Warmup = warmup,
             Calls = ended.Count,
