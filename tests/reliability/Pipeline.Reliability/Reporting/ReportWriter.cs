@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Pipeline.Reliability.Reporting;
@@ -6,7 +7,13 @@ namespace Pipeline.Reliability.Reporting;
 /// <summary>Writes a report: JSON and Markdown in the results folder, <c>latest.md</c>, and the README's table when asked.</summary>
 public static class ReportWriter
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        // Arrows and dashes stay readable; the file is read by people and by tools, never embedded in HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>
     /// Writes <c>{stamp}.json</c>, <c>{stamp}.md</c> and <c>latest.md</c> to <see cref="ReliabilityOptions.ResultsDirectory"/>
