@@ -1,5 +1,3 @@
-using Pipeline.Benchmarks.Reporting;
-
 namespace Pipeline.Benchmarks.Probes;
 
 /// <summary>Sequential requests, one at a time, so the figure is latency and not queueing.</summary>

@@ -8,8 +8,8 @@ namespace Pipeline.Reliability.Fleet;
 
 /// <summary>
 /// Starts the AppHost's own model (Program.cs) through Aspire's testing builder for the program: the emulator in place
-/// of every provider (keys cleared), a known API key, a temporary data folder, the gateway's per-key limits raised so the
-/// soak measures the fleet rather than the limiter, and the gateway on random loopback ports.
+/// of every provider (keys cleared), a known API key, a temporary data folder, the gateway's per-key limits and the OpenAI
+/// adapter's queue raised so the soak measures the fleet rather than the limiters, and the gateway on random loopback ports.
 /// </summary>
 public static class ReliabilityFleet
 {
@@ -30,6 +30,9 @@ public static class ReliabilityFleet
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "gateway"))
             .WithEnvironment("Gateway__RateLimits__RequestsPerWindow", "1000000")
             .WithEnvironment("Gateway__RateLimits__ConcurrentStreams", "10000");
+        // The soak's streams all go to the OpenAI adapter, whose cap (16 calls, 64 queued) would refuse most of 200.
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "openai"))
+            .WithEnvironment("OpenAI__QueueLimit", "1000");
         var app = await builder.BuildAsync(cancellationToken);
         var fleet = new FleetUnderTest(app, ApiKey, dataDirectory);
         try

@@ -1,8 +1,6 @@
-using System.Globalization;
+namespace Pipeline.Tests.Measurement;
 
-namespace Pipeline.Benchmarks.Probes;
-
-/// <summary>Resident set size of processes (Linux <c>/proc/{pid}/status</c>, VmRSS), with a background peak sampler.</summary>
+/// <summary>Resident set size of processes (<see cref="ProcessProbe.ReadRssBytes"/>), with a background peak sampler.</summary>
 public sealed class MemorySampler : IAsyncDisposable
 {
     private readonly Func<IReadOnlyDictionary<string, int>> _processes;
@@ -19,7 +17,7 @@ public sealed class MemorySampler : IAsyncDisposable
 
     /// <summary>The current RSS in MB of each named process.</summary>
     public IReadOnlyDictionary<string, double> Snapshot() =>
-        _processes().ToDictionary(p => p.Key, p => ReadRssBytes(p.Value) / 1e6);
+        _processes().ToDictionary(p => p.Key, p => ProcessProbe.ReadRssBytes(p.Value) / 1e6);
 
     /// <summary>The highest RSS in MB seen per process since the sampler started.</summary>
     public IReadOnlyDictionary<string, double> Peaks()
@@ -46,7 +44,7 @@ public sealed class MemorySampler : IAsyncDisposable
             {
                 foreach (var (name, pid) in _processes())
                 {
-                    var rss = ReadRssBytes(pid);
+                    var rss = ProcessProbe.ReadRssBytes(pid);
                     lock (_peaks)
                     {
                         _peaks[name] = Math.Max(_peaks.GetValueOrDefault(name), rss);
@@ -57,28 +55,5 @@ public sealed class MemorySampler : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
-    }
-
-    /// <summary>VmRSS in bytes, or 0 when the process is gone.</summary>
-    public static long ReadRssBytes(int pid)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-            {
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                {
-                    var kb = line["VmRSS:".Length..].Trim().Split(' ')[0];
-                    return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-        return 0;
     }
 }

@@ -1,0 +1,46 @@
+using System.Globalization;
+
+namespace Pipeline.Tests.Measurement;
+
+/// <summary>What Linux says about a running process: resident set size and open file descriptors (from <c>/proc</c>).</summary>
+public static class ProcessProbe
+{
+    /// <summary>VmRSS of <c>/proc/{pid}/status</c> in bytes, or 0 when the process is gone.</summary>
+    public static long ReadRssBytes(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                {
+                    var kb = line["VmRSS:".Length..].Trim().Split(' ')[0];
+                    return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        return 0;
+    }
+
+    /// <summary>The entries of <c>/proc/{pid}/fd</c> (files, sockets, pipes, epoll …), or 0 when the process is gone.</summary>
+    public static int CountOpenDescriptors(int pid)
+    {
+        try
+        {
+            return Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Count();
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        return 0;
+    }
+}
