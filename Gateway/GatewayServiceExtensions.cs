@@ -24,6 +24,9 @@ public static class GatewayServiceExtensions
     public static WebApplicationBuilder AddGatewayServices(this WebApplicationBuilder builder)
     {
         var options = GatewayOptionsLoader.Load(builder.Configuration);
+        // Kestrel answers an over-long request line itself, with an empty 414; a generous line lets the gateway refuse
+        // long URLs with its own enveloped 414 (RequestSizeLimitMiddleware.MaxUrlLength) instead.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestLineSize = 64 * 1024);
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton<ApiKeyStore>();

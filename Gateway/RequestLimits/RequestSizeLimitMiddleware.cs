@@ -14,8 +14,16 @@ namespace Gateway.RequestLimits;
 /// </summary>
 public sealed class RequestSizeLimitMiddleware(RequestDelegate next, GatewayOptions options, ILogger<RequestSizeLimitMiddleware> logger)
 {
+    /// <summary>The longest path and query the gateway accepts, in characters (the common 8 KiB request-line limit).</summary>
+    public const int MaxUrlLength = 8 * 1024;
+
     public Task InvokeAsync(HttpContext context)
     {
+        var urlLength = context.Request.Path.Value?.Length + context.Request.QueryString.Value?.Length ?? 0;
+        if (urlLength > MaxUrlLength)
+        {
+            return WriteUrlTooLongAsync(context);
+        }
         var limit = options.MaxRequestBodyBytes;
         if (context.Request.ContentLength is { } length && length > limit)
         {
@@ -28,6 +36,16 @@ public sealed class RequestSizeLimitMiddleware(RequestDelegate next, GatewayOpti
             feature.MaxRequestBodySize = limit;
         }
         return next(context);
+    }
+
+    /// <summary>Refuses a path and query over <see cref="MaxUrlLength"/>: 414 with the OpenAI envelope, or INVALID_ARGUMENT for gRPC.</summary>
+    private static Task WriteUrlTooLongAsync(HttpContext context)
+    {
+        var message = string.Format(CultureInfo.InvariantCulture,
+            "The URL is longer than the gateway accepts ({0} characters of path and query). Send long values in a request body.", MaxUrlLength);
+        return GrpcErrorResponse.IsGrpc(context.Request)
+            ? GrpcErrorResponse.WriteAsync(context.Response, StatusCode.InvalidArgument, message)
+            : new OpenAIError(StatusCodes.Status414UriTooLong, message, "invalid_request_error", Code: "url_too_long").WriteAsync(context.Response);
     }
 
     /// <summary>Refuses a body over <paramref name="limit"/> bytes: 413 with the OpenAI envelope, or RESOURCE_EXHAUSTED for gRPC.</summary>

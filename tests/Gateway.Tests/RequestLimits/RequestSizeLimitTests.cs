@@ -15,6 +15,20 @@ public sealed class RequestSizeLimitTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _env.DisposeAsync();
 
+    [Theory]
+    [InlineData("/api/runs?status=")]
+    [InlineData("/v1/models?x=")]
+    public async Task LongUrl_OverTheLimit_414EnvelopeAndNothingForwarded(string path)
+    {
+        using var client = _env.Gateway.CreateClient(GatewayEnvironment.ApiKey);
+
+        using var response = await client.GetAsync(path + new string('t', 20_000)).DefaultTimeout();
+
+        var error = await OpenAIErrorAssert.EnvelopeAsync(response, HttpStatusCode.RequestUriTooLong);
+        Assert.Contains("8192 characters", error.GetProperty("message").GetString());
+        Assert.Equal(0, _env.Router.Calls.Count);
+    }
+
     [Fact]
     public async Task Edits_DeclaredLengthOverLimit_413()
     {

@@ -71,11 +71,11 @@ public static partial class FuzzOracle
 
     /// <summary>
     /// Why the error body is not in <paramref name="envelope"/>; null when it is. The gateway's own refusals (401, 413,
-    /// 429) use the OpenAI envelope on every route, as README "Gateway" documents.
+    /// 414, 429) use the OpenAI envelope on every route, as README "Gateway" documents.
     /// </summary>
     public static string? EnvelopeProblem(Envelope envelope, FuzzOutcome outcome, string text)
     {
-        if (envelope == Envelope.Problem && outcome.Status is 401 or 413 or 429 && EnvelopeProblem(Envelope.OpenAI, outcome, text) is null)
+        if (envelope == Envelope.Problem && outcome.Status is 401 or 413 or 414 or 429 && EnvelopeProblem(Envelope.OpenAI, outcome, text) is null)
         {
             return null;
         }
