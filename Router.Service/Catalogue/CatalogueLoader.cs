@@ -40,7 +40,7 @@ public static class CatalogueLoader
         var brokenChunks = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, file, content) in chunkFiles)
         {
-            if (content is not null && ChunkBuilder.Build(file, name, content, errors) is { } chunk)
+            if (content is not null && Checked(file, errors, () => ChunkBuilder.Build(file, name, content, errors)) is { } chunk)
             {
                 chunks[name] = chunk;
             }
@@ -54,7 +54,7 @@ public static class CatalogueLoader
         var brokenConfigs = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, file, content) in configFiles)
         {
-            if (content is not null && ConfigBuilder.Build(file, name, content, chunks, brokenChunks, errors) is { } config)
+            if (content is not null && Checked(file, errors, () => ConfigBuilder.Build(file, name, content, chunks, brokenChunks, errors)) is { } config)
             {
                 configs[name] = config;
             }
@@ -65,9 +65,9 @@ public static class CatalogueLoader
         }
 
         FallbackChecker.Check(configs, brokenConfigs, errors);
-        var defaults = DefaultsReader.Read(directory, configs, brokenConfigs, errors);
+        var defaults = Checked("defaults.json", errors, () => DefaultsReader.Read(directory, configs, brokenConfigs, errors));
 
-        if (errors.Count > 0)
+        if (errors.Count > 0 || defaults is null)
         {
             return Fail(errors);
         }
@@ -86,6 +86,24 @@ public static class CatalogueLoader
     {
         var result = Load(directory, time);
         return result.Catalogue ?? throw new InvalidCatalogueException(Path.GetFullPath(directory), result.Errors);
+    }
+
+    /// <summary>
+    /// Builds one file; a content the builders did not foresee (a null where a list belongs, a lone surrogate in a string)
+    /// becomes an error naming the file instead of an exception: the loader reports, it never crashes the router.
+    /// </summary>
+    private static T? Checked<T>(string file, CatalogueErrors errors, Func<T?> build) where T : class
+    {
+        try
+        {
+            return build();
+        }
+        catch (Exception ex) when (ex is NullReferenceException or InvalidOperationException or ArgumentException or FormatException
+            or KeyNotFoundException or InvalidCastException or OverflowException or System.Text.Json.JsonException)
+        {
+            errors.Add(file, "", $"{file} has content the catalogue cannot read ({ex.GetType().Name}: {ex.Message}); check for null values, non-string items in lists and invalid escapes");
+            return null;
+        }
     }
 
     private static CatalogueLoadResult Fail(CatalogueErrors errors) => new()

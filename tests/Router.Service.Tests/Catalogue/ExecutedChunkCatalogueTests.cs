@@ -128,6 +128,23 @@ public class ExecutedChunkCatalogueTests
     }
 
     [Fact]
+    public void Load_NullsAndLoneSurrogatesWhereTheyDoNotBelong_AreReportedNeverThrown()
+    {
+        using var catalogue = new TestCatalogue();
+        catalogue.Edit("chunks/output_image_sd35_large.json", chunk => chunk["input_mappings"]!["steps"] = null);
+        catalogue.Edit("configs/gpt-image-1.json", config => config["tags"] = new JsonArray(null, "x"));
+        catalogue.Write("configs/gpt-image-1_draft.json", File.ReadAllText(Path.Combine(catalogue.Directory, "configs/gpt-image-1_draft.json"))
+            .Replace("\"quality\": \"low\"", "\"quality\": \"\\ud800\"", StringComparison.Ordinal));
+
+        var result = CatalogueLoader.Load(catalogue.Directory);
+
+        Assert.False(result.IsValid);
+        Assert.Contains(result.Errors, e => e.File == "chunks/output_image_sd35_large.json");
+        Assert.Contains(result.Errors, e => e.File == "configs/gpt-image-1.json");
+        Assert.Contains(result.Errors, e => e.File == "configs/gpt-image-1_draft.json");
+    }
+
+    [Fact]
     public void Load_UnknownChunkType_NamesTheKnownOnes()
     {
         using var catalogue = new TestCatalogue();
