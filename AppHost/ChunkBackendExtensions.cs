@@ -17,7 +17,8 @@ public static partial class ChunkBackendExtensions
 
     /// <summary>
     /// Gives the declarative adapter the secrets its chunks' templates name (<c>{{STABILITY_API_KEY}}</c>): every
-    /// AppHost setting named like <c>*_API_KEY</c> or <c>*_API_TOKEN</c> that has a value, as a secret parameter passed as
+    /// AppHost setting named like <c>*_API_KEY</c> or <c>*_API_TOKEN</c> that has a value (the fleet's own <c>PIPELINE_*</c>
+    /// keys excepted), as a secret parameter passed as
     /// <c>Declarative__Secrets__{NAME}</c>. With the emulator running, <c>Declarative__EmulatorUrl</c> points at it: a chunk
     /// whose secret is not set is then served by the emulator's imitation of its API.
     /// </summary>
@@ -26,7 +27,9 @@ public static partial class ChunkBackendExtensions
     {
         var builder = adapter.ApplicationBuilder;
         var names = builder.Configuration.AsEnumerable()
-            .Where(e => SecretNamePattern().IsMatch(e.Key) && !string.IsNullOrWhiteSpace(e.Value))
+            .Where(e => SecretNamePattern().IsMatch(e.Key) && !string.IsNullOrWhiteSpace(e.Value)
+                // The fleet's own keys (PIPELINE_API_KEY, PIPELINE_API_KEYS) are never a provider's secret.
+                && !e.Key.StartsWith("PIPELINE_", StringComparison.Ordinal))
             .Select(e => e.Key).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         foreach (var name in names)
         {

@@ -81,6 +81,7 @@ public sealed class PipelineModelTests
         var stabilityKey = Assert.IsType<ParameterResource>(declarative["Declarative__Secrets__STABILITY_API_KEY"]);
         Assert.Equal((true, "sk-real-stability"), (stabilityKey.Secret, await stabilityKey.GetValueAsync(ct)));
         Assert.IsType<ParameterResource>(declarative["Declarative__Secrets__OPENAI_API_KEY"]);
+        Assert.False(declarative.ContainsKey("Declarative__Secrets__PIPELINE_API_KEY"));   // the gateway's key is no provider's secret
         Assert.False(declarative.ContainsKey("Declarative__EmulatorUrl"));
     }
 
