@@ -40,7 +40,7 @@ public sealed class BenchmarkFleet : IAsyncDisposable
                 && e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value)
             {
                 var launcher = Convert.ToInt32(value, CultureInfo.InvariantCulture);
-                processes[name] = ChildOf(launcher) ?? launcher;
+                processes[name] = Pipeline.Tests.Measurement.ProcessProbe.ChildOf(launcher) ?? launcher;
             }
         }
         return processes;
@@ -85,28 +85,6 @@ public sealed class BenchmarkFleet : IAsyncDisposable
     {
         await _app.DisposeAsync();
         Directory.Delete(_dataDirectory, recursive: true);
-    }
-
-    private static int? ChildOf(int parent)
-    {
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            try
-            {
-                if (int.TryParse(Path.GetFileName(dir), out var pid))
-                {
-                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                    if (stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1] == parent.ToString(CultureInfo.InvariantCulture))
-                    {
-                        return pid;
-                    }
-                }
-            }
-            catch (IOException)
-            {
-            }
-        }
-        return null;
     }
 
     /// <summary>Per-key request and stream limits far above what the load generator can reach.</summary>

@@ -5,6 +5,33 @@ namespace Pipeline.Tests.Measurement;
 /// <summary>What Linux says about a running process: resident set size and open file descriptors (from <c>/proc</c>).</summary>
 public static class ProcessProbe
 {
+    /// <summary>
+    /// The first child of <paramref name="parent"/> (from <c>/proc/*/stat</c>), or null: DCP starts each service as the only
+    /// child of a <c>dotnet run</c>, whose pid the resource reports.
+    /// </summary>
+    public static int? ChildOf(int parent)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (int.TryParse(Path.GetFileName(dir), out var pid))
+                {
+                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    if (stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1] == parent.ToString(CultureInfo.InvariantCulture))
+                    {
+                        return pid;
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended while being read.
+            }
+        }
+        return null;
+    }
+
     /// <summary>VmRSS of <c>/proc/{pid}/status</c> in bytes, or 0 when the process is gone.</summary>
     public static long ReadRssBytes(int pid)
     {

@@ -37,7 +37,7 @@ public sealed record FleetUnderTest(DistributedApplication App, string ApiKey, s
                 && e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value)
             {
                 var launcher = Convert.ToInt32(value, CultureInfo.InvariantCulture);
-                processes[name] = ChildOf(launcher) ?? launcher;
+                processes[name] = Pipeline.Tests.Measurement.ProcessProbe.ChildOf(launcher) ?? launcher;
             }
         }
         return processes;
@@ -57,28 +57,5 @@ public sealed record FleetUnderTest(DistributedApplication App, string ApiKey, s
             var states = Services.Select(s => $"{s}: {(App.ResourceNotifications.TryGetCurrentState(s, out var e) ? e.Snapshot.State?.Text : "unknown")}");
             throw new TimeoutException($"the fleet was not healthy within {timeout.TotalSeconds:0} s ({string.Join(", ", states)})");
         }
-    }
-
-    private static int? ChildOf(int parent)
-    {
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            try
-            {
-                if (int.TryParse(Path.GetFileName(dir), out var pid))
-                {
-                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                    if (stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1] == parent.ToString(CultureInfo.InvariantCulture))
-                    {
-                        return pid;
-                    }
-                }
-            }
-            catch (IOException)
-            {
-                // The process ended while being read.
-            }
-        }
-        return null;
     }
 }
