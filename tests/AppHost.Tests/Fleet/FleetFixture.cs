@@ -22,6 +22,12 @@ public sealed class FleetFixture : IAsyncLifetime
     /// <summary>Keys of tenants alpha and beta, and an admin of tenant ops (<c>PIPELINE_API_KEYS</c>).</summary>
     public const string AlphaKey = "pk-fleet-alpha", BetaKey = "pk-fleet-beta", AdminKey = "pk-fleet-ops";
 
+    /// <summary>
+    /// Keys of tenant reliability, for the reliability slice alone: its 1,000 requests spend these keys' rate limits, never
+    /// the ones the other tests use.
+    /// </summary>
+    public static readonly string[] ReliabilityKeys = ["pk-fleet-reliability-1", "pk-fleet-reliability-2", "pk-fleet-reliability-3", "pk-fleet-reliability-4", "pk-fleet-reliability-5"];
+
     /// <summary>The resources the AppHost declares, all healthy once the fixture is initialized.</summary>
     public static readonly string[] Services = ["storage", "emulator", "openai", "openrouter", "declarative", "comfyui", "router", "gateway"];
 
@@ -47,7 +53,7 @@ public sealed class FleetFixture : IAsyncLifetime
         CopyShippedCatalogue(CatalogueDirectory);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [
-                $"--PIPELINE_API_KEY={ApiKey}", $"--PIPELINE_API_KEYS={AlphaKey}=alpha,{BetaKey}=beta,{AdminKey}=ops:admin",
+                $"--PIPELINE_API_KEY={ApiKey}", $"--PIPELINE_API_KEYS={AlphaKey}=alpha,{BetaKey}=beta,{AdminKey}=ops:admin,{string.Join(",", ReliabilityKeys.Select(k => $"{k}=reliability"))}",
                 "--OPENAI_API_KEY=", "--OPENROUTER_API_KEY=",
                 "--Parameters:openai-api-key=", "--Parameters:openrouter-api-key=",
                 $"--Pipeline:DataDirectory={DataDirectory}", $"--Pipeline:CatalogueDirectory={CatalogueDirectory}",

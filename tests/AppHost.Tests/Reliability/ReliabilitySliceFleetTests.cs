@@ -21,10 +21,11 @@ public sealed class ReliabilitySliceFleetTests(FleetFixture fleet)
     {
         using var log = new StringWriter();
 
-        // Four keys share the gateway's default per-key rate limit, so the slice runs at the fleet's pace, not the limiter's.
-        var plan = new FuzzPlan(Seed, Cases: 1_000) { ExtraKeys = [FleetFixture.AlphaKey, FleetFixture.BetaKey, FleetFixture.AdminKey] };
+        // Four keys of its own share the gateway's default per-key rate limit: the slice runs at the fleet's pace, and the
+        // other tests' keys keep their permits.
+        var plan = new FuzzPlan(Seed, Cases: 1_000) { ExtraKeys = FleetFixture.ReliabilityKeys[1..4] };
 
-        var result = await FuzzSuite.RunAsync(Under(), plan, log, TestContext.Current.CancellationToken);
+        var result = await FuzzSuite.RunAsync(Under(FleetFixture.ReliabilityKeys[0]), plan, log, TestContext.Current.CancellationToken);
 
         Assert.True(result.Passed, string.Join(Environment.NewLine, result.Failures) + Environment.NewLine + log);
     }
@@ -34,10 +35,10 @@ public sealed class ReliabilitySliceFleetTests(FleetFixture fleet)
     {
         using var log = new StringWriter();
 
-        var result = await FaultMatrix.RunAsync(Under(), new FaultPlan(FastOnly: true), log, TestContext.Current.CancellationToken);
+        var result = await FaultMatrix.RunAsync(Under(FleetFixture.ReliabilityKeys[4]), new FaultPlan(FastOnly: true), log, TestContext.Current.CancellationToken);
 
         Assert.True(result.Passed, string.Join(Environment.NewLine, result.Failures) + Environment.NewLine + log);
     }
 
-    private FleetUnderTest Under() => new(fleet.App, FleetFixture.ApiKey, fleet.DataDirectory);
+    private FleetUnderTest Under(string key) => new(fleet.App, key, fleet.DataDirectory);
 }
