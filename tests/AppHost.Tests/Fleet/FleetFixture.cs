@@ -29,7 +29,7 @@ public sealed class FleetFixture : IAsyncLifetime
     public static readonly string[] ReliabilityKeys = ["pk-fleet-reliability-1", "pk-fleet-reliability-2", "pk-fleet-reliability-3", "pk-fleet-reliability-4", "pk-fleet-reliability-5"];
 
     /// <summary>The resources the AppHost declares, all healthy once the fixture is initialized.</summary>
-    public static readonly string[] Services = ["storage", "emulator", "openai", "openrouter", "declarative", "comfyui", "router", "gateway"];
+    public static readonly string[] Services = Pipeline.Reliability.Fleet.FleetUnderTest.Services;
 
     private DistributedApplication? _app;
 

@@ -3,7 +3,7 @@ using Pipeline.Reliability.Fuzz;
 namespace Pipeline.Reliability.Reporting;
 
 /// <summary>What the report shows of the generated bad input.</summary>
-public sealed record FuzzFigures(bool Passed, IReadOnlyList<string> Failures, int? CasesTried, int? Crashes, int? ServerErrors, int? WrongEnvelopes)
+public sealed record FuzzFigures(bool Passed, IReadOnlyList<string> Failures, int CasesTried, int Crashes, int ServerErrors, int WrongEnvelopes)
 {
     /// <summary>The figures of a fuzz result.</summary>
     public static FuzzFigures From(FuzzResult fuzz) =>
