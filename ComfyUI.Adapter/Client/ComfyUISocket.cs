@@ -5,8 +5,10 @@ using Pipeline.Providers;
 namespace ComfyUI.Adapter.Client;
 
 /// <summary>
-/// ComfyUI's websocket for one client id (<c>{BaseUrl}/ws?clientId=…</c>, ws or wss): opened before the prompt is queued so
-/// no message of it is missed, read one whole message at a time (at most <c>maxMessageBytes</c>).
+/// ComfyUI's websocket for one client id (<c>{BaseUrl}/ws?clientId=…</c>, ws or wss): opened, and greeted with ComfyUI's
+/// first <c>status</c> message, before the prompt is queued, so no message of the run is missed (the server files the socket
+/// under its client id only after the upgrade; a prompt queued in between would run unheard). Read one whole message at a
+/// time (at most <c>maxMessageBytes</c>).
 /// </summary>
 internal sealed class ComfyUISocket : IAsyncDisposable
 {
@@ -31,7 +33,10 @@ internal sealed class ComfyUISocket : IAsyncDisposable
         return builder.Uri;
     }
 
-    /// <summary>Opens the socket, sending <paramref name="headers"/> (the adapter's configured extra headers) on the upgrade.</summary>
+    /// <summary>
+    /// Opens the socket, sending <paramref name="headers"/> (the adapter's configured extra headers) on the upgrade, and waits
+    /// for ComfyUI's greeting (<c>status</c> with the client's <c>sid</c>), the sign that messages for this client reach it.
+    /// </summary>
     public static async Task<ComfyUISocket> ConnectAsync(Uri address, IReadOnlyDictionary<string, string> headers, long maxMessageBytes, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
@@ -42,7 +47,6 @@ internal sealed class ComfyUISocket : IAsyncDisposable
         try
         {
             await socket.ConnectAsync(address, cancellationToken);
-            return new ComfyUISocket(socket, maxMessageBytes);
         }
         catch (WebSocketException ex)
         {
@@ -55,6 +59,31 @@ internal sealed class ComfyUISocket : IAsyncDisposable
             socket.Dispose();
             throw;
         }
+
+        var opened = new ComfyUISocket(socket, maxMessageBytes);
+        try
+        {
+            await opened.GreetingAsync(address, cancellationToken);
+            return opened;
+        }
+        catch
+        {
+            await opened.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task GreetingAsync(Uri address, CancellationToken cancellationToken)
+    {
+        while (await ReceiveAsync(cancellationToken) is { } message)
+        {
+            if (message.Type == "status")
+            {
+                return;
+            }
+        }
+        throw new ProviderException(ProviderFailureKind.Unavailable,
+            $"ComfyUI closed its websocket at {address.GetLeftPart(UriPartial.Path)} before greeting the client.");
     }
 
     /// <summary>The next whole message, or null when ComfyUI closed the socket.</summary>

@@ -26,14 +26,21 @@ internal sealed class ComfyUIClient : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    /// <summary>Opens the websocket first, as a ComfyUI client must.</summary>
+    /// <summary>
+    /// Opens the websocket first, as a ComfyUI client must, and waits for the greeting <c>status</c>: only then does the
+    /// emulator know the socket, so a prompt queued afterwards is heard from its first message.
+    /// </summary>
     public static async Task<ComfyUIClient> ConnectAsync(RunningEmulator emulator, string? fault = null)
     {
         var client = new ComfyUIClient(emulator, fault);
         var address = new UriBuilder(emulator.BaseAddress) { Scheme = "ws", Path = "/comfyui/ws", Query = "clientId=" + client.ClientId }.Uri;
         await client._socket.ConnectAsync(address, TestTimeouts.Token()).DefaultTimeout();
+        client.Greeting = await client.ReceiveAsync();
         return client;
     }
+
+    /// <summary>The first message the emulator sent on the socket.</summary>
+    public (string Type, JsonObject Data, byte[] Image) Greeting { get; private set; }
 
     /// <summary>An SD1.5-style text-to-image workflow (7 nodes, SaveImage "9").</summary>
     public static JsonObject Workflow(int steps = 4, int width = 128, int height = 96, int batch = 1, string text = "a lighthouse") => new()

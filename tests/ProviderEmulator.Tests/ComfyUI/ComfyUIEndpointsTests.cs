@@ -14,7 +14,7 @@ public sealed class ComfyUIEndpointsTests(EmulatorFixture fixture) : IClassFixtu
     public async Task Prompt_ValidWorkflow_StreamsProgressAndPreviewsThenSavesTheImages()
     {
         await using var client = await ComfyUIClient.ConnectAsync(Emulator);
-        var status = await client.ReceiveAsync();
+        var status = client.Greeting;
         Assert.Equal(("status", client.ClientId), (status.Type, status.Data["sid"]!.GetValue<string>()));
 
         using var queued = await client.QueueAsync(ComfyUIClient.Workflow(steps: 4, width: 128, height: 96)).DefaultTimeout();
