@@ -53,7 +53,7 @@ public sealed class AppHostProcessTests
         {
             var repoRoot = AppHost.PipelineResourceExtensions.FindRepoRoot(AppContext.BaseDirectory);
             var configuration = typeof(AppHostProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "Configuration").Value!;
-            var gatewayHttp = FleetFixture.FreePort();
+            var gatewayHttp = LoopbackPort.Free();
             // python3 puts dotnet run in a new session with Ctrl+C at its default (a background shell would leave it ignored).
             var start = new ProcessStartInfo("python3")
             {
@@ -61,7 +61,7 @@ public sealed class AppHostProcessTests
                 {
                     "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.setsid(); os.execvp(sys.argv[1], sys.argv[1:])",
                     "dotnet", "run", "--project", "AppHost", "--no-build", "-c", configuration, "--no-launch-profile", "--",
-                    $"--Gateway:HttpPort={gatewayHttp}", $"--Gateway:GrpcPort={FleetFixture.FreePort()}",
+                    $"--Gateway:HttpPort={gatewayHttp}", $"--Gateway:GrpcPort={LoopbackPort.Free()}",
                 },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -69,8 +69,8 @@ public sealed class AppHostProcessTests
                 WorkingDirectory = repoRoot,
             };
             // What the launch profile would set, on free ports.
-            start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FleetFixture.FreePort()}";
-            start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FleetFixture.FreePort()}";
+            start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{LoopbackPort.Free()}";
+            start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{LoopbackPort.Free()}";
             start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
             start.Environment["OPENAI_API_KEY"] = "";
             start.Environment["OPENROUTER_API_KEY"] = "";

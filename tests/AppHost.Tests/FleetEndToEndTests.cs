@@ -37,7 +37,7 @@ public sealed class FleetEndToEndTests(FleetFixture fleet)
         Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(fleet.DataDirectory, "storage"), "*", SearchOption.AllDirectories));
 
         // One trace, whose spans come from every service the request crossed, read from the Aspire dashboard.
-        using var telemetry = new DashboardTelemetry(fleet.Dashboard);
+        using var telemetry = new DashboardTelemetry(fleet.Dashboard, TestTimeouts.Default);
         var spans = await telemetry.WaitForTraceAsync(traceId, s =>
             new[] { "gateway", "router", "openai", "storage" }.All(service => s.Any(span => span.Service == service))
             && s.Any(IsProviderHttpCall) && s.Any(IsStoragePut) && s.Any(span => span.Service == "openai" && span.Attribute("gen_ai.request.model") is not null), ct);

@@ -22,7 +22,7 @@ public sealed class FleetTelemetryTests(FleetFixture fleet)
             router["Pipeline__InternalSecret"], ct).DefaultTimeout();
 
         Assert.True(configs > 0);
-        using var telemetry = new DashboardTelemetry(fleet.Dashboard);
+        using var telemetry = new DashboardTelemetry(fleet.Dashboard, TestTimeouts.Default);
         var spans = await telemetry.WaitForTraceAsync(traceId, s => s.Any(span => span.Service == "router" && span.ParentSpanId == callerSpanId), ct);
         // The router answers the call; its own calls (a refresh of the price list asks the adapters) may join the trace, but
         // nothing else: the caller's span has one child, the router's server span.

@@ -8,9 +8,11 @@ using Microsoft.Extensions.Logging;
 namespace Pipeline.Benchmarks.Fleet;
 
 /// <summary>
-/// The AppHost's own model (Program.cs) through Aspire's testing builder: random loopback ports, no dashboard, the
-/// provider emulator at zero injected latency, a known API key, a temporary data folder, and the gateway's per-key limits
-/// raised so the benchmark measures the fleet rather than its rate limiter.
+/// The AppHost's own model (Program.cs) through Aspire's testing builder, as <c>dotnet run --project AppHost</c> runs it:
+/// the dashboard receiving every service's traces, the gateway behind DCP's endpoint proxy on a random loopback port, the
+/// provider emulator at zero injected latency returning a distinct image every time (so storage writes every one), a known
+/// API key, a temporary data folder, and the gateway's per-key limits raised so the benchmark measures the fleet rather
+/// than its rate limiter.
 /// </summary>
 public sealed class BenchmarkFleet : IAsyncDisposable
 {
@@ -22,10 +24,31 @@ public sealed class BenchmarkFleet : IAsyncDisposable
     private readonly DistributedApplication _app;
     private readonly string _dataDirectory;
 
-    private BenchmarkFleet(DistributedApplication app, string dataDirectory) => (_app, _dataDirectory) = (app, dataDirectory);
+    private BenchmarkFleet(DistributedApplication app, string dataDirectory, TimeSpan startup, Uri? gatewayDirect)
+    {
+        (_app, _dataDirectory) = (app, dataDirectory);
+        StartupTime = startup;
+        GatewayDirect = gatewayDirect;
+    }
 
-    /// <summary>The gateway's HTTP base address.</summary>
+    /// <summary>The gateway's HTTP base address as clients get it (through DCP's proxy when the endpoint is proxied).</summary>
     public Uri Gateway => _app.GetEndpoint("gateway", "http");
+
+    /// <summary>The gateway process's own HTTP address when its endpoint is proxied (the proxy bypassed); null when not proxied.</summary>
+    public Uri? GatewayDirect { get; }
+
+    /// <summary>From the start of the built model until every resource reported healthy.</summary>
+    public TimeSpan StartupTime { get; }
+
+    /// <summary>The Aspire dashboard (anonymous), where every service's traces arrive.</summary>
+    public Uri Dashboard => _app.GetEndpoint("aspire-dashboard", "http");
+
+    /// <summary>Image files storage holds (content-addressed: one per distinct image stored).</summary>
+    public int StoredBlobs()
+    {
+        var blobs = Path.Combine(_dataDirectory, "storage", "blobs");
+        return Directory.Exists(blobs) ? Directory.EnumerateFiles(blobs, "*", SearchOption.AllDirectories).Count(f => !f.EndsWith(".tmp", StringComparison.Ordinal)) : 0;
+    }
 
     /// <summary>The emulator's base address (the provider every adapter calls).</summary>
     public Uri Emulator => _app.GetEndpoint("emulator", "http");
@@ -53,7 +76,13 @@ public sealed class BenchmarkFleet : IAsyncDisposable
         startup.CancelAfter(TimeSpan.FromMinutes(3));
         var dataDirectory = Directory.CreateTempSubdirectory("pipeline-bench-").FullName;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [$"--PIPELINE_API_KEY={ApiKey}", "--OPENAI_API_KEY=", "--OPENROUTER_API_KEY=", $"--Pipeline:DataDirectory={dataDirectory}"], startup.Token);
+            [
+                $"--PIPELINE_API_KEY={ApiKey}", "--OPENAI_API_KEY=", "--OPENROUTER_API_KEY=", $"--Pipeline:DataDirectory={dataDirectory}",
+                $"--ASPNETCORE_URLS=http://127.0.0.1:{LoopbackPort.Free()}", $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{LoopbackPort.Free()}",
+                "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true", "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
+            ],
+            (options, _) => options.DisableDashboard = false,
+            startup.Token);
         // The services' console lines and Aspire's own progress would drown the benchmark's output.
         builder.Services.AddLogging(logging => logging.AddFilter("AppHost.Resources", LogLevel.Warning).AddFilter("Aspire.Hosting", LogLevel.Warning)
             .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
@@ -62,11 +91,16 @@ public sealed class BenchmarkFleet : IAsyncDisposable
         {
             gateway.WithEnvironment(name, value);
         }
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "emulator"))
+            .WithEnvironment("Emulator__DistinctImages", "true");
         var app = await builder.BuildAsync(startup.Token);
+        TimeSpan started;
         try
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             await app.StartAsync(startup.Token);
             await Task.WhenAll(Services.Select(s => app.ResourceNotifications.WaitForResourceHealthyAsync(s, startup.Token)));
+            started = clock.Elapsed;
         }
         catch
         {
@@ -78,7 +112,14 @@ public sealed class BenchmarkFleet : IAsyncDisposable
             await app.DisposeAsync();
             throw;
         }
-        return new BenchmarkFleet(app, dataDirectory);
+        var http = gateway.Resource.GetEndpoint("http");
+        Uri? direct = null;
+        if (http.EndpointAnnotation.IsProxied)
+        {
+            var port = await http.Property(EndpointProperty.TargetPort).GetValueAsync(cancellationToken);
+            direct = new Uri($"http://127.0.0.1:{port}/");
+        }
+        return new BenchmarkFleet(app, dataDirectory, started, direct);
     }
 
     public async ValueTask DisposeAsync()

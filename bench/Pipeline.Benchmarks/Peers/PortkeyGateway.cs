@@ -32,7 +32,7 @@ public sealed class PortkeyGateway : IAsyncDisposable
         {
             throw new FileNotFoundException($"Portkey is not installed ({script}); run bench/run, which installs it with npm ci.");
         }
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var start = new ProcessStartInfo("node", [script, $"--port={port}", "--headless"])
         {
             RedirectStandardOutput = true,
@@ -89,12 +89,5 @@ public sealed class PortkeyGateway : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

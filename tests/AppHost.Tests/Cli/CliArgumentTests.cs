@@ -1,4 +1,3 @@
-using AppHost.Tests.Fleet;
 using Pipeline.Cli;
 
 namespace AppHost.Tests.Cli;
@@ -6,7 +5,7 @@ namespace AppHost.Tests.Cli;
 /// <summary>The CLI's local checks and exit codes that need no fleet: bad arguments exit 2, an unreachable gateway exits 4.</summary>
 public sealed class CliArgumentTests
 {
-    private static readonly Dictionary<string, string> WithKey = new() { ["PIPELINE_API_KEY"] = "pk-unit", ["PIPELINE_URL"] = $"http://127.0.0.1:{FleetFixture.FreePort()}" };
+    private static readonly Dictionary<string, string> WithKey = new() { ["PIPELINE_API_KEY"] = "pk-unit", ["PIPELINE_URL"] = $"http://127.0.0.1:{LoopbackPort.Free()}" };
 
     [Theory]
     [InlineData("generate")]                                  // prompt missing

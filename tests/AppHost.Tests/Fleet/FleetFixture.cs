@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -57,7 +55,7 @@ public sealed class FleetFixture : IAsyncLifetime
                 "--OPENAI_API_KEY=", "--OPENROUTER_API_KEY=",
                 "--Parameters:openai-api-key=", "--Parameters:openrouter-api-key=",
                 $"--Pipeline:DataDirectory={DataDirectory}", $"--Pipeline:CatalogueDirectory={CatalogueDirectory}",
-                $"--ASPNETCORE_URLS=http://127.0.0.1:{FreePort()}", $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{FreePort()}",
+                $"--ASPNETCORE_URLS=http://127.0.0.1:{LoopbackPort.Free()}", $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{LoopbackPort.Free()}",
                 "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true", "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
                 // The gateway keeps its stable public ports (8080, 8081) as under dotnet run; the testing builder would
                 // randomize them. Internal services get fresh ports either way.
@@ -115,13 +113,6 @@ public sealed class FleetFixture : IAsyncLifetime
             Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
             File.Copy(file, copy);
         }
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

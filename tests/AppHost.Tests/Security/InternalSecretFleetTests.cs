@@ -110,7 +110,7 @@ public sealed class InternalSecretFleetTests(FleetFixture fleet)
             using var configs = await http.SendAsync(request, ct).DefaultTimeout();
             Assert.Equal(HttpStatusCode.OK, configs.StatusCode);
         }
-        using var telemetry = new DashboardTelemetry(fleet.Dashboard);
+        using var telemetry = new DashboardTelemetry(fleet.Dashboard, TestTimeouts.Default);
         // The internal call (gateway → router, secret attached) has reached the dashboard before the scan.
         await telemetry.WaitForTraceAsync(traceId, t => t.Any(span => span.Service == "gateway") && t.Any(span => span.Service == "router"), ct);
 

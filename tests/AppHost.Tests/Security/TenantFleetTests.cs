@@ -120,7 +120,7 @@ public sealed class TenantFleetTests(FleetFixture fleet)
         var runId = pipeline.GetProperty("run_id").GetString()!;
         var record = await alpha.GetStringAsync($"/api/runs/{runId}", ct).DefaultTimeout();
         Assert.Contains("ATTEMPT_OUTCOME_FAILED", record, StringComparison.Ordinal);
-        using var telemetry = new DashboardTelemetry(fleet.Dashboard);
+        using var telemetry = new DashboardTelemetry(fleet.Dashboard, TestTimeouts.Default);
         var spans = await telemetry.WaitForTraceAsync(traceId, s => s.Any(span => span.Service == "openrouter"), ct);
         foreach (var haystack in spans.Select(s => s.Raw.GetRawText()).Append(text).Append(record))
         {

@@ -1,11 +1,19 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace AppHost.Tests.Fleet;
+namespace Pipeline.Tests.Measurement;
 
 /// <summary>One span as the Aspire dashboard's telemetry API returns it (OTLP/JSON), flattened.</summary>
-internal sealed record TelemetrySpan(string Service, string Scope, string Name, string Kind, string SpanId, string ParentSpanId, JsonElement Raw)
+public sealed record TelemetrySpan(string Service, string Scope, string Name, string Kind, string SpanId, string ParentSpanId, JsonElement Raw)
 {
+    /// <summary>When the span started (OTLP <c>startTimeUnixNano</c>).</summary>
+    public long StartNanos => Nanos("startTimeUnixNano");
+
+    /// <summary>How long the span lasted, in milliseconds.</summary>
+    public double DurationMs => (Nanos("endTimeUnixNano") - StartNanos) / 1e6;
+
+    public bool IsServer => Kind is "2" or "SPAN_KIND_SERVER" or "Server" or "server";
+
     /// <summary>The attribute's value as text (string, int or bool), or null.</summary>
     public string? Attribute(string key)
     {
@@ -25,22 +33,29 @@ internal sealed record TelemetrySpan(string Service, string Scope, string Name, 
     }
 
     public bool IsClient => Kind is "3" or "SPAN_KIND_CLIENT" or "Client" or "client";
+
+    private long Nanos(string name) => Raw.TryGetProperty(name, out var value)
+        ? value.ValueKind == JsonValueKind.String ? long.Parse(value.GetString()!, System.Globalization.CultureInfo.InvariantCulture) : value.GetInt64()
+        : 0;
 }
 
-/// <summary>Reads traces from the dashboard's <c>/api/telemetry</c> (anonymous access, as the fleet fixture starts it).</summary>
-internal sealed class DashboardTelemetry(Uri dashboard) : IDisposable
+/// <summary>
+/// Reads traces from the Aspire dashboard's <c>/api/telemetry</c> (anonymous access, as the fleet fixture and the benchmark
+/// start it); every wait ends after <paramref name="timeout"/>.
+/// </summary>
+public sealed class DashboardTelemetry(Uri dashboard, TimeSpan timeout) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = dashboard, Timeout = TestTimeouts.Default };
+    private readonly HttpClient _http = new() { BaseAddress = dashboard, Timeout = timeout };
 
     /// <summary>Polls <c>/api/telemetry/traces/{traceId}</c> until <paramref name="done"/> holds for its spans (exports are batched).</summary>
     public async Task<IReadOnlyList<TelemetrySpan>> WaitForTraceAsync(string traceId, Func<IReadOnlyList<TelemetrySpan>, bool> done, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + TestTimeouts.Default;
+        var deadline = DateTime.UtcNow + timeout;
         var last = "none";
         while (DateTime.UtcNow < deadline)
         {
-            using var response = await _http.GetAsync($"/api/telemetry/traces/{traceId}", ct).DefaultTimeout();
-            last = await response.Content.ReadAsStringAsync(ct).DefaultTimeout();
+            using var response = await _http.GetAsync($"/api/telemetry/traces/{traceId}", ct);
+            last = await response.Content.ReadAsStringAsync(ct);
             if (response.IsSuccessStatusCode)
             {
                 using var json = JsonDocument.Parse(last);
@@ -52,13 +67,13 @@ internal sealed class DashboardTelemetry(Uri dashboard) : IDisposable
             }
             await Task.Delay(500, ct);
         }
-        throw new TimeoutException($"trace {traceId} did not reach the expected state within {TestTimeouts.Default.TotalSeconds}s; last answer: {last[..Math.Min(last.Length, 3000)]}");
+        throw new TimeoutException($"trace {traceId} did not reach the expected state within {timeout.TotalSeconds}s; last answer: {last[..Math.Min(last.Length, 3000)]}");
     }
 
     /// <summary>Every span of the most recent traces (<c>/api/telemetry/traces?limit=</c>).</summary>
     public async Task<IReadOnlyList<TelemetrySpan>> RecentSpansAsync(int limit, CancellationToken ct)
     {
-        using var json = await _http.GetFromJsonAsync<JsonDocument>($"/api/telemetry/traces?limit={limit}", ct).DefaultTimeout();
+        using var json = await _http.GetFromJsonAsync<JsonDocument>($"/api/telemetry/traces?limit={limit}", ct);
         return Spans(json!.RootElement);
     }
 
