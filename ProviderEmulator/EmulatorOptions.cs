@@ -20,6 +20,13 @@ public sealed record EmulatorOptions
     /// <summary>Whether rendered and encoded images are cached by (prompt, size, seed, format). Default true.</summary>
     public bool CacheImages { get; init; } = true;
 
+    /// <summary>
+    /// Whether every final image carries 16 unique bytes (a private PNG chunk, a JPEG COM segment or a WebP RIFF chunk), so
+    /// that identical requests return distinct bytes decoding to the same pixels, without rendering again. Default false:
+    /// identical requests return identical bytes.
+    /// </summary>
+    public bool DistinctImages { get; init; }
+
     /// <summary>The ComfyUI emulator's step time and previews (<c>Emulator:ComfyUI:*</c>).</summary>
     public ComfyUIEmulatorOptions ComfyUI { get; init; } = new();
 }

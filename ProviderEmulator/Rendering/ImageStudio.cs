@@ -17,8 +17,15 @@ internal sealed class ImageStudio(EmulatorOptions options, ILogger<ImageStudio> 
     private readonly ConcurrentDictionary<string, Raster> _pictures = new();
     private readonly ConcurrentDictionary<string, byte[]> _encoded = new();
 
-    /// <summary>The final image, encoded.</summary>
-    public byte[] Final(ImageSpec spec) => Cached(_encoded, EncodedEntries, spec.CacheKey, () => Encode(Picture(spec), spec));
+    /// <summary>
+    /// The final image, encoded; with <see cref="EmulatorOptions.DistinctImages"/>, a stamped copy of it (the cached
+    /// bytes are never changed), unique to this call.
+    /// </summary>
+    public byte[] Final(ImageSpec spec)
+    {
+        var image = Cached(_encoded, EncodedEntries, spec.CacheKey, () => Encode(Picture(spec), spec));
+        return options.DistinctImages ? ImagePadding.Stamp(image, spec.Format) : image;
+    }
 
     /// <summary>
     /// Partial image <paramref name="index"/> of <paramref name="count"/>, in the final's size and format: the final

@@ -5,6 +5,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using ProviderEmulator.Faults;
 using ProviderEmulator.Hosting;
 using ProviderEmulator.Tests.Support;
@@ -135,6 +137,20 @@ public partial class EmulatorHostTests
         Assert.Equal("2020-10-01", response.Headers.GetValues("openai-version").Single());
         var error = await ErrorAsync(response);
         Assert.Equal(JsonValueKind.String, error.GetProperty("message").ValueKind);
+    }
+
+    [Theory]
+    [InlineData(new string[0], false)]
+    [InlineData(new[] { "--Emulator:DistinctImages=true" }, true)]
+    [InlineData(new[] { "--Emulator:DistinctImages=false" }, false)]
+    public async Task AddEmulatorServices_DistinctImagesSetting_IsBoundFromTheEmulatorSection(string[] args, bool expected)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+        builder.AddEmulatorServices();
+        await using var app = builder.Build();
+
+        Assert.Equal(expected, app.Services.GetRequiredService<EmulatorOptions>().DistinctImages);
     }
 
     private static async Task<JsonElement> ErrorAsync(HttpResponseMessage response)

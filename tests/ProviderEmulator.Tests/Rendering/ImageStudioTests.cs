@@ -130,6 +130,33 @@ public class ImageStudioTests
     [InlineData(ImageFormat.Png)]
     [InlineData(ImageFormat.Jpeg)]
     [InlineData(ImageFormat.WebP)]
+    public void Final_DistinctImagesWithCache_ReturnsAFreshStampedCopyOfTheSameEncodingEachCall(ImageFormat format)
+    {
+        var spec = Spec("a quiet lake", 0) with { Format = format, Compression = 80 };
+        var plain = _studio.Final(spec);
+        var distinct = new ImageStudio(new EmulatorOptions { DistinctImages = true }, NullLogger<ImageStudio>.Instance);
+
+        var first = distinct.Final(spec);
+        var second = distinct.Final(spec);
+
+        Assert.NotEqual(first, second);
+        Assert.All([first, second], image => Assert.Equal(plain.Length + ImagePadding.StampBytes + StampOverhead(format), image.Length));
+        Assert.All([first, second], image => Assert.Equal(TestImages.Decode(plain).Rgba, TestImages.Decode(image).Rgba));
+    }
+
+    [Fact]
+    public void Partial_DistinctImages_IsNotStamped()
+    {
+        var spec = Spec("a city skyline", 0);
+        var distinct = new ImageStudio(new EmulatorOptions { DistinctImages = true }, NullLogger<ImageStudio>.Instance);
+
+        Assert.Equal(distinct.Partial(spec, 0, 2), distinct.Partial(spec, 0, 2));
+    }
+
+    [Theory]
+    [InlineData(ImageFormat.Png)]
+    [InlineData(ImageFormat.Jpeg)]
+    [InlineData(ImageFormat.WebP)]
     public void PadTo_EachFormat_StaysValidAndReachesSize(ImageFormat format)
     {
         var image = _studio.Final(Spec("x", 0) with { Format = format, Width = 64, Height = 48, Compression = 80 });
@@ -140,6 +167,13 @@ public class ImageStudioTests
         TestImages.AssertImage(padded, format, 64, 48);
         Assert.Equal(TestImages.Decode(image).Rgba, TestImages.Decode(padded).Rgba);
     }
+
+    private static int StampOverhead(ImageFormat format) => format switch
+    {
+        ImageFormat.Jpeg => 4,
+        ImageFormat.WebP => 8,
+        _ => 12,
+    };
 
     private static ImageSpec Spec(string prompt, long seed) => new(prompt, 256, 192, seed, false, ImageFormat.Png, 100);
 }
