@@ -26,11 +26,23 @@ public sealed record BenchmarkOptions
     /// <summary>Time cap of one throughput level. Default 60 s.</summary>
     public TimeSpan ThroughputTimeCap { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Traced requests whose spans give the per-hop breakdown. Default 100.</summary>
+    public int TracedRequests { get; init; } = 100;
+
+    /// <summary>How long the fleet rests after the load before "after" RSS is read. Default 10 s.</summary>
+    public TimeSpan SettleTime { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Image size requested. Default 1024x1024 (about 1 MB of base64 from the emulator).</summary>
     public string Size { get; init; } = "1024x1024";
 
     /// <summary>Where the JSON and Markdown reports go. Default bench/results.</summary>
     public string ResultsDirectory { get; init; } = "bench/results";
+
+    /// <summary>
+    /// Run the dashboard, which receives every service's traces, as <c>dotnet run --project AppHost</c> does (default). Off
+    /// (<c>--no-dashboard</c>): no trace export and no dashboard process on the machine, and no per-hop breakdown.
+    /// </summary>
+    public bool Dashboard { get; init; } = true;
 
     /// <summary>Skip the Portkey comparison (when its npm package is not installed).</summary>
     public bool SkipPortkey { get; init; }
@@ -40,7 +52,7 @@ public sealed record BenchmarkOptions
 
     /// <summary>
     /// Parses <c>--requests N --warmup N --repeats N --first-partial N --concurrency 1,16 --throughput-requests N
-    /// --results DIR --no-portkey --quick</c>. Unknown arguments are errors (every one reported).
+    /// --traced N --settle SECONDS --results DIR --no-portkey --no-dashboard --quick</c>. Unknown arguments are errors (every one reported).
     /// </summary>
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
     {
@@ -60,14 +72,17 @@ public sealed record BenchmarkOptions
                     "--repeats" => options with { Repeats = NextInt() },
                     "--first-partial" => options with { FirstPartialRequests = NextInt() },
                     "--throughput-requests" => options with { ThroughputRequests = NextInt() },
+                    "--traced" => options with { TracedRequests = NextInt() },
+                    "--settle" => options with { SettleTime = TimeSpan.FromSeconds(NextInt()) },
                     "--concurrency" => options with { Concurrency = [.. Next().Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))] },
                     "--results" => options with { ResultsDirectory = Next() },
                     "--portkey-dir" => options with { PortkeyDirectory = Next() },
                     "--no-portkey" => options with { SkipPortkey = true },
+                    "--no-dashboard" => options with { Dashboard = false },
                     "--quick" => options with
                     {
                         LatencyRequests = 100, WarmupRequests = 10, Repeats = 1, FirstPartialRequests = 20,
-                        Concurrency = [1, 16], ThroughputRequests = 32,
+                        Concurrency = [1, 16, 64], ThroughputRequests = 32, TracedRequests = 20, SettleTime = TimeSpan.FromSeconds(5),
                     },
                     _ => throw new ArgumentException($"unknown argument '{args[i]}'"),
                 };

@@ -17,7 +17,7 @@ public sealed class FleetTelemetryTests(FleetFixture fleet)
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         var callerSpanId = ActivitySpanId.CreateRandom().ToHexString();
 
-        var router = await ProcessTree.EnvironmentAsync(fleet.ServiceProcessId("router"), ct).DefaultTimeout();
+        var router = await ProcessProbe.EnvironmentAsync(fleet.ServiceProcessId("router"), ct).DefaultTimeout();
         var configs = await GrpcClients.ListConfigsAsync(fleet.App.GetEndpoint("router", "grpc"), $"00-{traceId}-{callerSpanId}-01",
             router["Pipeline__InternalSecret"], ct).DefaultTimeout();
 
@@ -47,10 +47,10 @@ public sealed class FleetTelemetryTests(FleetFixture fleet)
     public async Task Services_EnvironmentFromAppHost_DiscoveryTelemetryDataFolderAndNoDevelopmentMode()
     {
         var ct = TestContext.Current.CancellationToken;
-        var router = await ProcessTree.EnvironmentAsync(fleet.ServiceProcessId("router"), ct).DefaultTimeout();
-        var storage = await ProcessTree.EnvironmentAsync(fleet.ServiceProcessId("storage"), ct).DefaultTimeout();
-        var gateway = await ProcessTree.EnvironmentAsync(fleet.ServiceProcessId("gateway"), ct).DefaultTimeout();
-        var openai = await ProcessTree.EnvironmentAsync(fleet.ServiceProcessId("openai"), ct).DefaultTimeout();
+        var router = await ProcessProbe.EnvironmentAsync(fleet.ServiceProcessId("router"), ct).DefaultTimeout();
+        var storage = await ProcessProbe.EnvironmentAsync(fleet.ServiceProcessId("storage"), ct).DefaultTimeout();
+        var gateway = await ProcessProbe.EnvironmentAsync(fleet.ServiceProcessId("gateway"), ct).DefaultTimeout();
+        var openai = await ProcessProbe.EnvironmentAsync(fleet.ServiceProcessId("openai"), ct).DefaultTimeout();
 
         Assert.Equal(fleet.App.GetEndpoint("openai", "grpc").ToString().TrimEnd('/'), router["services__openai__grpc__0"]);
         Assert.Equal(fleet.App.GetEndpoint("storage", "grpc").ToString().TrimEnd('/'), router["services__storage__grpc__0"]);

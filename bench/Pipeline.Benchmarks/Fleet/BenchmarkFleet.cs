@@ -19,7 +19,10 @@ public sealed class BenchmarkFleet : IAsyncDisposable
     /// <summary>The API key the benchmark presents to the gateway.</summary>
     public const string ApiKey = "pk-bench-local-only";
 
-    private static readonly string[] Services = ["storage", "emulator", "openai", "openrouter", "declarative", "comfyui", "router", "gateway"];
+    /// <summary>The fleet's own services (the emulator stands in for the providers).</summary>
+    public static readonly string[] FleetServices = ["storage", "openai", "openrouter", "declarative", "comfyui", "router", "gateway"];
+
+    private static readonly string[] Services = [.. FleetServices, "emulator"];
 
     private readonly DistributedApplication _app;
     private readonly string _dataDirectory;
@@ -69,8 +72,11 @@ public sealed class BenchmarkFleet : IAsyncDisposable
         return processes;
     }
 
-    /// <summary>Builds the model, starts it and waits until every resource is healthy.</summary>
-    public static async Task<BenchmarkFleet> StartAsync(TextWriter log, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds the model, starts it (with the dashboard receiving every service's traces unless <paramref name="withDashboard"/>
+    /// is false) and waits until every resource is healthy.
+    /// </summary>
+    public static async Task<BenchmarkFleet> StartAsync(TextWriter log, bool withDashboard, CancellationToken cancellationToken)
     {
         using var startup = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         startup.CancelAfter(TimeSpan.FromMinutes(3));
@@ -81,7 +87,7 @@ public sealed class BenchmarkFleet : IAsyncDisposable
                 $"--ASPNETCORE_URLS=http://127.0.0.1:{LoopbackPort.Free()}", $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{LoopbackPort.Free()}",
                 "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true", "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
             ],
-            (options, _) => options.DisableDashboard = false,
+            (options, _) => options.DisableDashboard = !withDashboard,
             startup.Token);
         // The services' console lines and Aspire's own progress would drown the benchmark's output.
         builder.Services.AddLogging(logging => logging.AddFilter("AppHost.Resources", LogLevel.Warning).AddFilter("Aspire.Hosting", LogLevel.Warning)
@@ -112,12 +118,13 @@ public sealed class BenchmarkFleet : IAsyncDisposable
             await app.DisposeAsync();
             throw;
         }
-        var http = gateway.Resource.GetEndpoint("http");
+        // DCP's proxy listens on the endpoint's port and hands the process a fresh one (Kestrel__Endpoints__http__Url).
         Uri? direct = null;
-        if (http.EndpointAnnotation.IsProxied)
+        if (gateway.Resource.GetEndpoint("http").EndpointAnnotation.IsProxied)
         {
-            var port = await http.Property(EndpointProperty.TargetPort).GetValueAsync(cancellationToken);
-            direct = new Uri($"http://127.0.0.1:{port}/");
+            var fleet = new BenchmarkFleet(app, dataDirectory, started, null);
+            var environment = await ProcessProbe.EnvironmentAsync(fleet.Processes()["gateway"], cancellationToken);
+            direct = new Uri(environment["Kestrel__Endpoints__http__Url"].Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
         }
         return new BenchmarkFleet(app, dataDirectory, started, direct);
     }

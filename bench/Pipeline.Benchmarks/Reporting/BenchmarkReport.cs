@@ -13,16 +13,29 @@ public sealed record BenchmarkReport
     /// <summary>Base64 characters of the image in one non-streamed response (what each request carries back).</summary>
     public required long ImageBase64Bytes { get; init; }
 
-    /// <summary>Non-streamed latency per target ("emulator", "fleet", "portkey"), one distribution per repeat.</summary>
+    /// <summary>Whether clients reach the gateway through DCP's endpoint proxy (then "fleet-direct" is the same fleet without it).</summary>
+    public required bool GatewayProxied { get; init; }
+
+    /// <summary>From the start of the built model until every service reported healthy.</summary>
+    public required double StartupSeconds { get; init; }
+
+    /// <summary>Non-streamed latency per target ("emulator", "fleet", "fleet-direct", "portkey"), one distribution per repeat.</summary>
     public required IReadOnlyDictionary<string, IReadOnlyList<Distribution>> Latency { get; init; }
 
     /// <summary>Time to first partial frame per target, one distribution per repeat.</summary>
     public required IReadOnlyDictionary<string, IReadOnlyList<Distribution>> FirstPartial { get; init; }
 
-    public required IReadOnlyList<ThroughputResult> Throughput { get; init; }
+    /// <summary>Where the fleet's milliseconds go, from its traces; null when not measured.</summary>
+    public required HopBreakdown? Hops { get; init; }
 
-    /// <summary>RSS in MB per process: idle (before load), peak (during), after (2 s after the last request).</summary>
+    /// <summary>Throughput levels per target ("fleet", "portkey"), side by side at the same concurrency.</summary>
+    public required IReadOnlyDictionary<string, IReadOnlyList<ThroughputResult>> Throughput { get; init; }
+
+    /// <summary>RSS in MB per process: idle (before load), peak (whole run), at concurrency 64 (peak), after (settled).</summary>
     public required IReadOnlyDictionary<string, MemoryFigures> Memory { get; init; }
+
+    /// <summary>The fleet's own processes (the emulator and Portkey are references, not the fleet).</summary>
+    public required IReadOnlyList<string> FleetServices { get; init; }
 
     /// <summary>Median latency minus the emulator's median latency of the same repeat, per target, over the repeats.</summary>
     public IReadOnlyDictionary<string, Spread> AddedLatencyMedian => AddedOver(Latency, d => d.Median);
@@ -32,22 +45,19 @@ public sealed record BenchmarkReport
 
     public IReadOnlyDictionary<string, Spread> AddedLatencyP99 => AddedOver(Latency, d => d.P99);
 
-    /// <summary>Fleet added median latency ÷ Portkey added median latency, per repeat; null without Portkey.</summary>
-    public Spread? FleetToPortkeyRatio
+    /// <summary>Fleet added figure ÷ Portkey added figure, per repeat; null without Portkey.</summary>
+    public Spread? ToPortkey(string target, Func<Distribution, double> pick)
     {
-        get
+        if (!Latency.ContainsKey("portkey") || !Latency.ContainsKey(target))
         {
-            if (!Latency.ContainsKey("portkey"))
-            {
-                return null;
-            }
-            var ratios = Enumerable.Range(0, Latency["emulator"].Count).Select(i =>
-            {
-                var baseline = Latency["emulator"][i].Median;
-                return (Latency["fleet"][i].Median - baseline) / Math.Max(Latency["portkey"][i].Median - baseline, 0.001);
-            }).ToList();
-            return Spread.Of(ratios);
+            return null;
         }
+        var ratios = Enumerable.Range(0, Latency["emulator"].Count).Select(i =>
+        {
+            var baseline = pick(Latency["emulator"][i]);
+            return (pick(Latency[target][i]) - baseline) / Math.Max(pick(Latency["portkey"][i]) - baseline, 0.001);
+        }).ToList();
+        return Spread.Of(ratios);
     }
 
     private static Dictionary<string, Spread> AddedOver(IReadOnlyDictionary<string, IReadOnlyList<Distribution>> figures, Func<Distribution, double> pick) =>
@@ -56,5 +66,5 @@ public sealed record BenchmarkReport
             f => Spread.Of(f.Value.Select((d, i) => pick(d) - pick(figures["emulator"][i])).ToList()));
 }
 
-/// <summary>RSS in MB of one process at three moments.</summary>
-public sealed record MemoryFigures(double Idle, double Peak, double After);
+/// <summary>RSS in MB of one process: before the load, its peak over the run and at concurrency 64, and once the load is over.</summary>
+public sealed record MemoryFigures(double Idle, double Peak, double PeakAt64, double After);

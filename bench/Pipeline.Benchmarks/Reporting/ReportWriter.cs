@@ -17,9 +17,10 @@ public static class ReportWriter
         var markdown = ToMarkdown(report);
         var json = JsonSerializer.Serialize(new
         {
-            report.Date, report.Cores, report.Machine, report.Options, report.Latency, report.FirstPartial, report.Throughput, report.Memory,
+            report.Date, report.Cores, report.Machine, report.Options, report.GatewayProxied, report.StartupSeconds,
+            report.Latency, report.FirstPartial, report.Hops, report.Throughput, report.Memory,
             AddedLatency = new { Median = report.AddedLatencyMedian, P90 = report.AddedLatencyP90, P99 = report.AddedLatencyP99 },
-            report.FleetToPortkeyRatio,
+            Targets = Targets.Judge(report),
         }, Json);
         await File.WriteAllTextAsync(Path.Combine(directory, $"{stamp}.json"), json, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, $"{stamp}.md"), markdown, cancellationToken);
@@ -33,24 +34,23 @@ public static class ReportWriter
         var s = new StringBuilder();
         s.AppendLine(CultureInfo.InvariantCulture, $"Benchmark of {r.Date:yyyy-MM-dd HH:mm} UTC on {r.Cores} cores ({r.Machine}).");
         s.AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture,
+            $"The fleet runs as `dotnet run --project AppHost` runs it: every service sends its traces to the Aspire dashboard, and clients reach the gateway {(r.GatewayProxied ? "through DCP's endpoint proxy (\"fleet\"); \"fleet, proxy bypassed\" is the same gateway at its own port" : "directly (its endpoint is not proxied)")}. Internal hops are not proxied. The emulator injects no latency and returns a distinct image every time, so storage writes every one.");
+        s.AppendLine();
+        AppendTargets(s, r);
+        s.AppendLine();
         s.Append(CultureInfo.InvariantCulture,
             $"Non-streamed {o.Size} generations (quality low, {r.ImageBase64Bytes / 1000.0:0} kB of base64 each), one at a time: {o.WarmupRequests} warm-up then {o.LatencyRequests} measured requests per target, repeated {o.Repeats}×. ");
-        s.AppendLine("Figures are the median over the repeats with (min–max) of the per-repeat values. The emulator injects no latency.");
+        s.AppendLine("Figures are the median over the repeats with (min–max) of the per-repeat values.");
         s.AppendLine();
-        s.AppendLine("| path | median ms | p90 ms | p99 ms | added median ms | added p90 ms | added p99 ms |");
-        s.AppendLine("|---|---|---|---|---|---|---|");
+        s.AppendLine("| path | median ms | p90 ms | p99 ms | added median ms | added p90 ms | added p99 ms | added median ÷ Portkey's |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|");
         foreach (var (target, runs) in r.Latency)
         {
-            var added = target == "emulator" ? "—" : r.AddedLatencyMedian[target].ToString();
-            var added90 = target == "emulator" ? "—" : r.AddedLatencyP90[target].ToString();
-            var added99 = target == "emulator" ? "—" : r.AddedLatencyP99[target].ToString();
+            string Added(IReadOnlyDictionary<string, Spread> added) => target == "emulator" ? "—" : added[target].ToString();
+            var ratio = target is "emulator" or "portkey" ? null : r.ToPortkey(target, d => d.Median);
             s.AppendLine(CultureInfo.InvariantCulture,
-                $"| {Label(target)} | {Spread.Of(runs.Select(d => d.Median).ToList())} | {Spread.Of(runs.Select(d => d.P90).ToList())} | {Spread.Of(runs.Select(d => d.P99).ToList())} | {added} | {added90} | {added99} |");
-        }
-        if (r.FleetToPortkeyRatio is { } ratio)
-        {
-            s.AppendLine();
-            s.AppendLine(CultureInfo.InvariantCulture, $"Added median latency, fleet ÷ Portkey: **{ratio.Median:0.00}** ({ratio.Min:0.00}–{ratio.Max:0.00}).");
+                $"| {Label(target)} | {Spread.Of(runs.Select(d => d.Median).ToList())} | {Spread.Of(runs.Select(d => d.P90).ToList())} | {Spread.Of(runs.Select(d => d.P99).ToList())} | {Added(r.AddedLatencyMedian)} | {Added(r.AddedLatencyP90)} | {Added(r.AddedLatencyP99)} | {(ratio is null ? "—" : $"{ratio.Median:0.00}")} |");
         }
         s.AppendLine();
         s.AppendLine(CultureInfo.InvariantCulture, $"Time to first partial frame (streamed, 2 partials, {o.FirstPartialRequests} requests per target and repeat):");
@@ -62,37 +62,65 @@ public static class ReportWriter
             s.AppendLine(CultureInfo.InvariantCulture,
                 $"| {Label(target)} | {Spread.Of(runs.Select(d => d.Median).ToList())} | {Spread.Of(runs.Select(d => d.P90).ToList())} | {Spread.Of(runs.Select(d => d.P99).ToList())} |");
         }
-        s.AppendLine();
-        s.AppendLine("Throughput through the gateway (non-streamed, every image stored):");
-        s.AppendLine();
-        s.AppendLine("| concurrency | requests | failed | seconds | generations/s | image MB/s stored |");
-        s.AppendLine("|---|---|---|---|---|---|");
-        foreach (var t in r.Throughput)
-        {
-            s.AppendLine(CultureInfo.InvariantCulture,
-                $"| {t.Concurrency} | {t.Completed} | {t.Failed} | {t.Seconds:0.0} | {t.GenerationsPerSecond:0.0} | {t.ImageMegabytesPerSecond:0.0} |");
-        }
-        if (r.Throughput.FirstOrDefault(t => t.FirstError is not null) is { } failing)
+        if (r.Hops is { } hops)
         {
             s.AppendLine();
-            s.AppendLine(CultureInfo.InvariantCulture, $"First failure at concurrency {failing.Concurrency}: {failing.FirstError}");
+            s.AppendLine(CultureInfo.InvariantCulture,
+                $"Where a non-streamed generation's time goes, from the traces of {hops.Traces} requests through the gateway (each span's own time, its children's taken out; a hop \"a → b\" is a's client span less b's server span: serialization, the wire, b's framework before its span):");
+            s.AppendLine();
+            s.AppendLine("| where | median ms | p90 ms |");
+            s.AppendLine("|---|---|---|");
+            foreach (var hop in hops.Hops)
+            {
+                s.AppendLine(CultureInfo.InvariantCulture, $"| {hop.Label} | {hop.MedianMs:0.00} | {hop.P90Ms:0.00} |");
+            }
         }
         s.AppendLine();
-        s.AppendLine("Memory (RSS, MB):");
+        s.AppendLine("Throughput, non-streamed, the fleet (every image stored) and Portkey (relaying) side by side at each concurrency:");
         s.AppendLine();
-        s.AppendLine("| process | idle | peak | after |");
-        s.AppendLine("|---|---|---|---|");
+        s.AppendLine("| concurrency | target | requests | failed | seconds | generations/s | image MB/s | new images stored |");
+        s.AppendLine("|---|---|---|---|---|---|---|---|");
+        foreach (var level in r.Throughput.SelectMany(t => t.Value.Select(v => (Target: t.Key, Result: v))).OrderBy(t => t.Result.Concurrency).ThenBy(t => t.Target, StringComparer.Ordinal))
+        {
+            var t = level.Result;
+            s.AppendLine(CultureInfo.InvariantCulture,
+                $"| {t.Concurrency} | {level.Target} | {t.Completed} | {t.Failed} | {t.Seconds:0.0} | {t.GenerationsPerSecond:0.0} | {t.ImageMegabytesPerSecond:0.0} | {(t.StoredBlobs is { } n ? n.ToString(CultureInfo.InvariantCulture) : "—")} |");
+        }
+        foreach (var (target, levels) in r.Throughput)
+        {
+            if (levels.FirstOrDefault(t => t.FirstError is not null) is { } failing)
+            {
+                s.AppendLine();
+                s.AppendLine(CultureInfo.InvariantCulture, $"First failure of {target} at concurrency {failing.Concurrency}: {failing.FirstError}");
+            }
+        }
+        s.AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture, $"Memory (RSS, MB; \"after\" is read {o.SettleTime.TotalSeconds:0} s after the last request):");
+        s.AppendLine();
+        s.AppendLine(CultureInfo.InvariantCulture, $"| process | idle | peak at concurrency {Targets.LoadConcurrency} | peak | after | after ÷ idle |");
+        s.AppendLine("|---|---|---|---|---|---|");
         foreach (var (name, m) in r.Memory.OrderBy(m => m.Key, StringComparer.Ordinal))
         {
-            s.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {m.Idle:0} | {m.Peak:0} | {m.After:0} |");
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {m.Idle:0} | {(m.PeakAt64 > 0 ? m.PeakAt64.ToString("0", CultureInfo.InvariantCulture) : "—")} | {m.Peak:0} | {m.After:0} | {m.After / Math.Max(m.Idle, 1):0.00} |");
         }
         return s.ToString();
+    }
+
+    private static void AppendTargets(StringBuilder s, BenchmarkReport r)
+    {
+        s.AppendLine("| target | measured | ratio | met |");
+        s.AppendLine("|---|---|---|---|");
+        foreach (var t in Targets.Judge(r))
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"| {t.Target} | {t.Measured} | {t.Ratio} | {(t.Met switch { true => "met", false => "**not met**", null => "not measured" })} |");
+        }
     }
 
     private static string Label(string target) => target switch
     {
         "emulator" => "straight to the emulator",
         "fleet" => "fleet (gateway → router → adapter → emulator, stored)",
+        "fleet-direct" => "fleet, proxy bypassed",
         "portkey" => "Portkey gateway → emulator",
         _ => target,
     };

@@ -66,17 +66,6 @@ internal static class ProcessTree
     public static IReadOnlyList<int> Find(string fragment) =>
         [.. Parents().Keys.Where(pid => CommandLine(pid).Contains(fragment, StringComparison.Ordinal))];
 
-    /// <summary>The environment <paramref name="pid"/> was started with.</summary>
-    public static async Task<Dictionary<string, string>> EnvironmentAsync(int pid, CancellationToken ct)
-    {
-        var raw = await File.ReadAllTextAsync($"/proc/{pid}/environ", ct);
-        return raw.Split('\0', StringSplitOptions.RemoveEmptyEntries)
-            .Select(entry => entry.Split('=', 2))
-            .Where(pair => pair.Length == 2)
-            .GroupBy(pair => pair[0])
-            .ToDictionary(g => g.Key, g => g.Last()[1]);
-    }
-
     public static bool IsAlive(int pid)
     {
         try

@@ -24,11 +24,11 @@ public sealed class InternalSecretFleetTests(FleetFixture fleet)
         var secrets = new List<string>();
         foreach (var service in new[] { "storage", "openai", "openrouter", "router", "gateway" })
         {
-            var env = await ProcessTree.EnvironmentAsync(fleet.ServiceProcessId(service), ct).DefaultTimeout();
+            var env = await ProcessProbe.EnvironmentAsync(fleet.ServiceProcessId(service), ct).DefaultTimeout();
             Assert.True(env.TryGetValue(SecretVariable, out var secret) && !string.IsNullOrWhiteSpace(secret), $"{service} has no {SecretVariable}");
             secrets.Add(secret!);
         }
-        var emulator = await ProcessTree.EnvironmentAsync(fleet.ServiceProcessId("emulator"), ct).DefaultTimeout();
+        var emulator = await ProcessProbe.EnvironmentAsync(fleet.ServiceProcessId("emulator"), ct).DefaultTimeout();
 
         Assert.Single(secrets.Distinct());
         Assert.False(emulator.ContainsKey(SecretVariable));
@@ -122,7 +122,7 @@ public sealed class InternalSecretFleetTests(FleetFixture fleet)
 
     private async Task<string> SecretAsync(CancellationToken ct)
     {
-        var env = await ProcessTree.EnvironmentAsync(fleet.ServiceProcessId("gateway"), ct).DefaultTimeout();
+        var env = await ProcessProbe.EnvironmentAsync(fleet.ServiceProcessId("gateway"), ct).DefaultTimeout();
         return env[SecretVariable];
     }
 }

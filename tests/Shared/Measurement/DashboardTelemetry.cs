@@ -9,8 +9,11 @@ public sealed record TelemetrySpan(string Service, string Scope, string Name, st
     /// <summary>When the span started (OTLP <c>startTimeUnixNano</c>).</summary>
     public long StartNanos => Nanos("startTimeUnixNano");
 
+    /// <summary>When the span ended (OTLP <c>endTimeUnixNano</c>).</summary>
+    public long EndNanos => Nanos("endTimeUnixNano");
+
     /// <summary>How long the span lasted, in milliseconds.</summary>
-    public double DurationMs => (Nanos("endTimeUnixNano") - StartNanos) / 1e6;
+    public double DurationMs => (EndNanos - StartNanos) / 1e6;
 
     public bool IsServer => Kind is "2" or "SPAN_KIND_SERVER" or "Server" or "server";
 

@@ -32,6 +32,17 @@ public static class ProcessProbe
         return null;
     }
 
+    /// <summary>The environment <paramref name="pid"/> was started with.</summary>
+    public static async Task<Dictionary<string, string>> EnvironmentAsync(int pid, CancellationToken ct)
+    {
+        var raw = await File.ReadAllTextAsync($"/proc/{pid}/environ", ct);
+        return raw.Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(entry => entry.Split('=', 2))
+            .Where(pair => pair.Length == 2)
+            .GroupBy(pair => pair[0])
+            .ToDictionary(g => g.Key, g => g.Last()[1]);
+    }
+
     /// <summary>VmRSS of <c>/proc/{pid}/status</c> in bytes, or 0 when the process is gone.</summary>
     public static long ReadRssBytes(int pid)
     {
