@@ -31,24 +31,31 @@ internal sealed class FinalImageWriter(RunStore store, ImageSpool spool, ImageQu
     /// </summary>
     public void Start(RunLedger ledger) => ledger.Started = ledger.Claimed ? Task.CompletedTask : RecordRunningAsync(ledger);
 
-    /// <summary>Stores, spools or quarantines <paramref name="image"/>; returns where it is.</summary>
-    public async Task<StoredImage> WriteAsync(RunLedger ledger, FinalImage image)
+    /// <summary>
+    /// Stores, spools or quarantines <paramref name="image"/> (already accounted in the ledger); returns where it is. When
+    /// <paramref name="completesRun"/> (the run's last image) and nothing of the run was quarantined, storage records the run
+    /// as SUCCEEDED in the same transaction as the image, so the final frame leaves with the run already complete and
+    /// <see cref="CompleteAsync"/> has nothing left to write (one storage round trip and one commit fewer per run).
+    /// </summary>
+    public async Task<StoredImage> WriteAsync(RunLedger ledger, FinalImage image, bool completesRun = false)
     {
         await ledger.Started;
         var imageId = RunIds.ImageId(ledger.RunId, image.ImageIndex);
         if (!ledger.PinnedToSpool)
         {
+            var completes = completesRun && QuarantineNote(ledger).Length == 0;
             try
             {
                 var response = await store.PutImageAsync(new PutImageRequest
                 {
-                    Run = ledger.Record(RunState.Running),
+                    Run = completes ? ledger.Record(RunState.Succeeded, time.GetUtcNow()) : ledger.Record(RunState.Running),
                     ImageIndex = image.ImageIndex,
                     Data = image.Data,
                     MimeType = image.MimeType,
                     ImageId = imageId,
                 });
                 var stored = response.Image;
+                ledger.CompletedInStorage = completes;
                 GenerationLog.ImageStored(logger, ledger.RunId, stored.ImageId, stored.SizeBytes, stored.Sha256);
                 return new StoredImage(stored.ImageId, stored.Sha256, stored.SizeBytes, Pending: false);
             }
@@ -68,9 +75,13 @@ internal sealed class FinalImageWriter(RunStore store, ImageSpool spool, ImageQu
         return new StoredImage(imageId, spooled.Sha256, image.Data.Length, Pending: true);
     }
 
-    /// <summary>Records the run as SUCCEEDED (through the spool when the run is pinned to it or storage is unavailable).</summary>
-    public Task CompleteAsync(RunLedger ledger) =>
-        EndAsync(ledger, ledger.Record(RunState.Succeeded, time.GetUtcNow(), QuarantineNote(ledger)), imageCount: ledger.Stored + ledger.Pending);
+    /// <summary>
+    /// Records the run as SUCCEEDED (through the spool when the run is pinned to it or storage is unavailable), unless its
+    /// last image already did.
+    /// </summary>
+    public Task CompleteAsync(RunLedger ledger) => ledger.CompletedInStorage
+        ? Task.CompletedTask
+        : EndAsync(ledger, ledger.Record(RunState.Succeeded, time.GetUtcNow(), QuarantineNote(ledger)), imageCount: ledger.Stored + ledger.Pending);
 
     /// <summary>Records the run as FAILED with <paramref name="status"/>; never throws.</summary>
     public async Task FailAsync(RunLedger ledger, RpcStatus status)

@@ -168,8 +168,10 @@ internal sealed class GenerationRunner(
                     {
                         RouterException.ThrowInternal($"adapter '{attempt.Provider}' sent a final image with index {image.ImageIndex}; expected each of 0-{attempt.ImageCount - 1} once");
                     }
-                    var stored = await writer.WriteAsync(ledger, image);
-                    ledger.Add(image, stored.Pending);
+                    ledger.Account(image);
+                    // The last image of a run whose frames go out as they come carries the SUCCEEDED record with it.
+                    var stored = await writer.WriteAsync(ledger, image, completesRun: heldGrids is null && finals.Count == attempt.ImageCount);
+                    ledger.Count(stored.Pending);
                     GenerationDiagnostics.AddImage(activity, image.ImageIndex, stored.ImageId, stored.SizeBytes, stored.Sha256, stored.Pending);
                     var final = ToFinal(attempt, image, stored, last: finals.Count == attempt.ImageCount, plan.IncludeImageData);
                     if (heldGrids is not null)

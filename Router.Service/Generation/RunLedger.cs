@@ -34,6 +34,12 @@ internal sealed class RunLedger(GenerationPlan plan, DateTimeOffset createdAt, s
     /// <summary>True when the RUNNING record is already in storage (the run id's claim wrote it).</summary>
     public bool Claimed { get; set; }
 
+    /// <summary>
+    /// True once storage holds the SUCCEEDED record, written in the same transaction as the run's last image: the run's end
+    /// then needs no write of its own.
+    /// </summary>
+    public bool CompletedInStorage { get; set; }
+
     /// <summary>True once an image of the run went to the spool.</summary>
     public bool PinnedToSpool { get; set; }
 
@@ -73,7 +79,8 @@ internal sealed class RunLedger(GenerationPlan plan, DateTimeOffset createdAt, s
         });
     }
 
-    public void Add(FinalImage image, bool pending)
+    /// <summary>Sums <paramref name="image"/>'s usage and cost into the run and keeps what it reports (revised prompt, parameters, local).</summary>
+    public void Account(FinalImage image)
     {
         if (image.Usage is { } usage)
         {
@@ -102,6 +109,11 @@ internal sealed class RunLedger(GenerationPlan plan, DateTimeOffset createdAt, s
         }
         _effective ??= image.EffectiveParameters;
         _local |= image.Local;
+    }
+
+    /// <summary>Counts an accounted image as stored, or as pending in the spool.</summary>
+    public void Count(bool pending)
+    {
         if (pending)
         {
             Pending++;

@@ -244,6 +244,45 @@ public sealed class GenerationRunnerTests : IAsyncLifetime
         await TestTimeouts.WaitUntilAsync(async () => await RunStateAsync("nowhere") == RunState.Failed);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Generate_LastFinalFrame_LeavesWithTheRunAlreadySucceededWithAllItsUsageInStorage(int images)
+    {
+        // gates[i] lets the adapter go on after image i; after the last image its stream stays open until released, so
+        // nothing after the last image can be what completes the run.
+        var gates = Enumerable.Range(0, images).Select(_ => new TaskCompletionSource()).ToArray();
+        _fleet.OpenAI.Script("gpt-image-1", async (call, stream, cancellationToken) =>
+        {
+            for (var index = 0; index < images; index++)
+            {
+                var final = AdapterScripts.Final(call.Request, index);
+                final.Final.Usage = new Usage { OutputImageTokens = 100 };
+                await stream.WriteAsync(final, cancellationToken);
+                await gates[index].Task.WaitAsync(cancellationToken);
+            }
+        });
+        using var call = _fleet.Client.Generate(new GenerateRequest { Prompt = "x", Config = "gpt-image-1", RunId = $"done-early-{images}", Parameters = new() { N = images } });
+        await using var frames = call.ResponseStream.ReadAllAsync().GetAsyncEnumerator();
+        var finals = 0;
+        while (finals < images)
+        {
+            Assert.True(await frames.MoveNextAsync().AsTask().DefaultTimeout());
+            if (frames.Current.FrameCase == GenerateFrame.FrameOneofCase.Final)
+            {
+                finals++;
+                var run = await _fleet.Storage.Client.GetRunAsync(new GetRunRequest { RunId = $"done-early-{images}" }).DefaultTimeout();
+                // Each image is stored with the run's record so far; the last one's frame leaves with the run complete.
+                Assert.Equal((finals == images ? RunState.Succeeded : RunState.Running, finals, 100 * finals), (run.State, run.Images.Count, run.Usage.OutputImageTokens));
+                gates[finals - 1].SetResult();
+            }
+        }
+
+        Assert.False(await frames.MoveNextAsync().AsTask().DefaultTimeout());
+        var stored = await _fleet.Storage.Client.GetRunAsync(new GetRunRequest { RunId = $"done-early-{images}" }).DefaultTimeout();
+        Assert.Equal((RunState.Succeeded, images, 100 * images), (stored.State, stored.Images.Count, stored.Usage.OutputImageTokens));
+    }
+
     /// <summary>The run's state in storage; unspecified while storage does not know it yet (its records are written in the background).</summary>
     private async Task<RunState> RunStateAsync(string runId)
     {
