@@ -16,7 +16,7 @@ internal static class ImageEdits
         var client = clients.Images(request.Model);
         if (request.PartialImages > 0)
         {
-            await using var events = await client.GenerateImageEditsStreamingAsync(form.Content, form.ContentType, ImageGenerations.Streamed(cancellationToken));
+            var events = await client.GenerateImageEditsAsync(form.Content, form.ContentType, ImageGenerations.Streamed(cancellationToken));
             await foreach (var frame in ImageEventStream.ReadAsync(events, "image_edit", request, context, cancellationToken))
             {
                 yield return frame;

@@ -16,17 +16,22 @@ namespace OpenAI.Adapter.Images;
 /// </summary>
 internal static class ImageEventStream
 {
-    public static async IAsyncEnumerable<ProviderFrame> ReadAsync(AsyncStreamingResult<SseItem<BinaryData>> events, string prefix, ProviderRequest request,
+    public static async IAsyncEnumerable<ProviderFrame> ReadAsync(ClientResult result, string prefix, ProviderRequest request,
         ProviderCallContext context, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var requestId = OpenAIFailures.RequestId(events.Headers);
+        using var response = result.GetRawResponse();
+        var requestId = OpenAIFailures.RequestId(response.Headers);
+        var body = response.ContentStream
+            ?? throw new ProviderException(ProviderFailureKind.MalformedResponse, $"OpenAI's streamed {prefix} reply has no body.", providerRequestId: requestId);
         var partialType = $"{prefix}.partial_image";
         var completedType = $"{prefix}.completed";
         var expected = request.ImageCount();
         var completed = 0;
-        await foreach (var item in events.WithCancellation(cancellationToken))
+        // The BCL's parser hands each event over as soon as its blank line arrives; the SDK's own event reader took about
+        // 10 ms to hand over a 600 kB partial image (bench/run: time to first partial).
+        await foreach (var item in SseParser.Create(body, Parse).EnumerateAsync(cancellationToken))
         {
-            using var document = Parse(item);
+            using var document = item.Data;
             var data = document.RootElement;
             var type = data.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : item.EventType;
             if (type == partialType)
@@ -59,16 +64,16 @@ internal static class ImageEventStream
         }
     }
 
-    private static JsonDocument Parse(SseItem<BinaryData> item)
+    private static JsonDocument Parse(string eventType, ReadOnlySpan<byte> data)
     {
         try
         {
-            return JsonDocument.Parse(item.Data.ToMemory());
+            return JsonDocument.Parse(data.ToArray());
         }
         catch (JsonException ex)
         {
             throw new ProviderException(ProviderFailureKind.MalformedResponse,
-                $"OpenAI's '{item.EventType}' event is not valid JSON ({item.Data.ToMemory().Length} bytes): {ex.Message}", innerException: ex);
+                $"OpenAI's '{eventType}' event is not valid JSON ({data.Length} bytes): {ex.Message}", innerException: ex);
         }
     }
 

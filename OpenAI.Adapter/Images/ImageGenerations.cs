@@ -25,10 +25,9 @@ internal static class ImageGenerations
     }
 
     /// <summary>
-    /// The streamed call with partial images. SDK 2.15.0 streams images only through its protocol method
-    /// (<c>GenerateImagesStreamingAsync(BinaryContent, RequestOptions)</c>; ImageGenerationOptions has no stream or
-    /// partial_images), so the body is the SDK's own serialisation of the options plus model, prompt, n, stream and
-    /// partial_images, and the events are read as they arrive.
+    /// The streamed call with partial images. SDK 2.15.0's ImageGenerationOptions has no stream or partial_images, so the
+    /// body is the SDK's own serialisation of the options plus model, prompt, n, stream and partial_images, sent through
+    /// its protocol method unbuffered; the events are read as they arrive (<see cref="ImageEventStream"/>).
     /// </summary>
     public static async IAsyncEnumerable<ProviderFrame> StreamAsync(OpenAIClients clients, ProviderRequest request, ProviderCallContext context,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -39,8 +38,8 @@ internal static class ImageGenerations
         body["n"] = request.ImageCount();
         body["stream"] = true;
         body["partial_images"] = request.PartialImages;
-        await using var events = await clients.Images(request.Model)
-            .GenerateImagesStreamingAsync(BinaryContent.Create(BinaryData.FromString(body.ToJsonString())), Streamed(cancellationToken));
+        var events = await clients.Images(request.Model)
+            .GenerateImagesAsync(BinaryContent.Create(BinaryData.FromString(body.ToJsonString())), Streamed(cancellationToken));
         await foreach (var frame in ImageEventStream.ReadAsync(events, "image_generation", request, context, cancellationToken))
         {
             yield return frame;
