@@ -38,6 +38,7 @@ var (_, imageBase64Bytes) = await caller.GenerateAsync(emulator, ct);
 // Latency and time to first partial, repeated; the targets take turns within each repeat.
 var latencies = targets.ToDictionary(t => t.Name, _ => new List<Distribution>());
 var firstPartials = new[] { emulator }.Concat(fleets).ToDictionary(t => t.Name, _ => new List<Distribution>());
+HopBreakdown? hops = null;
 for (var repeat = 1; repeat <= options.Repeats; repeat++)
 {
     foreach (var target in targets)
@@ -45,20 +46,18 @@ for (var repeat = 1; repeat <= options.Repeats; repeat++)
         Console.WriteLine($"repeat {repeat}/{options.Repeats}: latency, {target.Name} ({options.LatencyRequests} requests)...");
         latencies[target.Name].Add(await latency.MeasureAsync(target, options.WarmupRequests, options.LatencyRequests, ct));
     }
+    if (repeat == options.Repeats && options.Dashboard)
+    {
+        // Where the fleet's time goes, in the state the latency was just measured in: traced requests, read back from the dashboard.
+        Console.WriteLine($"per-hop timings from {options.TracedRequests} traced requests...");
+        using var telemetry = new DashboardTelemetry(fleet.Dashboard, TimeSpan.FromSeconds(30));
+        hops = await new HopProbe(http, options.Size, telemetry).MeasureAsync(gateway, options.TracedRequests, ct);
+    }
     foreach (var target in firstPartials.Keys.Select(name => targets.Single(t => t.Name == name)))
     {
         Console.WriteLine($"repeat {repeat}/{options.Repeats}: first partial, {target.Name} ({options.FirstPartialRequests} requests)...");
         firstPartials[target.Name].Add(await latency.MeasureFirstPartialAsync(target, Math.Min(options.WarmupRequests, 10), options.FirstPartialRequests, ct));
     }
-}
-
-// Where the fleet's time goes: traced requests, read back from the dashboard (when it runs).
-Console.WriteLine($"per-hop timings from {options.TracedRequests} traced requests...");
-HopBreakdown? hops = null;
-if (options.Dashboard)
-{
-    using var telemetry = new DashboardTelemetry(fleet.Dashboard, TimeSpan.FromSeconds(30));
-    hops = await new HopProbe(http, options.Size, telemetry).MeasureAsync(gateway, options.TracedRequests, ct);
 }
 
 // Throughput, the fleet and Portkey side by side at each concurrency level.

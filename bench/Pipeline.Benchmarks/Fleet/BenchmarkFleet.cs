@@ -9,7 +9,8 @@ namespace Pipeline.Benchmarks.Fleet;
 
 /// <summary>
 /// The AppHost's own model (Program.cs) through Aspire's testing builder, as <c>dotnet run --project AppHost</c> runs it:
-/// the dashboard receiving every service's traces, the gateway behind DCP's endpoint proxy on a random loopback port, the
+/// the dashboard receiving every service's traces, the gateway on free loopback ports (behind DCP's endpoint proxy if the
+/// model puts one there: then <see cref="GatewayDirect"/> bypasses it), the
 /// provider emulator at zero injected latency returning a distinct image every time (so storage writes every one), a known
 /// API key, a temporary data folder, and the gateway's per-key limits raised so the benchmark measures the fleet rather
 /// than its rate limiter.
@@ -84,6 +85,8 @@ public sealed class BenchmarkFleet : IAsyncDisposable
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [
                 $"--PIPELINE_API_KEY={ApiKey}", "--OPENAI_API_KEY=", "--OPENROUTER_API_KEY=", $"--Pipeline:DataDirectory={dataDirectory}",
+                // The gateway's public ports, free ones so a fleet already running on 8080/8081 is no obstacle.
+                $"--Gateway:HttpPort={LoopbackPort.Free()}", $"--Gateway:GrpcPort={LoopbackPort.Free()}",
                 $"--ASPNETCORE_URLS=http://127.0.0.1:{LoopbackPort.Free()}", $"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{LoopbackPort.Free()}",
                 "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true", "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true",
             ],
