@@ -8,8 +8,11 @@ public sealed record BenchmarkOptions
     /// <summary>Measured non-streamed requests per target and repeat (after warm-up). Default 1,000.</summary>
     public int LatencyRequests { get; init; } = 1000;
 
-    /// <summary>Warm-up requests per target before measuring (not recorded). Default 50.</summary>
-    public int WarmupRequests { get; init; } = 50;
+    /// <summary>
+    /// Warm-up requests per target before measuring (not recorded). Default 300: until then the services run partly on
+    /// tier-0 JIT code, and a target measured first looks several times slower than the same path measured after it.
+    /// </summary>
+    public int WarmupRequests { get; init; } = 300;
 
     /// <summary>How many times the latency and first-partial measurements are repeated (spread = min/median/max). Default 3.</summary>
     public int Repeats { get; init; } = 3;
@@ -81,7 +84,7 @@ public sealed record BenchmarkOptions
                     "--no-dashboard" => options with { Dashboard = false },
                     "--quick" => options with
                     {
-                        LatencyRequests = 100, WarmupRequests = 10, Repeats = 1, FirstPartialRequests = 20,
+                        LatencyRequests = 100, WarmupRequests = 200, Repeats = 1, FirstPartialRequests = 20,
                         Concurrency = [1, 16, 64], ThroughputRequests = 32, TracedRequests = 20, SettleTime = TimeSpan.FromSeconds(5),
                     },
                     _ => throw new ArgumentException($"unknown argument '{args[i]}'"),

@@ -56,7 +56,7 @@ for (var repeat = 1; repeat <= options.Repeats; repeat++)
     foreach (var target in firstPartials.Keys.Select(name => targets.Single(t => t.Name == name)))
     {
         Console.WriteLine($"repeat {repeat}/{options.Repeats}: first partial, {target.Name} ({options.FirstPartialRequests} requests)...");
-        firstPartials[target.Name].Add(await latency.MeasureFirstPartialAsync(target, Math.Min(options.WarmupRequests, 10), options.FirstPartialRequests, ct));
+        firstPartials[target.Name].Add(await latency.MeasureFirstPartialAsync(target, Math.Min(options.WarmupRequests, 50), options.FirstPartialRequests, ct));
     }
 }
 
