@@ -19,6 +19,12 @@ public static class OpenTelemetryExtensions
     /// <summary>Every ActivitySource whose name starts with this is traced (e.g. <c>Pipeline.Providers</c>, <c>Pipeline.Router</c>).</summary>
     public const string PipelineActivitySources = "Pipeline.*";
 
+    /// <summary>
+    /// grpc-dotnet's client activity (one per call, parent of the call's HttpClient span). Without it in the trace, every
+    /// internal call's HTTP span points at a parent nobody exported, and the dashboard shows the hops as loose roots.
+    /// </summary>
+    public const string GrpcClientActivitySource = "Grpc.Net.Client";
+
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.AddOpenTelemetry(logging =>
@@ -33,7 +39,7 @@ public static class OpenTelemetryExtensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation())
             .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName, PipelineActivitySources)
+                .AddSource(builder.Environment.ApplicationName, PipelineActivitySources, GrpcClientActivitySource)
                 .AddAspNetCoreInstrumentation(options => options.Filter = context => !IsHealthProbe(context.Request.Path))
                 .AddProcessor(new GrpcSpanAttributes())
                 .AddHttpClientInstrumentation(options => options.FilterHttpRequestMessage = request =>

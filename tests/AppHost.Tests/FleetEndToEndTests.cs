@@ -24,8 +24,9 @@ public sealed class FleetEndToEndTests(FleetFixture fleet)
         using var gateway = fleet.CreateGatewayClient();
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
 
+        var callerSpanId = ActivitySpanId.CreateRandom().ToHexString();
         using var request = StreamedGeneration(partialImages: 2);
-        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        request.Headers.Add("traceparent", $"00-{traceId}-{callerSpanId}-01");
         var events = await ReadEventsAsync(gateway, request, ct).DefaultTimeout();
 
         Assert.Equal(2, events.Count(e => e.Name == "image_generation.partial_image"));
@@ -36,11 +37,17 @@ public sealed class FleetEndToEndTests(FleetFixture fleet)
         Assert.Equal(Convert.FromBase64String(b64), stored);
         Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(fleet.DataDirectory, "storage"), "*", SearchOption.AllDirectories));
 
-        // One trace, whose spans come from every service the request crossed, read from the Aspire dashboard.
+        // One trace, whose spans come from every service the request crossed, read from the Aspire dashboard: one tree under
+        // the caller's span (every gRPC call's client span is exported, so no span hangs off a parent nobody sent).
         using var telemetry = new DashboardTelemetry(fleet.Dashboard, TestTimeouts.Default);
+        static bool OneTree(IReadOnlyList<TelemetrySpan> spans, string root) =>
+            spans.All(span => span.ParentSpanId == root || spans.Any(parent => parent.SpanId == span.ParentSpanId));
         var spans = await telemetry.WaitForTraceAsync(traceId, s =>
             new[] { "gateway", "router", "openai", "storage" }.All(service => s.Any(span => span.Service == service))
-            && s.Any(IsProviderHttpCall) && s.Any(IsStoragePut) && s.Any(span => span.Service == "openai" && span.Attribute("gen_ai.request.model") is not null), ct);
+            && s.Any(IsProviderHttpCall) && s.Any(IsStoragePut) && s.Any(span => span.Service == "openai" && span.Attribute("gen_ai.request.model") is not null)
+            && OneTree(s, callerSpanId), ct);
+        Assert.Equal("gateway", Assert.Single(spans, s => s.ParentSpanId == callerSpanId).Service);
+        Assert.Contains(spans, s => s.Service == "router" && s.Name == "Grpc.Net.Client.GrpcOut");
         var providerCall = spans.Single(s => s.Service == "openai" && s.Attribute("gen_ai.request.model") is not null);
         Assert.Equal("gpt-image-1", providerCall.Attribute("gen_ai.request.model"));
         var emulatorPort = fleet.App.GetEndpoint("emulator", "http").Port;
