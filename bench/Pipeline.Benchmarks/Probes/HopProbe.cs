@@ -34,9 +34,11 @@ public sealed class HopProbe(HttpClient http, string size, DashboardTelemetry te
         var perTrace = new List<IReadOnlyDictionary<string, double>>(requests);
         foreach (var (traceId, spanId, ms) in sent)
         {
-            // Complete once storage's span is in and the gateway's root span (the last to end) has arrived.
+            // Complete once the gateway's root span (the last to end) and storage's put have arrived and every span's parent is in.
             var spans = await telemetry.WaitForTraceAsync(traceId,
-                s => s.Any(span => span.ParentSpanId == spanId) && s.Any(span => span.Service == "storage"), cancellationToken);
+                s => s.Any(span => span.ParentSpanId == spanId) && s.Any(span => span.Service == "storage" && span.Name.EndsWith("/PutImage", StringComparison.Ordinal))
+                    && s.All(span => span.ParentSpanId == spanId || s.Any(parent => parent.SpanId == span.ParentSpanId)),
+                cancellationToken);
             perTrace.Add(Attribute(spans, spanId, ms));
         }
         return HopBreakdown.Of(perTrace);
@@ -65,20 +67,31 @@ public sealed class HopProbe(HttpClient http, string size, DashboardTelemetry te
         Add(ClientToGateway, clientMs - spans.Where(s => s.ParentSpanId == callerSpanId).Sum(Extent));
         foreach (var span in spans)
         {
-            Add(Label(span, children[span.SpanId]), Extent(span) - children[span.SpanId].Sum(Extent));
+            Add(Label(span, children), Extent(span) - children[span.SpanId].Sum(Extent));
         }
         return hops;
     }
 
     /// <summary>
-    /// A server or internal span: its service. A client span: the hop to the service whose server span is its child, else
-    /// (a call out of the fleet, e.g. to the provider) the host it called, else the client span's own name.
+    /// A server or internal span: its service. A client span (grpc-dotnet's call span, or the HttpClient span under it): the
+    /// hop to the service whose server span is below it, else (a call out of the fleet, e.g. to the provider) the host it
+    /// called, else the client span's own name.
     /// </summary>
-    private static string Label(TelemetrySpan span, IEnumerable<TelemetrySpan> children) =>
-        !span.IsClient ? span.Service
-        : children.FirstOrDefault(c => c.IsServer) is { } server ? $"{span.Service} → {server.Service}"
-        : span.Attribute("server.address") is { } host ? $"{span.Service} → {host} (outside the fleet)"
-        : $"{span.Service}: {span.Name}";
+    private static string Label(TelemetrySpan span, ILookup<string, TelemetrySpan> children)
+    {
+        if (!span.IsClient)
+        {
+            return span.Service;
+        }
+        for (var below = children[span.SpanId].ToList(); below.Count > 0; below = [.. below.Where(c => c.IsClient).SelectMany(c => children[c.SpanId])])
+        {
+            if (below.FirstOrDefault(c => c.IsServer) is { } server)
+            {
+                return $"{span.Service} → {server.Service}";
+            }
+        }
+        return span.Attribute("server.address") is { } host ? $"{span.Service} → {host} (outside the fleet)" : $"{span.Service}: {span.Name}";
+    }
 }
 
 /// <summary>Median and p90 milliseconds per label over the traced requests, largest median first.</summary>
