@@ -4,11 +4,10 @@ namespace Pipeline.Benchmarks.Probes;
 
 /// <summary>
 /// Where a generation's added milliseconds go, from the traces the services send the Aspire dashboard: sequential traced
-/// requests (the benchmark is the trace's parent), then, per trace, every span's own time (its duration less its
-/// children's, a span lasting until its last descendant ends) under one label: a service's server and internal spans under
-/// its name ("router"), a client span under its hop ("router → storage": serialization, the wire and the callee's framework
-/// outside its span). What the client measured beyond the gateway's span is "client ↔ gateway" (connection, DCP's proxy,
-/// reading the body).
+/// requests (the benchmark is the trace's parent), then, per trace, its time line shared out among its spans (see
+/// <see cref="Attribute"/>) under one label each: a service's server and internal spans under its name ("router"), a client
+/// span under its hop ("router → storage": serialization, the wire and the callee's framework outside its span). What the
+/// client measured beyond the gateway's span is "client ↔ gateway" (connection, proxy if any, reading the body).
 /// </summary>
 public sealed class HopProbe(HttpClient http, string size, DashboardTelemetry telemetry)
 {
@@ -44,13 +43,18 @@ public sealed class HopProbe(HttpClient http, string size, DashboardTelemetry te
         return HopBreakdown.Of(perTrace);
     }
 
-    /// <summary>One trace's milliseconds by label; <paramref name="callerSpanId"/> is the client's span, parent of the gateway's.</summary>
+    /// <summary>
+    /// One trace's milliseconds by label; <paramref name="callerSpanId"/> is the client's span, parent of the gateway's. The
+    /// trace's time line is cut at every span's start and end, and each piece goes to the span that started last among those
+    /// running then: the innermost work, and of two calls that overlap (a streamed call still open while its final image is
+    /// stored) the later one. So the pieces add up to the gateway's span, and nothing is counted twice.
+    /// </summary>
     public static IReadOnlyDictionary<string, double> Attribute(IReadOnlyList<TelemetrySpan> spans, string callerSpanId, double clientMs)
     {
         var children = spans.ToLookup(s => s.ParentSpanId);
         var ends = new Dictionary<string, long>(StringComparer.Ordinal);
-        // A span's extent runs to the last end among it and its descendants: a streamed call's client span ends with the
-        // response headers, but the call lasts until the callee's server span ends.
+        // A span runs until its last descendant ends: a streamed call's client span ends with the response headers, but the
+        // call lasts until the callee's server span ends.
         long End(TelemetrySpan span)
         {
             if (!ends.TryGetValue(span.SpanId, out var end))
@@ -60,14 +64,19 @@ public sealed class HopProbe(HttpClient http, string size, DashboardTelemetry te
             }
             return end;
         }
-        double Extent(TelemetrySpan span) => (End(span) - span.StartNanos) / 1e6;
 
         var hops = new Dictionary<string, double>(StringComparer.Ordinal);
         void Add(string label, double ms) => hops[label] = hops.GetValueOrDefault(label) + Math.Max(0, ms);
-        Add(ClientToGateway, clientMs - spans.Where(s => s.ParentSpanId == callerSpanId).Sum(Extent));
-        foreach (var span in spans)
+        var roots = spans.Where(s => s.ParentSpanId == callerSpanId).ToList();
+        Add(ClientToGateway, clientMs - roots.Sum(r => (End(r) - r.StartNanos) / 1e6));
+        var cuts = spans.SelectMany(s => new[] { s.StartNanos, End(s) }).Distinct().Order().ToList();
+        for (var i = 0; i + 1 < cuts.Count; i++)
         {
-            Add(Label(span, children), Extent(span) - children[span.SpanId].Sum(Extent));
+            var running = spans.Where(s => s.StartNanos <= cuts[i] && End(s) >= cuts[i + 1]).MaxBy(s => s.StartNanos);
+            if (running is not null)
+            {
+                Add(Label(running, children), (cuts[i + 1] - cuts[i]) / 1e6);
+            }
         }
         return hops;
     }
@@ -94,7 +103,7 @@ public sealed class HopProbe(HttpClient http, string size, DashboardTelemetry te
     }
 }
 
-/// <summary>Median and p90 milliseconds per label over the traced requests, largest median first.</summary>
+/// <summary>Mean (these add up), median and p90 milliseconds per label over the traced requests, largest mean first.</summary>
 public sealed record HopBreakdown(int Traces, IReadOnlyList<HopFigure> Hops)
 {
     public static HopBreakdown Of(IReadOnlyList<IReadOnlyDictionary<string, double>> traces)
@@ -104,11 +113,11 @@ public sealed record HopBreakdown(int Traces, IReadOnlyList<HopFigure> Hops)
         {
             var samples = traces.Select(t => t.GetValueOrDefault(label) / 1000).ToList();
             var d = Distribution.FromSeconds(samples);
-            return new HopFigure(label, d.Median, d.P90);
+            return new HopFigure(label, samples.Average() * 1000, d.Median, d.P90);
         });
-        return new HopBreakdown(traces.Count, [.. hops.OrderByDescending(h => h.MedianMs)]);
+        return new HopBreakdown(traces.Count, [.. hops.OrderByDescending(h => h.MeanMs)]);
     }
 }
 
 /// <summary>One label's share of a generation.</summary>
-public sealed record HopFigure(string Label, double MedianMs, double P90Ms);
+public sealed record HopFigure(string Label, double MeanMs, double MedianMs, double P90Ms);

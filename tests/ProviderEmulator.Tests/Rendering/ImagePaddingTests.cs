@@ -7,6 +7,8 @@ namespace ProviderEmulator.Tests.Rendering;
 
 public class ImagePaddingTests
 {
+    public static TheoryData<ImageFormat> Formats => [ImageFormat.Png, ImageFormat.Jpeg, ImageFormat.WebP];
+
     private readonly ImageStudio _studio = new(new EmulatorOptions { CacheImages = false }, NullLogger<ImageStudio>.Instance);
 
     [Theory]
@@ -27,9 +29,7 @@ public class ImagePaddingTests
     }
 
     [Theory]
-    [InlineData(ImageFormat.Png)]
-    [InlineData(ImageFormat.Jpeg)]
-    [InlineData(ImageFormat.WebP)]
+    [MemberData(nameof(Formats))]
     public void Stamp_TwoCalls_ReturnDifferentBytes(ImageFormat format)
     {
         var image = Image(format);
@@ -58,9 +58,7 @@ public class ImagePaddingTests
     }
 
     [Theory]
-    [InlineData(ImageFormat.Png)]
-    [InlineData(ImageFormat.Jpeg)]
-    [InlineData(ImageFormat.WebP)]
+    [MemberData(nameof(Formats))]
     public void PadTo_StampedImage_StaysValid(ImageFormat format)
     {
         var stamped = ImagePadding.Stamp(Image(format), format);
@@ -73,9 +71,7 @@ public class ImagePaddingTests
     }
 
     [Theory]
-    [InlineData(ImageFormat.Png)]
-    [InlineData(ImageFormat.Jpeg)]
-    [InlineData(ImageFormat.WebP)]
+    [MemberData(nameof(Formats))]
     public void Stamp_NotAnImageOfThatFormat_Throws(ImageFormat format)
     {
         var other = format == ImageFormat.Png ? Image(ImageFormat.Jpeg) : Image(ImageFormat.Png);
