@@ -24,8 +24,8 @@ public static class FleetDefaultsExtensions
                 {
                     endpoint.Port = null;
                 }
-                // Every hop goes straight to the process, the front door included: DCP's proxy copies each byte once more,
-                // which cost the gateway's 1.4 MB answers about 50 ms each (bench/run measured both ways).
+                // Every hop goes straight to the process, the front door included: one process and one copy of every byte
+                // less (measured warm, the gateway's latency was the same either way: 18.0 ms through DCP's proxy, 17.8 without).
                 endpoint.IsProxied = false;
             }
             // OpenTelemetry.Instrumentation.AspNetCore adds rpc.system / rpc.service / rpc.method / rpc.grpc.status_code
