@@ -22,7 +22,9 @@ public static class ReliabilityFleet
         var dataDirectory = Directory.CreateTempSubdirectory("pipeline-reliability-").FullName;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [$"--PIPELINE_API_KEY={ApiKey}", "--OPENAI_API_KEY=", "--OPENROUTER_API_KEY=", "--COMFYUI_URL=",
-             "--Parameters:openai-api-key=", "--Parameters:openrouter-api-key=", $"--Pipeline:DataDirectory={dataDirectory}"],
+             "--Parameters:openai-api-key=", "--Parameters:openrouter-api-key=", $"--Pipeline:DataDirectory={dataDirectory}",
+             // The gateway listens on its public ports itself (no proxy); free ones, so a fleet already on 8080/8081 is no obstacle.
+             $"--Gateway:HttpPort={LoopbackPort.Free()}", $"--Gateway:GrpcPort={LoopbackPort.Free()}"],
             cancellationToken);
         // The services' console lines and Aspire's own progress would drown the suite's output.
         builder.Services.AddLogging(logging => logging.AddFilter("AppHost.Resources", LogLevel.Warning).AddFilter("Aspire.Hosting", LogLevel.Warning)
