@@ -34,7 +34,7 @@ public static class GatewayServiceExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiKeyDefaults.Policy, policy => policy.AddAuthenticationSchemes(ApiKeyDefaults.Scheme).RequireAuthenticatedUser());
-        services.AddGatewayRateLimits(options);
+        services.AddGatewayRateLimits(options, builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddServiceGrpcClient<ImageGeneration.ImageGenerationClient>("router", BackendAddresses.MaxRouterMessageBytes);
         services.AddSingleton<RouterCatalogue>();
