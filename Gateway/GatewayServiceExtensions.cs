@@ -77,7 +77,11 @@ public static class GatewayServiceExtensions
     /// <summary>Maps YARP's routes (gRPC ImageGeneration, <c>/api/</c>, <c>/images/{id}</c>).</summary>
     public static WebApplication MapGatewayProxy(this WebApplication app)
     {
-        app.MapReverseProxy(proxy => proxy.Use(ProxyErrorResponses.WriteAsync));
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(BackendLossTrailers.WriteAsync);
+            proxy.Use(ProxyErrorResponses.WriteAsync);
+        });
         return app;
     }
 }
