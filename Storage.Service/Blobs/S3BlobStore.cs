@@ -33,6 +33,9 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
         _client = CreateClient(options);
     }
 
+    /// <summary>Keys per listing page; null: the server's default (1,000 on AWS). Tests set a small one to cross pages.</summary>
+    internal int? ListPageSize { get; set; }
+
     public string Location => $"s3://{_options.Bucket}/{KeyPrefix} at {_options.Endpoint}";
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
@@ -158,7 +161,7 @@ public sealed class S3BlobStore : IBlobStore, IDisposable
 
     public async IAsyncEnumerable<string> EnumerateBlobsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var request = new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = KeyPrefix };
+        var request = new ListObjectsV2Request { BucketName = _options.Bucket, Prefix = KeyPrefix, MaxKeys = ListPageSize };
         while (true)
         {
             ListObjectsV2Response page;
