@@ -80,7 +80,9 @@ public static class ScaledProfile
         builder.Services.AddHealthChecks().AddAsyncCheck("postgres-ready", ct => PingAsync(endpoint, password, ct));
         postgres.WithHealthCheck("postgres-ready");
 
-        var s3 = builder.AddExecutable("s3", "node", repo, s3rver, "--address", "127.0.0.1", "--directory", Path.Combine(data.Path, "s3"), "--configure-bucket", Bucket, "--silent")
+        // --openssl-legacy-provider: s3rver encrypts its listing page tokens with DES, which Node 20's OpenSSL 3 refuses otherwise.
+        var s3 = builder.AddExecutable("s3", "node", repo, "--openssl-legacy-provider", s3rver,
+                "--address", "127.0.0.1", "--directory", Path.Combine(data.Path, "s3"), "--configure-bucket", Bucket, "--silent", "--no-vhost-buckets")
             .WithHttpEndpoint(name: "http", isProxied: false)
             .WithArgs(context => context.Args.Add(ReferenceExpression.Create($"--port={s3Port(context)}")))
             .WithHttpHealthCheck("/");

@@ -9,7 +9,7 @@ using Pipeline.Tests.Measurement;
 namespace Pipeline.Tests.Servers;
 
 /// <summary>
-/// A real S3-compatible server for tests: s3rver (npm, pinned by tests/Servers/s3rver/package-lock.json) under node on
+/// A real S3-compatible server for tests: s3rver (npm, pinned by deploy/local/s3rver/package-lock.json) under node on
 /// 127.0.0.1 at a free port, storing in a temp folder, path-style, with its fixed key pair. One per test assembly
 /// (<c>[assembly: AssemblyFixture(typeof(S3Server))]</c>); each test takes its own bucket from <see cref="NewBucketName"/>.
 /// A missing node or node_modules fails with what to install; it never skips (.ci/run installs both). Compiled into
@@ -115,7 +115,7 @@ public sealed class S3Server : IAsyncLifetime
             ?? throw new InvalidOperationException("The test assembly has no S3rverFolder metadata; set UsesS3Server in its project (tests/Directory.Build.props).");
         if (FindOnPath("node") is null)
         {
-            throw new InvalidOperationException("node is not installed; install Debian's nodejs and npm (bash .ci/run does), then npm ci --prefix tests/Servers/s3rver.");
+            throw new InvalidOperationException("node is not installed; install Debian's nodejs and npm (bash .ci/run does), then npm ci --prefix deploy/local/s3rver.");
         }
         var script = Path.Combine(folder, "node_modules", "s3rver", "bin", "s3rver.js");
         return File.Exists(script)
