@@ -77,5 +77,5 @@ internal static class GrpcClients
         }
     }
 
-    private static Metadata Bearer(string apiKey) => new() { { "authorization", $"Bearer {apiKey}" } };
+    public static Metadata Bearer(string apiKey) => new() { { "authorization", $"Bearer {apiKey}" } };
 }

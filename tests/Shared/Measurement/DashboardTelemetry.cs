@@ -6,6 +6,9 @@ namespace Pipeline.Tests.Measurement;
 /// <summary>One span as the Aspire dashboard's telemetry API returns it (OTLP/JSON), flattened.</summary>
 public sealed record TelemetrySpan(string Service, string Scope, string Name, string Kind, string SpanId, string ParentSpanId, JsonElement Raw)
 {
+    /// <summary>The process that sent the span (<c>service.instance.id</c>): replicas share a service name, not this.</summary>
+    public string Instance { get; init; } = "";
+
     /// <summary>When the span started (OTLP <c>startTimeUnixNano</c>).</summary>
     public long StartNanos => Nanos("startTimeUnixNano");
 
@@ -88,21 +91,28 @@ public sealed class DashboardTelemetry(Uri dashboard, TimeSpan timeout) : IDispo
         var spans = new List<TelemetrySpan>();
         foreach (var resourceSpans in FindArrays(root, "resourceSpans").SelectMany(a => a.EnumerateArray()))
         {
-            var service = resourceSpans.TryGetProperty("resource", out var resource) && resource.TryGetProperty("attributes", out var attributes)
-                ? attributes.EnumerateArray().Where(a => a.GetProperty("key").GetString() == "service.name")
-                    .Select(a => a.GetProperty("value").GetProperty("stringValue").GetString()).FirstOrDefault() ?? ""
-                : "";
+            var service = ResourceAttribute(resourceSpans, "service.name");
+            var instance = ResourceAttribute(resourceSpans, "service.instance.id");
             foreach (var scopeSpans in resourceSpans.GetProperty("scopeSpans").EnumerateArray())
             {
                 var scope = scopeSpans.TryGetProperty("scope", out var s) && s.TryGetProperty("name", out var n) ? n.GetString() ?? "" : "";
                 foreach (var span in scopeSpans.GetProperty("spans").EnumerateArray())
                 {
-                    spans.Add(new TelemetrySpan(service, scope, Text(span, "name"), Text(span, "kind"), Text(span, "spanId"), Text(span, "parentSpanId"), span.Clone()));
+                    spans.Add(new TelemetrySpan(service, scope, Text(span, "name"), Text(span, "kind"), Text(span, "spanId"), Text(span, "parentSpanId"), span.Clone())
+                    {
+                        Instance = instance,
+                    });
                 }
             }
         }
         return spans;
     }
+
+    private static string ResourceAttribute(JsonElement resourceSpans, string key) =>
+        resourceSpans.TryGetProperty("resource", out var resource) && resource.TryGetProperty("attributes", out var attributes)
+            ? attributes.EnumerateArray().Where(a => a.GetProperty("key").GetString() == key)
+                .Select(a => a.GetProperty("value").GetProperty("stringValue").GetString()).FirstOrDefault() ?? ""
+            : "";
 
     private static string Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) ? (value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : value.GetRawText()) : "";
