@@ -40,7 +40,7 @@ public static class GatewayServiceExtensions
         services.AddSingleton<RouterCatalogue>();
         services.AddSingleton<ImageGenerationHandler>();
         services.AddSingleton<ModelsHandler>();
-        services.AddGatewayProxy(options);
+        services.AddGatewayProxy(options, builder.Configuration);
         // The gateway serves only health and reflection itself; every other gRPC service belongs to YARP's routes.
         // Without this, grpc-dotnet's catch-all "unimplemented service" endpoint would answer ListConfigs and GetRun
         // (YARP's catch-all route has a higher order) with UNIMPLEMENTED, before authentication.
