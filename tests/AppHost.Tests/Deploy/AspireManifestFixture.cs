@@ -38,6 +38,8 @@ public sealed partial class AspireManifestFixture : IAsyncLifetime
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         _output = Directory.CreateTempSubdirectory("pipeline-manifest-").FullName;
         Manifest = AspireManifest.Parse(await PublishAsync(_output, TestContext.Current.CancellationToken));
+        Assert.True(Manifest.Resources.ContainsKey(AppHost.ScaledProfile.DatabaseName),
+            $"the manifest has no {AppHost.ScaledProfile.DatabaseName}: the AppHost ignored {AppHost.ScaledProfile.Flag}, so this is not the scaled profile's model");
         Base = KubernetesObjects.Load(BaseFolder);
     }
 
@@ -78,7 +80,7 @@ public sealed partial class AspireManifestFixture : IAsyncLifetime
             start.ArgumentList.Add($"--{secret}=manifest");
         }
         // Last: a switch with no value takes the next argument as its value in .NET configuration.
-        start.ArgumentList.Add("--scaled");
+        start.ArgumentList.Add(AppHost.ScaledProfile.Flag);
         // The model reads these from the environment too; this machine's own must not change it.
         foreach (var name in start.Environment.Keys.Where(IsModelInput).ToList())
         {

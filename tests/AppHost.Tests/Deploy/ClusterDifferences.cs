@@ -25,20 +25,9 @@ internal static class ClusterDifferences
     public static readonly IReadOnlyDictionary<(string Deployment, string Variable), string> ClusterOnly =
         new Dictionary<(string, string), string>
         {
-            [("storage", "Storage__MetadataBackend")] = ScaledProfilePending,
-            [("storage", "ConnectionStrings__pipeline-db")] = ScaledProfilePending,
-            [("storage", "Storage__BlobBackend")] = ScaledProfilePending,
-            [("storage", "Storage__S3__ServiceUrl")] = ScaledProfilePending,
-            [("storage", "Storage__S3__Bucket")] = ScaledProfilePending,
-            [("storage", "Storage__S3__Region")] = ScaledProfilePending,
-            [("storage", "Storage__S3__AccessKey")] = ScaledProfilePending,
-            [("storage", "Storage__S3__SecretKey")] = ScaledProfilePending,
-            [("gateway", "Gateway__RateLimits__Store")] = ScaledProfilePending,
-            [("gateway", "ConnectionStrings__pipeline-db")] = ScaledProfilePending,
+            [("storage", "Storage__S3__Region")] =
+                "AWS signs for a region (default us-east-1); the AppHost's s3rver ignores it, so the model does not name it",
         };
-
-    private const string ScaledProfilePending =
-        "the AppHost's scaled profile (--scaled: PostgreSQL and S3) names it; until that profile is on main the manifest is the default one's";
 
     /// <summary>
     /// Why <paramref name="project"/>'s manifest variable <paramref name="name"/> needs no counterpart in its Deployment,
@@ -62,6 +51,13 @@ internal static class ClusterDifferences
             && name == $"{only.Resource}_{path["bindings.".Length..^".url".Length]}".ToUpperInvariant())
         {
             return $"duplicates services__{only.Resource}__…__0 for non-.NET clients; no Pipeline service reads it";
+        }
+        // WithReference(connection string) also writes ConnectionStrings__{name with '_' for '-'} for platforms whose
+        // variable names cannot hold '-'. Kubernetes' can, and the services read ConnectionStrings:{name}.
+        if (name.StartsWith("ConnectionStrings__", StringComparison.Ordinal) && project.Env.Keys.Any(other =>
+                other != name && other.StartsWith("ConnectionStrings__", StringComparison.Ordinal) && other.Replace('-', '_') == name && project.Env[other] == value))
+        {
+            return "copies the ConnectionStrings__ variable spelt with '-' for platforms whose variable names cannot hold it";
         }
         return project.Name == Emulator ? "the emulator is not deployed" : null;
     }

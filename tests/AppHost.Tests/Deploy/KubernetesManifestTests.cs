@@ -180,7 +180,8 @@ public sealed partial class KubernetesManifestTests(AspireManifestFixture fixtur
         }
         foreach (var project in Deployed)
         {
-            foreach (var name in project.Env.Keys.Where(IsSecretLooking).Where(n => MainContainer(project.Name).Env.All(e => e.Name != n)))
+            foreach (var name in project.Env.Keys.Where(IsSecretLooking)
+                .Where(n => ClusterDifferences.WhyNotDeployed(project, n, project.Env[n]) is null && MainContainer(project.Name).Env.All(e => e.Name != n)))
             {
                 errors.Add($"{project.Name}: the manifest's {name} looks secret, and the Deployment does not take it from a Secret");
             }
