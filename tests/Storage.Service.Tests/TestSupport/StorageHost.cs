@@ -16,8 +16,9 @@ internal sealed class StorageHost : IAsyncDisposable
     private readonly TempDirectory? _ownedDirectory;
     private readonly LogSink _logs;
 
-    private StorageHost(WebApplication app, string dataDirectory, TempDirectory? ownedDirectory, LogSink logs, int httpPort, int grpcPort)
+    private StorageHost(WebApplication app, string dataDirectory, TempDirectory? ownedDirectory, LogSink logs, int httpPort, int grpcPort, string? bucket)
     {
+        Bucket = bucket;
         _app = app;
         _ownedDirectory = ownedDirectory;
         _logs = logs;
@@ -35,6 +36,9 @@ internal sealed class StorageHost : IAsyncDisposable
 
     public string BlobRoot => Path.Combine(DataDirectory, "blobs");
 
+    /// <summary>The blobs' bucket when started on S3; null on the file system.</summary>
+    public string? Bucket { get; }
+
     public HttpClient HttpClient { get; }
 
     public GrpcChannel Channel { get; }
@@ -46,8 +50,12 @@ internal sealed class StorageHost : IAsyncDisposable
     /// <summary>Error-level log event names the test expects (not failures).</summary>
     public HashSet<string> ExpectedErrors { get; } = [];
 
-    /// <summary>Starts the service; <paramref name="time"/> replaces the system clock when given.</summary>
-    public static async Task<StorageHost> StartAsync(IDictionary<string, string?>? settings = null, string? dataDirectory = null, TimeProvider? time = null)
+    /// <summary>
+    /// Starts the service; <paramref name="time"/> replaces the system clock when given. With <paramref name="s3"/>, blobs
+    /// go to a fresh bucket of that server (<see cref="Bucket"/>; <paramref name="settings"/> may name another) instead of the data directory.
+    /// </summary>
+    public static async Task<StorageHost> StartAsync(
+        IDictionary<string, string?>? settings = null, string? dataDirectory = null, TimeProvider? time = null, S3Server? s3 = null)
     {
         var owned = dataDirectory is null ? new TempDirectory() : null;
         var directory = dataDirectory ?? owned!.Path;
@@ -60,10 +68,15 @@ internal sealed class StorageHost : IAsyncDisposable
             ["Kestrel:Endpoints:grpc:Protocols"] = "Http2",
             ["Storage:DataDirectory"] = directory,
         };
+        foreach (var (key, value) in s3?.StorageSettings(S3Server.NewBucketName()) ?? [])
+        {
+            configuration[key] = value;
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             configuration[key] = value;
         }
+        var bucket = s3 is null ? null : configuration["Storage:S3:Bucket"];
         builder.Configuration.AddInMemoryCollection(configuration);
         var logs = new LogSink();
         builder.Logging.ClearProviders();
@@ -86,7 +99,7 @@ internal sealed class StorageHost : IAsyncDisposable
 
         var http = listeners.Single(l => l.Protocols == HttpProtocols.Http1).IPEndPoint!.Port;
         var grpc = listeners.Single(l => l.Protocols == HttpProtocols.Http2).IPEndPoint!.Port;
-        return new StorageHost(app, directory, owned, logs, http, grpc);
+        return new StorageHost(app, directory, owned, logs, http, grpc, bucket);
     }
 
     public IReadOnlyList<LogSink.Entry> Logs => _logs.Entries;
