@@ -53,6 +53,56 @@ public sealed class GrpcClientExtensionsTests
         Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
     }
 
+    [Fact]
+    public async Task AddServiceGrpcClient_ThreeConnectionsPerService_CallsGoRoundThreeConnections()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var connections = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await using var service = await GrpcTestHost.StartAsync(_ => { }, app =>
+        {
+            app.Use(next => context =>
+            {
+                connections.Enqueue(context.Connection.Id);
+                return next(context);
+            });
+            app.MapDefaultEndpoints();
+        }, ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
+        await using var provider = Caller(new()
+        {
+            ["services:probe:grpc:0"] = service.Address.ToString(),
+            [Pipeline.ServiceDefaults.Http.ConnectionSpread.ConfigurationKey] = "3",
+        });
+
+        var client = provider.GetRequiredService<Health.HealthClient>();
+        for (var i = 0; i < 6; i++)
+        {
+            await client.CheckAsync(new HealthCheckRequest(), cancellationToken: ct).ResponseAsync.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        }
+
+        // A connection-balancing proxy in front of replicas would give each of these connections the next replica.
+        var seen = connections.ToList();
+        Assert.Equal(6, seen.Count);
+        Assert.Equal(3, seen.Distinct().Count());
+        Assert.Equal(seen.Take(3), seen.Skip(3));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("17")]
+    [InlineData("three")]
+    public void ConnectionSpread_OutOfRange_FailsNamingTheKeyAndTheRange(string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [Pipeline.ServiceDefaults.Http.ConnectionSpread.ConfigurationKey] = value,
+        }).Build();
+
+        var ex = Assert.Throws<InvalidOperationException>(() => Pipeline.ServiceDefaults.Http.ConnectionSpread.From(configuration));
+
+        Assert.Contains("Pipeline:ConnectionsPerService", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("1 to 16", ex.Message, StringComparison.Ordinal);
+    }
+
     private static ServiceProvider Caller(Dictionary<string, string?> discovery, int maxMessageBytes = 1024 * 1024)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Production });
