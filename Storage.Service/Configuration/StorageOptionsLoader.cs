@@ -48,10 +48,18 @@ public static class StorageOptionsLoader
         imageLimits.Validate("Storage:ImageLimits", errors);
 
         var backend = MetadataBackend.Sqlite;
-        if (!string.IsNullOrWhiteSpace(settings.MetadataBackend)
-            && (!Enum.TryParse(settings.MetadataBackend, ignoreCase: true, out backend) || !Enum.IsDefined(backend) || char.IsAsciiDigit(settings.MetadataBackend.Trim()[0])))
+        if (!string.IsNullOrWhiteSpace(settings.MetadataBackend))
         {
-            errors.Add($"'Storage:MetadataBackend' is '{settings.MetadataBackend}'; allowed: {string.Join(", ", Enum.GetNames<MetadataBackend>())}.");
+            // By name only: Enum.TryParse would also take "1" or "Sqlite,Postgres".
+            var named = Enum.GetValues<MetadataBackend>().Where(b => b.ToString().Equals(settings.MetadataBackend.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
+            if (named.Count == 1)
+            {
+                backend = named[0];
+            }
+            else
+            {
+                errors.Add($"'Storage:MetadataBackend' is '{settings.MetadataBackend}'; allowed: {string.Join(", ", Enum.GetNames<MetadataBackend>())}.");
+            }
         }
         var postgres = backend == MetadataBackend.Postgres ? CheckPostgres(postgresConnectionString, errors) : null;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Pipeline.Contracts.Storage.V1;
+using Storage.Service.Configuration;
 using Storage.Service.Tests.TestSupport;
 
 namespace Storage.Service.Tests.Export;
@@ -40,7 +41,8 @@ public abstract class RunExporterTests(StorageBackend backend)
 
         await host.Client.PutImageAsync(Requests.Put("plain", 0, TestImages.Png()), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
-        Assert.Equal(["blobs", "storage.db", "storage.db-shm", "storage.db-wal"],
+        string[] metadataFiles = backend.Metadata == MetadataBackend.Sqlite ? ["storage.db", "storage.db-shm", "storage.db-wal"] : [];
+        Assert.Equal(["blobs", .. metadataFiles],
             Directory.EnumerateFileSystemEntries(host.DataDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
