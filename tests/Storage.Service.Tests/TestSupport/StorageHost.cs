@@ -77,7 +77,7 @@ internal sealed class StorageHost : IAsyncDisposable
         };
         if (backend.Metadata == MetadataBackend.Postgres)
         {
-            var server = await SharedPostgresServer.GetAsync().DefaultTimeout();
+            var server = await SharedPostgresServer.GetAsync().WithTimeout(TaskTimeouts.ServerStart);
             postgresDatabase = await server.CreateDatabaseAsync("storage").DefaultTimeout();
             configuration["ConnectionStrings:" + PostgresOptions.ConnectionStringName] = server.ConnectionString(postgresDatabase);
         }
@@ -121,7 +121,7 @@ internal sealed class StorageHost : IAsyncDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (_postgresDatabase is not null)
         {
-            var server = await SharedPostgresServer.GetAsync().DefaultTimeout();
+            var server = await SharedPostgresServer.GetAsync().WithTimeout(TaskTimeouts.ServerStart);
             await server.DropDatabaseAsync(_postgresDatabase).DefaultTimeout();
         }
         _ownedDirectory?.Dispose();
