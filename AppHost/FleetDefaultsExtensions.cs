@@ -8,7 +8,7 @@ namespace AppHost;
 public static class FleetDefaultsExtensions
 {
     /// <summary>
-    /// For every project: no DCP proxy in front of any endpoint, and fresh ports unless marked
+    /// For every project: no DCP proxy in front of any endpoint unless it has replicas, and fresh ports unless marked
     /// <see cref="StablePortsAnnotation"/> (their appsettings ports are only defaults for running one service alone); rpc.*
     /// on gRPC server spans; then a crashed project is started again (<see cref="CrashRestarter"/>) and the
     /// <see cref="StartupBanner"/> is printed once the resources exist.
@@ -26,7 +26,8 @@ public static class FleetDefaultsExtensions
                 }
                 // Every hop goes straight to the process, the front door included: one process and one copy of every byte
                 // less (measured warm, the gateway's latency was the same either way: 18.0 ms through DCP's proxy, 17.8 without).
-                endpoint.IsProxied = false;
+                // Replicas (the scaled profile) share one address only through the proxy, which balances their connections.
+                endpoint.IsProxied = project.GetReplicaCount() > 1;
             }
             // OpenTelemetry.Instrumentation.AspNetCore adds rpc.system / rpc.service / rpc.method / rpc.grpc.status_code
             // to Grpc.AspNetCore's server spans only when this is set.

@@ -1,6 +1,7 @@
 using AppHost;
 
-var builder = DistributedApplication.CreateBuilder(args);
+// --scaled: the fleet as it runs across machines (ScaledProfile): shared PostgreSQL and S3, two of each stateless service.
+var builder = DistributedApplication.CreateBuilder(ScaledProfile.Args(args));
 
 // Durable data (images, run database, spool) outside every bin/: Pipeline:DataDirectory, default {repo}/.data.
 var data = builder.AddDataDirectory();
@@ -8,9 +9,13 @@ var data = builder.AddDataDirectory();
 // The secret every internal call carries (secret parameter internal-secret, generated unless set).
 var internalSecret = builder.AddInternalSecret();
 
-// Storage: content-addressed images and run records.
+// Scaled profile only: PostgreSQL (run records, run-id claims, per-key limits) and an S3 server (image blobs); null otherwise.
+var shared = builder.AddSharedBackendsWhenScaled(data);
+
+// Storage: content-addressed images and run records (SQLite and files; PostgreSQL and S3 when scaled).
 var storage = builder.AddProject<Projects.Storage_Service>("storage")
     .WithStorageData(data)
+    .WithSharedBackends(shared)
     .WithInternalSecret(internalSecret)
     .WithHttpHealthCheck("/health");
 
@@ -40,10 +45,12 @@ var comfyui = builder.AddProject<Projects.ComfyUI_Adapter>("comfyui")
     .WithComfyUI(emulator)
     .WithInternalSecret(internalSecret);
 
-// Router: resolves a config to a provider call, relays frames, stores the images (spool for when storage is down).
+// Router: resolves a config to a provider call, relays frames, stores the images (spool for when storage is down; each
+// replica delivers its own spool slot).
 var router = builder.AddProject<Projects.Router_Service>("router")
     .WithCatalogue()
     .WithSpool(data)
+    .WithScaledReplicas(shared)
     .WithInternalSecret(internalSecret)
     .WithHttpHealthCheck("/health")
     .WithReference(storage).WithReference(openai).WithReference(openrouter).WithReference(declarative).WithReference(comfyui)
@@ -52,6 +59,7 @@ var router = builder.AddProject<Projects.Router_Service>("router")
 // Gateway: the only public front door, on stable ports (http 8080, grpc 8081).
 builder.AddProject<Projects.Gateway>("gateway")
     .WithGatewayPorts()
+    .WithSharedLimits(shared)
     .WithDevelopmentApiKeys()
     .WithInternalSecret(internalSecret)
     .WithHttpHealthCheck("/health")

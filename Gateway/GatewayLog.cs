@@ -38,4 +38,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(12, LogLevel.Information, "Refused gRPC call to {Method} with {StatusCode}: {Problem}.")]
     public static partial void GrpcRequestRefused(ILogger logger, string method, Grpc.Core.StatusCode statusCode, string problem);
+
+    [LoggerMessage(13, LogLevel.Warning, "The shared per-key limits in PostgreSQL could not be reached ({Operation}): {Problem}. Requests are let through meanwhile.")]
+    public static partial void SharedLimitsUnavailable(ILogger logger, string operation, string problem);
 }

@@ -34,13 +34,13 @@ public static class GatewayServiceExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyDefaults.Scheme, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiKeyDefaults.Policy, policy => policy.AddAuthenticationSchemes(ApiKeyDefaults.Scheme).RequireAuthenticatedUser());
-        services.AddGatewayRateLimits(options);
+        services.AddGatewayRateLimits(options, builder.Configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddServiceGrpcClient<ImageGeneration.ImageGenerationClient>("router", BackendAddresses.MaxRouterMessageBytes);
         services.AddSingleton<RouterCatalogue>();
         services.AddSingleton<ImageGenerationHandler>();
         services.AddSingleton<ModelsHandler>();
-        services.AddGatewayProxy(options);
+        services.AddGatewayProxy(options, builder.Configuration);
         // The gateway serves only health and reflection itself; every other gRPC service belongs to YARP's routes.
         // Without this, grpc-dotnet's catch-all "unimplemented service" endpoint would answer ListConfigs and GetRun
         // (YARP's catch-all route has a higher order) with UNIMPLEMENTED, before authentication.
@@ -77,7 +77,11 @@ public static class GatewayServiceExtensions
     /// <summary>Maps YARP's routes (gRPC ImageGeneration, <c>/api/</c>, <c>/images/{id}</c>).</summary>
     public static WebApplication MapGatewayProxy(this WebApplication app)
     {
-        app.MapReverseProxy(proxy => proxy.Use(ProxyErrorResponses.WriteAsync));
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(BackendLossTrailers.WriteAsync);
+            proxy.Use(ProxyErrorResponses.WriteAsync);
+        });
         return app;
     }
 }

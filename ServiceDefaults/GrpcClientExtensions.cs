@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Pipeline.ServiceDefaults.Grpc;
+using Pipeline.ServiceDefaults.Http;
 using Pipeline.ServiceDefaults.Security;
 
 namespace Microsoft.Extensions.Hosting;
@@ -19,7 +20,8 @@ public static class GrpcClientExtensions
     /// is set (header <c>x-pipeline-internal</c>). <paramref name="name"/> names the client when one type talks to
     /// several services (resolve it with <c>GrpcClientFactory.CreateClient&lt;TClient&gt;(name)</c>). Responses get an HTTP/2
     /// receive window of <see cref="StreamWindowBytes"/> from the start: with .NET's 64 KiB, a 600 kB partial frame waited
-    /// for about ten window updates at every hop.
+    /// for about ten window updates at every hop. Calls go round <c>Pipeline:ConnectionsPerService</c> connections
+    /// (<see cref="ConnectionSpread"/>), so replicas behind a connection-balancing proxy share them.
     /// </summary>
     public static IHttpClientBuilder AddServiceGrpcClient<TClient>(this IServiceCollection services, string service, int maxMessageBytes, string? name = null)
         where TClient : class =>
@@ -33,7 +35,7 @@ public static class GrpcClientExtensions
         var builder = name is null ? services.AddGrpcClient<TClient>(Configure) : services.AddGrpcClient<TClient>(name, Configure);
         return builder
             .AddInterceptor(sp => new ServiceAddressInterceptor(sp.GetRequiredService<IConfiguration>(), service(sp)))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { InitialHttp2StreamWindowSize = StreamWindowBytes })
+            .ConfigurePrimaryHttpMessageHandler(sp => PrimaryHandler(ConnectionSpread.From(sp.GetRequiredService<IConfiguration>())))
             .AddHttpMessageHandler(sp => new InternalSecretHandler(InternalSecret.From(sp.GetRequiredService<IConfiguration>())))
             .ConfigureChannel(channel =>
             {
@@ -41,4 +43,9 @@ public static class GrpcClientExtensions
                 channel.MaxSendMessageSize = maxMessageBytes;
             });
     }
+
+    /// <summary>One connection pool, or <paramref name="connections"/> of them taken in turn (<see cref="ConnectionSpread"/>).</summary>
+    private static HttpMessageHandler PrimaryHandler(int connections) => connections == 1
+        ? new SocketsHttpHandler { InitialHttp2StreamWindowSize = StreamWindowBytes }
+        : new ConnectionSpreadingHandler(connections, () => new SocketsHttpHandler { InitialHttp2StreamWindowSize = StreamWindowBytes });
 }

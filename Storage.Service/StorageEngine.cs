@@ -119,7 +119,7 @@ public sealed class StorageEngine(
         {
             throw new StorageException(StorageErrorKind.NotFound, $"image '{id}' does not exist");
         }
-        var content = blobs.OpenRead(image.Sha256);
+        var content = await blobs.OpenReadAsync(image.Sha256, cancellationToken);
         if (content is null)
         {
             StorageLog.BlobMissing(logger, image.ImageId, image.Sha256);
@@ -290,5 +290,5 @@ public sealed class StorageEngine(
     }
 
     private async Task<bool> CollectIfUnreferencedCoreAsync(string sha256) =>
-        !await metadata.IsBlobReferencedAsync(sha256, CancellationToken.None) && blobs.Delete(sha256);
+        !await metadata.IsBlobReferencedAsync(sha256, CancellationToken.None) && await blobs.DeleteAsync(sha256, CancellationToken.None);
 }

@@ -5,7 +5,7 @@ using Storage.Service.Metadata;
 namespace Storage.Service;
 
 /// <summary>
-/// Start-up, before any call is served: migrate the schema, remove blob writes a crash left unfinished, and remove
+/// Start-up, before any call is served: migrate the schema, create the bucket of an S3 blob store if missing, remove blob writes a crash left unfinished, and remove
 /// blobs no row references (a put that died between the rename and the commit). After it, every blob file has a row
 /// and every row has its file.
 /// </summary>
@@ -14,7 +14,8 @@ public sealed class StorageInitializer(IMetadataStore metadata, IBlobStore blobs
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await metadata.InitializeAsync(cancellationToken);
-        var unfinished = blobs.DeleteUnfinishedWrites();
+        await blobs.InitializeAsync(cancellationToken);
+        var unfinished = await blobs.DeleteUnfinishedWritesAsync(cancellationToken);
         if (unfinished > 0)
         {
             StorageLog.UnfinishedWritesRemoved(logger, unfinished);
@@ -22,13 +23,13 @@ public sealed class StorageInitializer(IMetadataStore metadata, IBlobStore blobs
         var referenced = await metadata.GetReferencedBlobsAsync(cancellationToken);
         var orphans = 0;
         var present = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var sha256 in blobs.EnumerateBlobs().ToList())
+        foreach (var sha256 in await blobs.EnumerateBlobsAsync(cancellationToken).ToListAsync(cancellationToken))
         {
             if (referenced.Contains(sha256))
             {
                 present.Add(sha256);
             }
-            else if (blobs.Delete(sha256))
+            else if (await blobs.DeleteAsync(sha256, cancellationToken))
             {
                 orphans++;
             }
@@ -41,6 +42,6 @@ public sealed class StorageInitializer(IMetadataStore metadata, IBlobStore blobs
         {
             StorageLog.ReferencedBlobMissing(logger, missing);
         }
-        StorageLog.BlobsReady(logger, options.BlobRoot, present.Count, options.MaxImageBytes);
+        StorageLog.BlobsReady(logger, blobs.Location, present.Count, options.MaxImageBytes);
     }
 }

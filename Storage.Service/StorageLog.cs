@@ -36,8 +36,8 @@ internal static partial class StorageLog
     [LoggerMessage(11, LogLevel.Error, "Image {ImageId} names blob {Sha256}, which is missing")]
     public static partial void BlobMissing(ILogger logger, string imageId, string sha256);
 
-    [LoggerMessage(12, LogLevel.Information, "Blob store ready at {BlobRoot} ({BlobCount} blob(s)); size cap {MaxImageBytes} bytes")]
-    public static partial void BlobsReady(ILogger logger, string blobRoot, int blobCount, int maxImageBytes);
+    [LoggerMessage(12, LogLevel.Information, "Blob store ready at {BlobLocation} ({BlobCount} blob(s)); size cap {MaxImageBytes} bytes")]
+    public static partial void BlobsReady(ILogger logger, string blobLocation, int blobCount, int maxImageBytes);
 
     [LoggerMessage(13, LogLevel.Error, "Blob {Sha256} is referenced by metadata but missing from the blob store")]
     public static partial void ReferencedBlobMissing(ILogger logger, string sha256);

@@ -13,7 +13,7 @@ public static class StorageServiceExtensions
 {
     /// <summary>
     /// Adds storage: validated <see cref="StorageOptions"/> (throws <see cref="StorageConfigurationException"/> listing
-    /// every configuration error), blob store, metadata store, engine, gRPC server with the receive limit raised to the
+    /// every configuration error), blob store (files, or an S3-compatible bucket), metadata store, engine, gRPC server with the receive limit raised to the
     /// image cap, ProblemDetails and the storage health check.
     /// </summary>
     public static WebApplicationBuilder AddStorageServices(this WebApplicationBuilder builder)
@@ -22,7 +22,12 @@ public static class StorageServiceExtensions
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IBlobStore, FileSystemBlobStore>();
+        services.AddSingleton<IBlobStore>(sp => options.BlobBackend switch
+        {
+            BlobBackend.FileSystem => ActivatorUtilities.CreateInstance<FileSystemBlobStore>(sp),
+            BlobBackend.S3 => ActivatorUtilities.CreateInstance<S3BlobStore>(sp, options.S3!),
+            _ => throw new StorageConfigurationException([$"blob backend {options.BlobBackend} is not implemented"]),
+        });
         services.AddSingleton<IMetadataStore>(sp => options.MetadataBackend switch
         {
             MetadataBackend.Sqlite => ActivatorUtilities.CreateInstance<SqliteMetadataStore>(sp),
@@ -41,7 +46,7 @@ public static class StorageServiceExtensions
         return builder;
     }
 
-    /// <summary>Migrates metadata and sweeps the blob store (<see cref="StorageInitializer"/>); call before the app serves.</summary>
+    /// <summary>Migrates metadata, creates a missing S3 bucket and sweeps the blob store (<see cref="StorageInitializer"/>); call before the app serves.</summary>
     public static Task InitializeStorageAsync(this WebApplication app, CancellationToken cancellationToken = default) =>
         app.Services.GetRequiredService<StorageInitializer>().InitializeAsync(cancellationToken);
 

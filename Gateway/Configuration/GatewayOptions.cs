@@ -29,6 +29,9 @@ public sealed record GatewayOptions
     /// <summary>Generations one key may run at once, for keys without their own. Default 4.</summary>
     public int ConcurrentStreams { get; init; } = DefaultConcurrentStreams;
 
+    /// <summary>Where per-key counts live. Default <see cref="RateLimitStore.Memory"/>.</summary>
+    public RateLimitStore RateLimitStore { get; init; } = RateLimitStore.Memory;
+
     /// <summary>Calls without a valid key one client address may make per minute before 429s. Default 20.</summary>
     public int FailedAuthenticationsPerMinute { get; init; } = DefaultFailedAuthenticationsPerMinute;
 
@@ -40,6 +43,16 @@ public sealed record GatewayOptions
 
     /// <summary>Idle timeout of a proxied call. Default ten minutes.</summary>
     public TimeSpan ProxyActivityTimeout { get; init; } = DefaultProxyActivityTimeout;
+}
+
+/// <summary>Where the per-key limits are counted.</summary>
+public enum RateLimitStore
+{
+    /// <summary>In this gateway's memory: right for a single gateway.</summary>
+    Memory,
+
+    /// <summary>In PostgreSQL (<c>ConnectionStrings:pipeline-db</c>), shared by every gateway replica.</summary>
+    Postgres,
 }
 
 /// <summary>

@@ -9,6 +9,9 @@ public static class GatewayOptionsLoader
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "Gateway";
 
+    /// <summary>The connection string the Postgres limit store uses (<c>ConnectionStrings:pipeline-db</c>).</summary>
+    public const string SharedLimitsDatabase = "pipeline-db";
+
     private const long MinBodyBytes = 1024;
     private const long MaxBodyBytes = 1024L * 1024 * 1024;
     internal const int MaxRequestsPerWindow = 1_000_000;
@@ -29,6 +32,10 @@ public static class GatewayOptionsLoader
         }
         var backends = CheckDiscovery(configuration, errors);
         var options = Validate(settings, backends, errors);
+        if (options?.RateLimitStore == RateLimitStore.Postgres && string.IsNullOrWhiteSpace(configuration.GetConnectionString(SharedLimitsDatabase)))
+        {
+            errors.Add($"'Gateway:RateLimits:Store' is Postgres but 'ConnectionStrings:{SharedLimitsDatabase}' is empty; set the database's connection string, or use the Memory store.");
+        }
         return errors.Count == 0 ? options! : throw new GatewayConfigurationException(errors);
     }
 
@@ -45,6 +52,11 @@ public static class GatewayOptionsLoader
         var generationTimeout = Check(settings.GenerationTimeout, GatewayOptions.DefaultGenerationTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24), "Gateway:GenerationTimeout", errors);
         var activityTimeout = Check(settings.ProxyActivityTimeout, GatewayOptions.DefaultProxyActivityTimeout, TimeSpan.FromSeconds(1), TimeSpan.FromHours(24), "Gateway:ProxyActivityTimeout", errors);
         var keys = ApiKeysLoader.Load(settings, requests, concurrent, errors);
+        var store = RateLimitStore.Memory;
+        if (!string.IsNullOrWhiteSpace(limits.Store) && !Enum.TryParse(limits.Store.Trim(), ignoreCase: true, out store))
+        {
+            errors.Add($"'Gateway:RateLimits:Store' is '{limits.Store}'; allowed: {string.Join(", ", Enum.GetNames<RateLimitStore>())} (default Memory).");
+        }
 
         if (errors.Count > 0 || backends is null)
         {
@@ -57,6 +69,7 @@ public static class GatewayOptionsLoader
             RequestsPerWindow = requests,
             Window = window,
             ConcurrentStreams = concurrent,
+            RateLimitStore = store,
             FailedAuthenticationsPerMinute = failedAuthentications,
             MaxRequestBodyBytes = maxBody,
             GenerationTimeout = generationTimeout,

@@ -71,6 +71,12 @@ public sealed class RateLimitSettings
     /// further ones get 429 until the minute ends. Valid keys are never held back by it. Default 20.
     /// </summary>
     public int? FailedAuthenticationsPerMinute { get; set; }
+
+    /// <summary>
+    /// Where the window and generation counts live: "Memory" (the default: this process, right for one gateway) or
+    /// "Postgres" (shared by every gateway replica; the database is <c>ConnectionStrings:pipeline-db</c>).
+    /// </summary>
+    public string? Store { get; set; }
 }
 
 /// <summary><c>Gateway:Limits</c> as written.</summary>

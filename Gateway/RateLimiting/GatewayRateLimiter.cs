@@ -71,6 +71,6 @@ internal sealed class GatewayRateLimiter(GatewayOptions options, ApiKeyStore key
     /// Image bytes (<c>GET /images/{id}</c>) are not counted: they come from storage, never reach a provider, and one
     /// page of recent runs loads dozens of them.
     /// </summary>
-    private static bool IsImageRead(HttpRequest request) =>
+    internal static bool IsImageRead(HttpRequest request) =>
         (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && request.Path.StartsWithSegments("/images");
 }

@@ -6,11 +6,13 @@ using Gateway.Configuration;
 using Gateway.Errors;
 using Microsoft.AspNetCore.RateLimiting;
 using Grpc.Core;
+using Npgsql;
 
 namespace Gateway.RateLimiting;
 
 /// <summary>
-/// Per-key limits with ASP.NET Core's rate limiter (<see cref="GatewayRateLimiter"/>): a window of requests for every
+/// Per-key limits with ASP.NET Core's rate limiter (<see cref="GatewayRateLimiter"/>, or <see cref="SharedGatewayRateLimiter"/>
+/// across gateway replicas when <c>Gateway:RateLimits:Store</c> is Postgres): a window of requests for every
 /// authenticated call but image reads, and a concurrency cap on generations; and failed authentication throttled per
 /// client address (<see cref="FailedAuthenticationThrottle"/>). Refusals answer 429 + <c>retry-after</c> + the OpenAI
 /// envelope (gRPC: RESOURCE_EXHAUSTED with RetryInfo) before anything reaches the router.
@@ -20,12 +22,21 @@ public static class RateLimitingExtensions
     /// <summary>When a concurrency refusal suggests trying again, in seconds (a running generation gives no better hint).</summary>
     public const int ConcurrencyRetryAfterSeconds = 1;
 
-    public static IServiceCollection AddGatewayRateLimits(this IServiceCollection services, GatewayOptions options)
+    public static IServiceCollection AddGatewayRateLimits(this IServiceCollection services, GatewayOptions options, IConfiguration configuration)
     {
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<TimeProvider, ApiKeyStore>((limiter, time, keys) =>
+        if (options.RateLimitStore == RateLimitStore.Postgres)
         {
-            limiter.GlobalLimiter = new GatewayRateLimiter(options, keys, time);
+            services.AddSingleton(_ => NpgsqlDataSource.Create(configuration.GetConnectionString(GatewayOptionsLoader.SharedLimitsDatabase)!));
+            services.AddSingleton<PostgresLimitStore>();
+            services.AddHostedService<SharedLimitsService>();
+        }
+        services.AddOptions<RateLimiterOptions>().Configure<IServiceProvider>((limiter, sp) =>
+        {
+            var keys = sp.GetRequiredService<ApiKeyStore>();
+            limiter.GlobalLimiter = options.RateLimitStore == RateLimitStore.Postgres
+                ? new SharedGatewayRateLimiter(options, keys, sp.GetRequiredService<PostgresLimitStore>(), sp.GetRequiredService<ILogger<SharedGatewayRateLimiter>>())
+                : new GatewayRateLimiter(options, keys, sp.GetRequiredService<TimeProvider>());
             limiter.OnRejected = (context, _) => new ValueTask(RejectAsync(context, options));
         });
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, FailedAuthenticationThrottle>();

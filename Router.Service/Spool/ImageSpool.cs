@@ -15,7 +15,7 @@ namespace Router.Service.Spool;
 /// place (<see cref="DurableFolder"/>): an entry either exists whole or not at all. Entries are removed only once storage
 /// has accepted them, or once <see cref="ImageQuarantine"/> holds a copy (storage refused them for good).
 /// </summary>
-public sealed class ImageSpool
+public sealed class ImageSpool : IDisposable
 {
     /// <summary>The metadata file of an entry.</summary>
     public const string EntryFileName = "entry.json";
@@ -31,19 +31,21 @@ public sealed class ImageSpool
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _written = new(0);
     private readonly ConcurrentDictionary<string, byte> _unreadable = new(StringComparer.Ordinal);
+    private readonly SpoolSlot _slot;
     private long _sequence;
 
     public ImageSpool(IOptions<SpoolOptions> options, IHostEnvironment environment, ILogger<ImageSpool> logger, TimeProvider time)
     {
         _logger = logger;
         _time = time;
-        Directory = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.Directory));
-        QuarantineDirectory = options.Value.ResolveQuarantineDirectory(environment.ContentRootPath, Directory);
-        System.IO.Directory.CreateDirectory(Directory);
+        var root = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Value.Directory));
+        _slot = SpoolSlot.Claim(root);
+        Directory = _slot.Directory;
+        QuarantineDirectory = options.Value.ResolveQuarantineDirectory(environment.ContentRootPath, root);
         RemoveUnfinishedWrites();
     }
 
-    /// <summary>The spool folder (absolute).</summary>
+    /// <summary>This router's spool folder (absolute): its slot of the configured spool folder (<see cref="SpoolSlot"/>).</summary>
     public string Directory { get; }
 
     /// <summary>Where images storage refused for good are kept (absolute; see <see cref="SpoolOptions.QuarantineDirectory"/>).</summary>
@@ -73,7 +75,7 @@ public sealed class ImageSpool
         foreach (var folder in System.IO.Directory.EnumerateDirectories(Directory).Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(folder);
-            if (name.StartsWith('.') || name == RejectedFolderName || folder == QuarantineDirectory)
+            if (!IsEntry(name) || folder == QuarantineDirectory)
             {
                 continue;
             }
@@ -114,8 +116,32 @@ public sealed class ImageSpool
     /// <summary>Completes when an entry is written after the call (or at once if one was written since the last wait).</summary>
     public Task WaitForEntryAsync(CancellationToken cancellationToken) => _written.WaitAsync(cancellationToken);
 
+    /// <summary>As <see cref="WaitForEntryAsync(CancellationToken)"/>, giving up after <paramref name="timeout"/> (false).</summary>
+    public Task<bool> WaitForEntryAsync(TimeSpan timeout, CancellationToken cancellationToken) => _written.WaitAsync(timeout, cancellationToken);
+
+    /// <summary>Releases the slot (its entries stay for the next router).</summary>
+    public void Dispose() => _slot.Dispose();
+
     /// <summary>A new (not yet written) entry for an image of <paramref name="run"/>, named by the time and a sequence.</summary>
     internal SpoolEntry NewImageEntry(RunRecord run, SpooledImage image) => NewEntry(run, image, $"image{image.ImageIndex}");
+
+    /// <summary>
+    /// Takes over the entries of slots whose router is gone (<see cref="SpoolSlot.AdoptOrphans"/>); returns how many, and
+    /// wakes the delivery when there were any.
+    /// </summary>
+    public int AdoptOrphans()
+    {
+        var adopted = _slot.AdoptOrphans(name => IsEntry(name) && Path.Combine(_slot.Root, name) != QuarantineDirectory);
+        if (adopted.Count > 0)
+        {
+            SpoolLog.OrphansAdopted(_logger, adopted.Count, Directory);
+            _written.Release();
+        }
+        return adopted.Count;
+    }
+
+    /// <summary>Whether a folder of a slot is an entry: not hidden (temp writes, other slots) and not the old rejected folder.</summary>
+    private static bool IsEntry(string name) => !name.StartsWith('.') && name != RejectedFolderName;
 
     /// <summary>The files of <paramref name="entry"/> as the spool writes them: the image file (if any), then <see cref="EntryFileName"/>.</summary>
     internal static List<(string FileName, ReadOnlyMemory<byte> Data)> EntryFiles(SpoolEntry entry, ReadOnlyMemory<byte> data)

@@ -10,11 +10,15 @@ namespace Router.Service.Spool;
 /// storage is unavailable — again after a wait that doubles from <see cref="SpoolOptions.RetryInitialDelayMilliseconds"/>
 /// up to <see cref="SpoolOptions.RetryMaxDelayMilliseconds"/>. An entry is removed only after storage accepted it, or
 /// after one storage refuses for good (<see cref="StorageRefusal"/>) is copied to the <see cref="ImageQuarantine"/> (logged
-/// as an error); the run's later record then names the quarantined images in its <c>error</c>.
+/// as an error); the run's later record then names the quarantined images in its <c>error</c>. Entries of routers that are
+/// gone are adopted into this router's slot (<see cref="ImageSpool.AdoptOrphans"/>) at start-up and when idle.
 /// </summary>
 internal sealed class SpoolDeliveryService(ImageSpool spool, ImageQuarantine quarantine, RunStore store, IOptions<SpoolOptions> options, ILogger<SpoolDeliveryService> logger)
     : BackgroundService
 {
+    /// <summary>How often an idle router looks for the spool slots of routers that are gone.</summary>
+    public static readonly TimeSpan OrphanCheckInterval = TimeSpan.FromSeconds(15);
+
     private readonly SpoolOptions _options = options.Value;
 
     // Run id -> what was quarantined of it, until the run's next record is delivered (the delivery loop is single-threaded).
@@ -22,6 +26,7 @@ internal sealed class SpoolDeliveryService(ImageSpool spool, ImageQuarantine qua
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        spool.AdoptOrphans();
         if (spool.List().Count is var pending and > 0)
         {
             SpoolLog.PendingAtStart(logger, spool.Directory, pending);
@@ -41,7 +46,7 @@ internal sealed class SpoolDeliveryService(ImageSpool spool, ImageQuarantine qua
                     }
                     blocked = false;
                     delay = _options.RetryInitialDelayMilliseconds;
-                    await spool.WaitForEntryAsync(stoppingToken);
+                    await WaitForWorkAsync(stoppingToken);
                     continue;
                 }
                 if (!blocked)
@@ -56,6 +61,17 @@ internal sealed class SpoolDeliveryService(ImageSpool spool, ImageQuarantine qua
             }
             await Task.Delay(delay, stoppingToken);
             delay = Math.Min(delay * 2, _options.RetryMaxDelayMilliseconds);
+        }
+    }
+
+    /// <summary>
+    /// Until an entry is written here, or the slot of a router that is gone had entries to adopt (looked at every
+    /// <see cref="OrphanCheckInterval"/>).
+    /// </summary>
+    private async Task WaitForWorkAsync(CancellationToken stoppingToken)
+    {
+        while (!await spool.WaitForEntryAsync(OrphanCheckInterval, stoppingToken) && spool.AdoptOrphans() == 0)
+        {
         }
     }
 

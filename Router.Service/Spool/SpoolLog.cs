@@ -29,4 +29,7 @@ internal static partial class SpoolLog
 
     [LoggerMessage(208, LogLevel.Information, "Storage is back: delivered {Count} spooled entr(ies).")]
     public static partial void DeliveryResumed(ILogger logger, int count);
+
+    [LoggerMessage(209, LogLevel.Warning, "Adopted {Count} spooled entr(ies) of a router that is gone into {Directory}; delivering them.")]
+    public static partial void OrphansAdopted(ILogger logger, int count, string directory);
 }

@@ -64,39 +64,60 @@ public sealed class FileSystemBlobStore : IBlobStore
         }
     }
 
-    public bool Exists(string sha256) => File.Exists(GetPath(sha256));
+    public string Location => _root;
 
-    public Stream? OpenRead(string sha256)
+    public Task InitializeAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<bool> ExistsAsync(string sha256, CancellationToken cancellationToken) => Task.FromResult(File.Exists(GetPath(sha256)));
+
+    public Task<Stream?> OpenReadAsync(string sha256, CancellationToken cancellationToken)
     {
         try
         {
-            return new FileStream(GetPath(sha256), new FileStreamOptions
+            return Task.FromResult<Stream?>(new FileStream(GetPath(sha256), new FileStreamOptions
             {
                 Mode = FileMode.Open,
                 Access = FileAccess.Read,
                 Share = FileShare.Read | FileShare.Delete,
                 Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
-            });
+            }));
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            return null;
+            return Task.FromResult<Stream?>(null);
         }
     }
 
-    public bool Delete(string sha256)
+    public Task<bool> DeleteAsync(string sha256, CancellationToken cancellationToken)
     {
         var path = GetPath(sha256);
         if (!File.Exists(path))
         {
-            return false;
+            return Task.FromResult(false);
         }
         File.Delete(path);
         DirectorySync.Flush(Path.GetDirectoryName(path)!);
-        return true;
+        return Task.FromResult(true);
     }
 
-    public IEnumerable<string> EnumerateBlobs()
+    public IAsyncEnumerable<string> EnumerateBlobsAsync(CancellationToken cancellationToken) =>
+        EnumerateBlobs(cancellationToken).ToAsyncEnumerable();
+
+    public Task<int> DeleteUnfinishedWritesAsync(CancellationToken cancellationToken)
+    {
+        var count = 0;
+        foreach (var file in Directory.EnumerateFiles(_tempRoot))
+        {
+            File.Delete(file);
+            count++;
+        }
+        return Task.FromResult(count);
+    }
+
+    public Task<string?> CheckHealthAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(Directory.Exists(_root) ? null : $"blob root {_root} is missing");
+
+    private IEnumerable<string> EnumerateBlobs(CancellationToken cancellationToken)
     {
         foreach (var shard in Directory.EnumerateDirectories(_root))
         {
@@ -107,6 +128,7 @@ public sealed class FileSystemBlobStore : IBlobStore
             }
             foreach (var file in Directory.EnumerateFiles(shard))
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var name = Path.GetFileName(file);
                 if (Ids.IsSha256Hex(name) && name.StartsWith(shardName, StringComparison.Ordinal))
                 {
@@ -114,17 +136,6 @@ public sealed class FileSystemBlobStore : IBlobStore
                 }
             }
         }
-    }
-
-    public int DeleteUnfinishedWrites()
-    {
-        var count = 0;
-        foreach (var file in Directory.EnumerateFiles(_tempRoot))
-        {
-            File.Delete(file);
-            count++;
-        }
-        return count;
     }
 
     /// <summary>The file of a blob. Only a validated SHA-256 hex string ever becomes a path.</summary>

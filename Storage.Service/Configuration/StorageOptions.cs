@@ -14,6 +14,12 @@ public sealed record StorageOptions
     /// <summary>Absolute root of the blob tree ("ab/abcdef…" shards, ".tmp" for writes in progress). Required.</summary>
     public required string BlobRoot { get; init; }
 
+    /// <summary>Where image blobs live. Default <see cref="BlobBackend.FileSystem"/> (under <see cref="BlobRoot"/>).</summary>
+    public BlobBackend BlobBackend { get; init; } = BlobBackend.FileSystem;
+
+    /// <summary>The bucket of the S3 backend; set exactly when <see cref="BlobBackend"/> is <see cref="BlobBackend.S3"/>.</summary>
+    public S3BlobOptions? S3 { get; init; }
+
     /// <summary>Absolute path of the SQLite database file. Required (unused by the PostgreSQL backend).</summary>
     public required string DatabasePath { get; init; }
 

@@ -3,7 +3,7 @@ using Npgsql;
 namespace Storage.Service.Configuration;
 
 /// <summary>Turns the <c>Storage</c> section into <see cref="StorageOptions"/>, reporting every problem at once.</summary>
-public static class StorageOptionsLoader
+public static partial class StorageOptionsLoader
 {
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "Storage";
@@ -80,6 +80,8 @@ public static class StorageOptionsLoader
             }
         }
 
+        var (blobBackend, s3) = ValidateBlobBackend(settings, errors);
+
         var faults = new FaultInjectionOptions(
             CheckPause(settings.FaultInjection.PauseAfterTempWrite, "Storage:FaultInjection:PauseAfterTempWrite", errors),
             CheckPause(settings.FaultInjection.PauseBeforeMetadataCommit, "Storage:FaultInjection:PauseBeforeMetadataCommit", errors));
@@ -91,6 +93,8 @@ public static class StorageOptionsLoader
         return new StorageOptions
         {
             BlobRoot = blobRoot,
+            BlobBackend = blobBackend,
+            S3 = s3,
             DatabasePath = databasePath,
             MaxImageBytes = (int)maxImageBytes,
             ImageLimits = imageLimits,

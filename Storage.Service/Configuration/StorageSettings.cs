@@ -11,8 +11,14 @@ public sealed class StorageSettings
     /// <summary>Base folder for the defaults below; relative paths are resolved against the content root. Default "data".</summary>
     public string? DataDirectory { get; set; }
 
-    /// <summary>Root of the content-addressed blob tree. Default "{DataDirectory}/blobs".</summary>
+    /// <summary>Where image blobs live: "FileSystem" (the default: files under <see cref="BlobRoot"/>) or "S3" (see <see cref="S3"/>).</summary>
+    public string? BlobBackend { get; set; }
+
+    /// <summary>Root of the content-addressed blob tree (the FileSystem backend). Default "{DataDirectory}/blobs".</summary>
     public string? BlobRoot { get; set; }
+
+    /// <summary>The bucket of the S3 backend; read only when <see cref="BlobBackend"/> is "S3".</summary>
+    public S3Settings S3 { get; set; } = new();
 
     /// <summary>The SQLite database file. Default "{DataDirectory}/storage.db".</summary>
     public string? DatabasePath { get; set; }

@@ -39,7 +39,7 @@ public sealed class RunExporter(StorageOptions options, IMetadataStore metadata,
                 {
                     continue;
                 }
-                await using var source = blobs.OpenRead(image.Sha256);
+                await using var source = await blobs.OpenReadAsync(image.Sha256, CancellationToken.None);
                 if (source is not null)
                 {
                     await WriteAtomicallyAsync(path, source);

@@ -1,17 +1,17 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Storage.Service.Configuration;
+using Storage.Service.Blobs;
 using Storage.Service.Metadata;
 
 namespace Storage.Service.Health;
 
-/// <summary>Healthy when the metadata store answers and the blob root exists.</summary>
-public sealed class StorageHealthCheck(IMetadataStore metadata, StorageOptions options) : IHealthCheck
+/// <summary>Healthy when the blob store can serve (the blob root exists, or the bucket answers) and the metadata store answers.</summary>
+public sealed class StorageHealthCheck(IMetadataStore metadata, IBlobStore blobs) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (!Directory.Exists(options.BlobRoot))
+        if (await blobs.CheckHealthAsync(cancellationToken) is { } problem)
         {
-            return HealthCheckResult.Unhealthy($"blob root {options.BlobRoot} is missing");
+            return HealthCheckResult.Unhealthy(problem);
         }
         try
         {

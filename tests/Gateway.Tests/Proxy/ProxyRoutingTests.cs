@@ -144,6 +144,29 @@ public sealed class ProxyRoutingTests : IAsyncLifetime
         Assert.Equal("parameters.size", error.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations[0].Field);
     }
 
+    [Fact]
+    public async Task Grpc_RouterDiesMidStream_CallerGetsTheFramesSentThenUnavailable()
+    {
+        _env.Router.Script.DieAfterFrames = 2;
+        using var channel = GrpcChannel.ForAddress(_env.Gateway.GrpcAddress);
+        var client = new ImageGeneration.ImageGenerationClient(channel);
+
+        using var call = client.Generate(new GenerateRequest { Prompt = "a fox", Config = "gpt-image-1_responses" },
+            headers: new Metadata { { "authorization", "Bearer " + GatewayEnvironment.ApiKey } }, deadline: DateTime.UtcNow + TaskTimeouts.Default);
+        var frames = new List<GenerateFrame>();
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await foreach (var frame in call.ResponseStream.ReadAllAsync(TaskTimeouts.Token()))
+            {
+                frames.Add(frame);
+            }
+        }).DefaultTimeout();
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal([GenerateFrame.FrameOneofCase.Accepted, GenerateFrame.FrameOneofCase.Partial], frames.Select(f => f.FrameCase));
+        Assert.Equal(Gateway.Proxy.BackendLossTrailers.Message, error.Status.Detail);
+    }
+
     private static async Task<(string Name, JsonElement Data)?> ReadEventAsync(StreamReader reader)
     {
         string? name = null;

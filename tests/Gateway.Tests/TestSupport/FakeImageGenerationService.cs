@@ -13,9 +13,18 @@ internal sealed class FakeImageGenerationService(FakeRouterScript script, CallLo
         calls.Add(new RecordedCall("grpc Generate", request, context.RequestHeaders.GetValue("authorization")) { Headers = RecordedCall.Of(context.RequestHeaders) });
         try
         {
+            var sent = 0;
             await foreach (var frame in generation.RunAsync(request, Caller.From(context.RequestHeaders), context.CancellationToken))
             {
                 await responseStream.WriteAsync(frame, context.CancellationToken);
+                if (++sent == script.DieAfterFrames)
+                {
+                    // Written is not yet sent: Kestrel drops what a reset stream has not sent. A dying process's last
+                    // frames have usually left it; give them the moment they need here too.
+                    await Task.Delay(TimeSpan.FromMilliseconds(300), context.CancellationToken);
+                    context.GetHttpContext().Abort();
+                    return;
+                }
             }
         }
         catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)

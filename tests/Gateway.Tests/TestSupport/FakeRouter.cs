@@ -76,6 +76,7 @@ internal sealed class FakeRouter : IAsyncDisposable
         script.FailBeforeAccepted = null;
         script.FailAfterPartials = null;
         script.HoldBeforeFinal = null;
+        script.DieAfterFrames = null;
         script.PartialDelay = TimeSpan.Zero;
         script.RevisedPrompt = "";
         script.ImageSize = 48;

@@ -19,6 +19,9 @@ internal sealed class FakeRouterScript
     /// <summary>Thrown by Generate after the partial frames (a mid-stream failure).</summary>
     public RpcException? FailAfterPartials { get; set; }
 
+    /// <summary>When set, Generate resets its stream after sending this many frames, as a router that dies mid-stream.</summary>
+    public int? DieAfterFrames { get; set; }
+
     /// <summary>When set, Generate waits for it after the partial frames and before the first final one.</summary>
     public TaskCompletionSource? HoldBeforeFinal { get; set; }
 

@@ -150,7 +150,7 @@ public sealed class ImageQuarantineTests
     public async Task QuarantineAsync_SameEntryTwice_KeptOnceAndRestorableAsASpoolEntry()
     {
         using var root = new TempDirectory("image-quarantine");
-        var spool = new ImageSpool(Options.Create(new SpoolOptions { Directory = "spool" }), new HostingEnvironment { ContentRootPath = root.Path },
+        using var spool = new ImageSpool(Options.Create(new SpoolOptions { Directory = "spool" }), new HostingEnvironment { ContentRootPath = root.Path },
             NullLogger<ImageSpool>.Instance, TimeProvider.System);
         var quarantine = new ImageQuarantine(spool, TimeProvider.System);
         var bytes = TestImages.Png(seed: 4);

@@ -12,8 +12,13 @@ namespace Router.Service.Tests.Spool;
 public sealed class ImageSpoolTests : IDisposable
 {
     private readonly TempDirectory _root = new("image-spool");
+    private ImageSpool? _open;
 
-    public void Dispose() => _root.Dispose();
+    public void Dispose()
+    {
+        _open?.Dispose();
+        _root.Dispose();
+    }
 
     [Fact]
     public async Task WriteImageAsync_NewInstance_ListsTheEntryWithItsRunAndBytes()
@@ -112,9 +117,11 @@ public sealed class ImageSpoolTests : IDisposable
         await waiting.DefaultTimeout();
     }
 
-    private ImageSpool CreateSpool() => new(
-        Options.Create(new SpoolOptions { Directory = "spool" }),
-        new HostingEnvironment { ContentRootPath = _root.Path },
-        NullLogger<ImageSpool>.Instance,
-        TimeProvider.System);
+    /// <summary>The spool as a router (re)started on the folder opens it: the previous one is closed first, as its process would be.</summary>
+    private ImageSpool CreateSpool()
+    {
+        _open?.Dispose();
+        return _open = new(Options.Create(new SpoolOptions { Directory = "spool" }), new HostingEnvironment { ContentRootPath = _root.Path },
+            NullLogger<ImageSpool>.Instance, TimeProvider.System);
+    }
 }

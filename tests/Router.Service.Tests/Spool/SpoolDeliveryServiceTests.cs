@@ -141,11 +141,13 @@ public sealed class SpoolDeliveryServiceTests
         using var spoolFolder = new TempDirectory("router-spool");
         using var data = new TempDirectory("router-storage");
         await using var storage = await StorageHost.StartAsync(data.Path);
-        var spool = new ImageSpool(Options.Create(new SpoolOptions { Directory = spoolFolder.Path }),
-            new HostingEnvironment { ContentRootPath = spoolFolder.Path }, NullLogger<ImageSpool>.Instance, TimeProvider.System);
         byte[] notAnImage = [1, 2, 3, 4, 5, 6, 7, 8];
-        await spool.WriteImageAsync(new RunRecord { RunId = "broken" },
-            new SpooledImage(0, "broken-0", "image/png", 1, 1, notAnImage.Length, "00", "image.png"), notAnImage).DefaultTimeout();
+        using (var spool = new ImageSpool(Options.Create(new SpoolOptions { Directory = spoolFolder.Path }),
+            new HostingEnvironment { ContentRootPath = spoolFolder.Path }, NullLogger<ImageSpool>.Instance, TimeProvider.System))
+        {
+            await spool.WriteImageAsync(new RunRecord { RunId = "broken" },
+                new SpooledImage(0, "broken-0", "image/png", 1, 1, notAnImage.Length, "00", "image.png"), notAnImage).DefaultTimeout();
+        }
 
         var quarantineFolder = Path.Combine(data.Path, "quarantine");
         await using var router = await RouterHost.StartAsync(null, storage.GrpcAddress, new Dictionary<string, string?>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
+using Pipeline.Tests.Measurement;
 
 namespace Pipeline.Tests.Servers;
 

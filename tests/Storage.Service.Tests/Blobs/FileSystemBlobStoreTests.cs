@@ -4,73 +4,59 @@ using Storage.Service.Tests.TestSupport;
 
 namespace Storage.Service.Tests.Blobs;
 
-public sealed class FileSystemBlobStoreTests
+/// <summary>The shared blob store behaviour on files, and what only files do: temp files, shard folders, crash leftovers.</summary>
+public sealed class FileSystemBlobStoreTests : BlobStoreBehaviourTests
 {
+    private readonly TempDirectory _data = new();
+
+    protected override IBlobStore CreateStore() =>
+        new FileSystemBlobStore(new StorageOptions { BlobRoot = _data.Path, DatabasePath = Path.Combine(_data.Path, "unused.db") });
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _data.Dispose();
+    }
+
     [Fact]
     public async Task WriteAsync_NewBlob_StoredInShardFolderAndNoTempLeft()
     {
-        using var data = new TempDirectory();
-        var store = CreateStore(data.Path);
         var bytes = TestImages.Png();
         var sha = Requests.Sha256(bytes);
 
-        var written = await store.WriteAsync(sha, bytes, CancellationToken.None).DefaultTimeout();
+        var written = await Store.WriteAsync(sha, bytes, CancellationToken.None).DefaultTimeout();
 
         Assert.True(written);
-        Assert.Equal(bytes, await File.ReadAllBytesAsync(Path.Combine(data.Path, sha[..2], sha)).DefaultTimeout());
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(data.Path, ".tmp")));
-        Assert.Equal([sha], store.EnumerateBlobs());
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(Path.Combine(_data.Path, sha[..2], sha)).DefaultTimeout());
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_data.Path, ".tmp")));
+        Assert.Equal([sha], await Store.EnumerateBlobsAsync(CancellationToken.None).ToListAsync().AsTask().DefaultTimeout());
     }
 
     [Fact]
-    public async Task WriteAsync_ExistingBlob_ReturnsFalseAndKeepsFile()
+    public async Task DeleteUnfinishedWritesAsync_TempFilesPresent_RemovesThem()
     {
-        using var data = new TempDirectory();
-        var store = CreateStore(data.Path);
-        var bytes = TestImages.Png();
-        var sha = Requests.Sha256(bytes);
-        await store.WriteAsync(sha, bytes, CancellationToken.None).DefaultTimeout();
+        File.WriteAllBytes(Path.Combine(_data.Path, ".tmp", "abc.tmp"), [1, 2, 3]);
+        File.WriteAllBytes(Path.Combine(_data.Path, ".tmp", "def.tmp"), [4]);
 
-        Assert.False(await store.WriteAsync(sha, bytes, CancellationToken.None).DefaultTimeout());
-        Assert.True(store.Exists(sha));
+        Assert.Equal(2, await Store.DeleteUnfinishedWritesAsync(CancellationToken.None).DefaultTimeout());
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_data.Path, ".tmp")));
     }
 
     [Fact]
-    public void DeleteUnfinishedWrites_TempFilesPresent_RemovesThem()
+    public async Task EnumerateBlobsAsync_ForeignFiles_Ignored()
     {
-        using var data = new TempDirectory();
-        var store = CreateStore(data.Path);
-        File.WriteAllBytes(Path.Combine(data.Path, ".tmp", "abc.tmp"), [1, 2, 3]);
-        File.WriteAllBytes(Path.Combine(data.Path, ".tmp", "def.tmp"), [4]);
+        Directory.CreateDirectory(Path.Combine(_data.Path, "zz"));
+        File.WriteAllBytes(Path.Combine(_data.Path, "zz", "notes.txt"), [1]);
+        File.WriteAllBytes(Path.Combine(_data.Path, "README"), [1]);
 
-        Assert.Equal(2, store.DeleteUnfinishedWrites());
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(data.Path, ".tmp")));
+        Assert.Empty(await Store.EnumerateBlobsAsync(CancellationToken.None).ToListAsync().AsTask().DefaultTimeout());
     }
 
     [Fact]
-    public void EnumerateBlobs_ForeignFiles_Ignored()
+    public async Task CheckHealthAsync_BlobRootRemoved_NamesTheMissingFolder()
     {
-        using var data = new TempDirectory();
-        var store = CreateStore(data.Path);
-        Directory.CreateDirectory(Path.Combine(data.Path, "zz"));
-        File.WriteAllBytes(Path.Combine(data.Path, "zz", "notes.txt"), [1]);
-        File.WriteAllBytes(Path.Combine(data.Path, "README"), [1]);
+        Directory.Delete(_data.Path, recursive: true);
 
-        Assert.Empty(store.EnumerateBlobs());
+        Assert.Equal($"blob root {_data.Path} is missing", await Store.CheckHealthAsync(CancellationToken.None).DefaultTimeout());
     }
-
-    [Theory]
-    [InlineData("../../etc/passwd")]
-    [InlineData("/etc/passwd")]
-    [InlineData("ABCDEF")]
-    public void OpenRead_NotASha256_Throws(string name)
-    {
-        using var data = new TempDirectory();
-        var store = CreateStore(data.Path);
-
-        Assert.Throws<ArgumentException>(() => store.OpenRead(name));
-    }
-
-    private static FileSystemBlobStore CreateStore(string root) =>
-        new(new StorageOptions { BlobRoot = root, DatabasePath = Path.Combine(root, "unused.db") });
 }

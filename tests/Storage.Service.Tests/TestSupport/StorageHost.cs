@@ -21,8 +21,10 @@ internal sealed class StorageHost : IAsyncDisposable
     private readonly string? _postgresDatabase;
 
     private StorageHost(
-        WebApplication app, StorageBackend backend, string dataDirectory, TempDirectory? ownedDirectory, string? postgresDatabase, LogSink logs, int httpPort, int grpcPort)
+        WebApplication app, StorageBackend backend, string dataDirectory, TempDirectory? ownedDirectory, string? postgresDatabase,
+        LogSink logs, int httpPort, int grpcPort, string? bucket)
     {
+        Bucket = bucket;
         _app = app;
         Backend = backend;
         _postgresDatabase = postgresDatabase;
@@ -44,6 +46,9 @@ internal sealed class StorageHost : IAsyncDisposable
 
     public string BlobRoot => Path.Combine(DataDirectory, "blobs");
 
+    /// <summary>The blobs' bucket when started on S3; null on the file system.</summary>
+    public string? Bucket { get; }
+
     public HttpClient HttpClient { get; }
 
     public GrpcChannel Channel { get; }
@@ -57,10 +62,11 @@ internal sealed class StorageHost : IAsyncDisposable
 
     /// <summary>
     /// Starts the service on <paramref name="backend"/> (PostgreSQL: a fresh database on the shared server, dropped on
-    /// dispose); <paramref name="time"/> replaces the system clock when given.
+    /// dispose); <paramref name="time"/> replaces the system clock when given. With <paramref name="s3"/>, blobs go to a
+    /// fresh bucket of that server (<see cref="Bucket"/>; <paramref name="settings"/> may name another) instead of the data directory.
     /// </summary>
     public static async Task<StorageHost> StartAsync(
-        StorageBackend backend, IDictionary<string, string?>? settings = null, string? dataDirectory = null, TimeProvider? time = null)
+        StorageBackend backend, IDictionary<string, string?>? settings = null, string? dataDirectory = null, TimeProvider? time = null, S3Server? s3 = null)
     {
         var owned = dataDirectory is null ? new TempDirectory() : null;
         var directory = dataDirectory ?? owned!.Path;
@@ -81,10 +87,15 @@ internal sealed class StorageHost : IAsyncDisposable
             postgresDatabase = await server.CreateDatabaseAsync("storage").DefaultTimeout();
             configuration["ConnectionStrings:" + PostgresOptions.ConnectionStringName] = server.ConnectionString(postgresDatabase);
         }
+        foreach (var (key, value) in s3?.StorageSettings(S3Server.NewBucketName()) ?? [])
+        {
+            configuration[key] = value;
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             configuration[key] = value;
         }
+        var bucket = s3 is null ? null : configuration["Storage:S3:Bucket"];
         builder.Configuration.AddInMemoryCollection(configuration);
         var logs = new LogSink();
         builder.Logging.ClearProviders();
@@ -107,7 +118,7 @@ internal sealed class StorageHost : IAsyncDisposable
 
         var http = listeners.Single(l => l.Protocols == HttpProtocols.Http1).IPEndPoint!.Port;
         var grpc = listeners.Single(l => l.Protocols == HttpProtocols.Http2).IPEndPoint!.Port;
-        return new StorageHost(app, backend, directory, owned, postgresDatabase, logs, http, grpc);
+        return new StorageHost(app, backend, directory, owned, postgresDatabase, logs, http, grpc, bucket);
     }
 
     public IReadOnlyList<LogSink.Entry> Logs => _logs.Entries;
