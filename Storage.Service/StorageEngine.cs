@@ -149,7 +149,7 @@ public sealed class StorageEngine(
         }
         var page = runs.Take(size).ToList();
         var last = page[^1];
-        return (page, new RunCursor(SqliteRows.ToMicros(last.CreatedAt), last.RunId, filter.Key).ToToken());
+        return (page, new RunCursor(RowValues.ToMicros(last.CreatedAt), last.RunId, filter.Key).ToToken());
     }
 
     /// <summary>Deletes a run's metadata and the blobs nothing else references; NOT_FOUND when unknown or not the caller's.</summary>
@@ -208,7 +208,7 @@ public sealed class StorageEngine(
         {
             StorageException.ThrowPermissionDenied($"a member of tenant '{caller.Tenant}' may ask only its own tenant's spend; leave tenant empty");
         }
-        return await metadata.GetSpendAsync(asked, since is null ? long.MinValue : SqliteRows.ToMicros(since), cancellationToken);
+        return await metadata.GetSpendAsync(asked, since is null ? long.MinValue : RowValues.ToMicros(since), cancellationToken);
     }
 
     /// <summary>Stores tiles and their rows; returns the stored records.</summary>
@@ -243,7 +243,7 @@ public sealed class StorageEngine(
 
     /// <summary>Now, at the microsecond precision metadata keeps, so a returned record equals the stored one.</summary>
     internal Timestamp Now() =>
-        SqliteRows.ToTimestamp(SqliteRows.ToMicros(Timestamp.FromDateTimeOffset(time.GetUtcNow())));
+        RowValues.ToTimestamp(RowValues.ToMicros(Timestamp.FromDateTimeOffset(time.GetUtcNow())));
 
     /// <summary>
     /// The record a write stores: a write names its tenant (the spool delivers without a caller); one that names none is

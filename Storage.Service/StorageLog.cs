@@ -44,4 +44,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(14, LogLevel.Information, "Claim of run {RunId} for tenant {Tenant}: {Result}")]
     public static partial void RunClaimed(ILogger logger, string runId, string tenant, Pipeline.Contracts.Storage.V1.ClaimResult result);
+
+    [LoggerMessage(15, LogLevel.Information, "Metadata ready in PostgreSQL database {Database} on {Host}:{Port} (schema version {Version})")]
+    public static partial void PostgresMetadataReady(ILogger logger, string host, int port, string database, int version);
 }

@@ -31,6 +31,7 @@ public static class StorageServiceExtensions
         services.AddSingleton<IMetadataStore>(sp => options.MetadataBackend switch
         {
             MetadataBackend.Sqlite => ActivatorUtilities.CreateInstance<SqliteMetadataStore>(sp),
+            MetadataBackend.Postgres => ActivatorUtilities.CreateInstance<PostgresMetadataStore>(sp),
             _ => throw new StorageConfigurationException([$"metadata backend {options.MetadataBackend} is not implemented"]),
         });
         services.AddSingleton<BlobLocks>();

@@ -20,7 +20,7 @@ public sealed record StorageOptions
     /// <summary>The bucket of the S3 backend; set exactly when <see cref="BlobBackend"/> is <see cref="BlobBackend.S3"/>.</summary>
     public S3BlobOptions? S3 { get; init; }
 
-    /// <summary>Absolute path of the SQLite database file. Required.</summary>
+    /// <summary>Absolute path of the SQLite database file. Required (unused by the PostgreSQL backend).</summary>
     public required string DatabasePath { get; init; }
 
     /// <summary>Largest image accepted, in bytes. Default 50 MiB.</summary>
@@ -31,6 +31,9 @@ public sealed record StorageOptions
 
     /// <summary>The metadata backend. Default <see cref="MetadataBackend.Sqlite"/>.</summary>
     public MetadataBackend MetadataBackend { get; init; } = MetadataBackend.Sqlite;
+
+    /// <summary>The PostgreSQL database; set exactly when <see cref="MetadataBackend"/> is <see cref="MetadataBackend.Postgres"/>.</summary>
+    public PostgresOptions? Postgres { get; init; }
 
     /// <summary>Run folder export. Default off.</summary>
     public ExportOptions Export { get; init; } = ExportOptions.Disabled;
@@ -47,6 +50,19 @@ public enum MetadataBackend
 {
     /// <summary>A local SQLite file in WAL mode.</summary>
     Sqlite,
+
+    /// <summary>A PostgreSQL database, which several storage replicas may share.</summary>
+    Postgres,
+}
+
+/// <summary>Where the PostgreSQL metadata database is.</summary>
+/// <param name="ConnectionString">An Npgsql connection string (<c>ConnectionStrings:pipeline-db</c>); it may hold a password, so it is never printed.</param>
+public sealed record PostgresOptions(string ConnectionString)
+{
+    /// <summary>The connection string name, as the AppHost and the Kubernetes manifests set it (<c>ConnectionStrings__pipeline-db</c>).</summary>
+    public const string ConnectionStringName = "pipeline-db";
+
+    public override string ToString() => "PostgresOptions { ConnectionString = (hidden) }";
 }
 
 /// <summary>Run folder export: "{Root}/{run id}/" with the images and run.json.</summary>

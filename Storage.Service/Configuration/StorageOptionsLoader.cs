@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace Storage.Service.Configuration;
 
 /// <summary>Turns the <c>Storage</c> section into <see cref="StorageOptions"/>, reporting every problem at once.</summary>
@@ -22,12 +24,15 @@ public static partial class StorageOptionsLoader
         {
             errors.Add($"'{SectionName}' could not be read: {ex.Message}");
         }
-        var options = Validate(settings, contentRoot, errors);
+        var options = Validate(settings, contentRoot, errors, configuration.GetConnectionString(PostgresOptions.ConnectionStringName));
         return errors.Count == 0 ? options! : throw new StorageConfigurationException(errors);
     }
 
-    /// <summary>Validates <paramref name="settings"/>, adding every error to <paramref name="errors"/>; null when any.</summary>
-    public static StorageOptions? Validate(StorageSettings settings, string contentRoot, List<string> errors)
+    /// <summary>
+    /// Validates <paramref name="settings"/> and, for the PostgreSQL backend, <paramref name="postgresConnectionString"/>
+    /// (<c>ConnectionStrings:pipeline-db</c>), adding every error to <paramref name="errors"/>; null when any.
+    /// </summary>
+    public static StorageOptions? Validate(StorageSettings settings, string contentRoot, List<string> errors, string? postgresConnectionString = null)
     {
         var dataDirectory = ResolvePath(settings.DataDirectory, "data", contentRoot, "Storage:DataDirectory", errors);
         var blobRoot = ResolvePath(settings.BlobRoot, Path.Combine(dataDirectory ?? contentRoot, "blobs"), contentRoot, "Storage:BlobRoot", errors);
@@ -43,10 +48,20 @@ public static partial class StorageOptionsLoader
         imageLimits.Validate("Storage:ImageLimits", errors);
 
         var backend = MetadataBackend.Sqlite;
-        if (!string.IsNullOrWhiteSpace(settings.MetadataBackend) && !Enum.TryParse(settings.MetadataBackend, ignoreCase: true, out backend))
+        if (!string.IsNullOrWhiteSpace(settings.MetadataBackend))
         {
-            errors.Add($"'Storage:MetadataBackend' is '{settings.MetadataBackend}'; allowed: {string.Join(", ", Enum.GetNames<MetadataBackend>())}.");
+            // By name only: Enum.TryParse would also take "1" or "Sqlite,Postgres".
+            var named = Enum.GetValues<MetadataBackend>().Where(b => b.ToString().Equals(settings.MetadataBackend.Trim(), StringComparison.OrdinalIgnoreCase)).ToList();
+            if (named.Count == 1)
+            {
+                backend = named[0];
+            }
+            else
+            {
+                errors.Add($"'Storage:MetadataBackend' is '{settings.MetadataBackend}'; allowed: {string.Join(", ", Enum.GetNames<MetadataBackend>())}.");
+            }
         }
+        var postgres = backend == MetadataBackend.Postgres ? CheckPostgres(postgresConnectionString, errors) : null;
 
         var export = ExportOptions.Disabled;
         if (settings.Export.Enabled)
@@ -84,6 +99,7 @@ public static partial class StorageOptionsLoader
             MaxImageBytes = (int)maxImageBytes,
             ImageLimits = imageLimits,
             MetadataBackend = backend,
+            Postgres = postgres,
             Export = export,
             FaultInjection = faults,
         };
@@ -106,6 +122,34 @@ public static partial class StorageOptionsLoader
             errors.Add($"'{key}' is not a usable path ('{path}'): {ex.Message}");
             return null;
         }
+    }
+
+    private static PostgresOptions? CheckPostgres(string? connectionString, List<string> errors)
+    {
+        const string Key = "ConnectionStrings:" + PostgresOptions.ConnectionStringName;
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            errors.Add($"'Storage:MetadataBackend' is 'Postgres' but '{Key}' is empty; set it (environment: ConnectionStrings__{PostgresOptions.ConnectionStringName}) "
+                + "to the database's connection string, e.g. 'Host=db;Port=5432;Database=pipeline;Username=pipeline;Password=…', or choose 'Sqlite'.");
+            return null;
+        }
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            if (string.IsNullOrWhiteSpace(builder.Host))
+            {
+                errors.Add($"'{Key}' names no Host; add 'Host=<server>' to it.");
+                return null;
+            }
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
+        {
+            // Not the parser's message: a password holding ';' would show up in it as an unknown keyword.
+            errors.Add($"'{Key}' is not a valid PostgreSQL connection string ({ex.GetType().Name}); write it as 'Key=value;Key=value' "
+                + "and double-quote a value that holds ';' or '='.");
+            return null;
+        }
+        return new PostgresOptions(connectionString);
     }
 
     private static TimeSpan? CheckPause(TimeSpan? pause, string key, List<string> errors)

@@ -32,7 +32,10 @@ public sealed class StorageSettings
     /// </summary>
     public ImageLimits ImageLimits { get; set; } = new();
 
-    /// <summary>"Sqlite" (the default and, for now, the only backend).</summary>
+    /// <summary>
+    /// "Sqlite" (the default: the file at <see cref="DatabasePath"/>) or "Postgres" (the database named by the connection
+    /// string <c>ConnectionStrings:pipeline-db</c>, outside this section; required then).
+    /// </summary>
     public string? MetadataBackend { get; set; }
 
     /// <summary>The optional run folder export.</summary>

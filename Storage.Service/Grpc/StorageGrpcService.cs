@@ -70,7 +70,7 @@ public sealed class StorageGrpcService(StorageEngine engine, GridSplitter splitt
     public override async Task<ListRunsResponse> ListRuns(ListRunsRequest request, ServerCallContext context)
     {
         var filter = new RunFilter(request.Config, request.State,
-            request.CreatedAfter is { } after ? SqliteRows.ToMicros(after) : null, request.CreatedBefore is { } before ? SqliteRows.ToMicros(before) : null);
+            request.CreatedAfter is { } after ? RowValues.ToMicros(after) : null, request.CreatedBefore is { } before ? RowValues.ToMicros(before) : null);
         var (runs, next) = await engine.ListRunsAsync(request.PageSize, request.PageToken, filter, CallerOf(context), context.CancellationToken);
         var response = new ListRunsResponse { NextPageToken = next };
         response.Runs.AddRange(runs);

@@ -3,8 +3,9 @@ using Pipeline.Contracts.Storage.V1;
 namespace Storage.Service.Metadata;
 
 /// <summary>
-/// Run and image metadata. SQLite (<see cref="SqliteMetadataStore"/>) is the implementation today; a PostgreSQL one
-/// would implement the same contract. Every write is atomic: a crash leaves the state before or after it.
+/// Run and image metadata: SQLite (<see cref="SqliteMetadataStore"/>, one process) or PostgreSQL
+/// (<see cref="PostgresMetadataStore"/>, shared by replicas), with the same behaviour. Every write is atomic: a crash
+/// leaves the state before or after it.
 /// </summary>
 public interface IMetadataStore
 {

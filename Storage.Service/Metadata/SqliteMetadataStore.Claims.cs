@@ -22,7 +22,7 @@ public sealed partial class SqliteMetadataStore
                 row = run.Clone();
                 row.Images.Clear();
                 row.State = RunState.Running;
-                row.CreatedAt ??= SqliteRows.ToTimestamp(now);
+                row.CreatedAt ??= RowValues.ToTimestamp(now);
             }
             else if (stored.Tenant != Caller.OwnerOf(run.Tenant))
             {

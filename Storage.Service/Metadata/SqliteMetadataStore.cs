@@ -320,7 +320,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         {
             row = update.Clone();
             row.Images.Clear();
-            row.CreatedAt ??= SqliteRows.ToTimestamp(now);
+            row.CreatedAt ??= RowValues.ToTimestamp(now);
         }
         else
         {
@@ -338,5 +338,5 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
     private static void ThrowRunIdTaken(string runId) =>
         StorageException.ThrowAlreadyExists("run_id", $"run id '{runId}' is already taken; choose another run id");
 
-    private long NowMicros() => SqliteRows.ToMicros(Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(_time.GetUtcNow()));
+    private long NowMicros() => RowValues.NowMicros(_time);
 }

@@ -64,10 +64,10 @@ internal static class SqliteQueries
         }
     }
 
-    /// <summary>The WHERE fragment selecting <paramref name="tenant"/>'s runs (binding <c>$tenant</c>; see <see cref="SqliteRows.ToStoredTenant"/>).</summary>
+    /// <summary>The WHERE fragment selecting <paramref name="tenant"/>'s runs (binding <c>$tenant</c>; see <see cref="RowValues.ToStoredTenant"/>).</summary>
     internal static string TenantFilter(SqliteParameterCollection parameters, string tenant)
     {
-        parameters.AddWithValue("$tenant", SqliteRows.ToStoredTenant(tenant));
+        parameters.AddWithValue("$tenant", RowValues.ToStoredTenant(tenant));
         return "tenant = $tenant";
     }
 

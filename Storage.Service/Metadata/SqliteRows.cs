@@ -1,6 +1,5 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
-using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Pipeline.Contracts.Common.V1;
 using Pipeline.Contracts.Storage.V1;
@@ -8,7 +7,7 @@ using Pipeline.ServiceDefaults.Security;
 
 namespace Storage.Service.Metadata;
 
-/// <summary>Column lists and the mapping between rows and contract records. Times are stored as Unix microseconds.</summary>
+/// <summary>Column lists and the mapping between SQLite rows and contract records (values as <see cref="RowValues"/> stores them).</summary>
 internal static class SqliteRows
 {
     public const string RunColumns =
@@ -37,9 +36,9 @@ internal static class SqliteRows
         RevisedPrompt = r.GetString(7),
         Parameters = r.IsDBNull(8) ? null : JsonParser.Default.Parse<Struct>(r.GetString(8)),
         State = (RunState)r.GetInt32(10),
-        CreatedAt = ToTimestamp(r.GetInt64(11)),
-        StartedAt = r.IsDBNull(12) ? null : ToTimestamp(r.GetInt64(12)),
-        CompletedAt = r.IsDBNull(13) ? null : ToTimestamp(r.GetInt64(13)),
+        CreatedAt = RowValues.ToTimestamp(r.GetInt64(11)),
+        StartedAt = r.IsDBNull(12) ? null : RowValues.ToTimestamp(r.GetInt64(12)),
+        CompletedAt = r.IsDBNull(13) ? null : RowValues.ToTimestamp(r.GetInt64(13)),
         Usage = r.IsDBNull(14) ? null : JsonParser.Default.Parse<Usage>(r.GetString(14)),
         CostUsdMicros = r.GetInt64(15),
         TraceId = r.GetString(16),
@@ -61,7 +60,7 @@ internal static class SqliteRows
         Width = r.GetInt32(5),
         Height = r.GetInt32(6),
         SizeBytes = r.GetInt64(7),
-        CreatedAt = ToTimestamp(r.GetInt64(8)),
+        CreatedAt = RowValues.ToTimestamp(r.GetInt64(8)),
         SourceImageId = r.IsDBNull(9) ? "" : r.GetString(9),
         GridRow = r.GetInt32(10),
         GridColumn = r.GetInt32(11),
@@ -81,18 +80,16 @@ internal static class SqliteRows
         p.AddWithValue("$parameters_json", run.Parameters is null ? DBNull.Value : JsonFormatter.Default.Format(run.Parameters));
         p.AddWithValue("$seed", run.HasSeed ? run.Seed : DBNull.Value);
         p.AddWithValue("$state", (int)run.State);
-        p.AddWithValue("$created_at", ToMicros(run.CreatedAt));
-        p.AddWithValue("$started_at", run.StartedAt is null ? DBNull.Value : ToMicros(run.StartedAt));
-        p.AddWithValue("$completed_at", run.CompletedAt is null ? DBNull.Value : ToMicros(run.CompletedAt));
+        p.AddWithValue("$created_at", RowValues.ToMicros(run.CreatedAt));
+        p.AddWithValue("$started_at", run.StartedAt is null ? DBNull.Value : RowValues.ToMicros(run.StartedAt));
+        p.AddWithValue("$completed_at", run.CompletedAt is null ? DBNull.Value : RowValues.ToMicros(run.CompletedAt));
         p.AddWithValue("$usage_json", run.Usage is null ? DBNull.Value : JsonFormatter.Default.Format(run.Usage));
         p.AddWithValue("$cost_usd_micros", run.CostUsdMicros);
         p.AddWithValue("$trace_id", run.TraceId);
         p.AddWithValue("$error", run.Error);
-        p.AddWithValue("$tenant", ToStoredTenant(run.Tenant));
-        p.AddWithValue("$request_digest_json", run.RequestDigest.Count == 0 ? DBNull.Value
-            : JsonSerializer.Serialize(new SortedDictionary<string, string>(run.RequestDigest, StringComparer.Ordinal)));
-        p.AddWithValue("$attempts_json", run.Attempts.Count == 0 ? DBNull.Value
-            : "[" + string.Join(",", run.Attempts.Select(a => JsonFormatter.Default.Format(a))) + "]");
+        p.AddWithValue("$tenant", RowValues.ToStoredTenant(run.Tenant));
+        p.AddWithValue("$request_digest_json", (object?)RowValues.DigestJson(run) ?? DBNull.Value);
+        p.AddWithValue("$attempts_json", (object?)RowValues.AttemptsJson(run) ?? DBNull.Value);
         p.AddWithValue("$cost_known", run.HasCostKnown ? (run.CostKnown ? 1 : 0) : DBNull.Value);
         p.AddWithValue("$parent_run_id", run.ParentRunId);
         p.AddWithValue("$local", run.Local ? 1 : 0);
@@ -110,60 +107,9 @@ internal static class SqliteRows
         p.AddWithValue("$width", image.Width);
         p.AddWithValue("$height", image.Height);
         p.AddWithValue("$size_bytes", image.SizeBytes);
-        p.AddWithValue("$created_at", ToMicros(image.CreatedAt));
+        p.AddWithValue("$created_at", RowValues.ToMicros(image.CreatedAt));
         p.AddWithValue("$source_image_id", string.IsNullOrEmpty(image.SourceImageId) ? DBNull.Value : image.SourceImageId);
         p.AddWithValue("$grid_row", image.GridRow);
         p.AddWithValue("$grid_column", image.GridColumn);
-    }
-
-    /// <summary>
-    /// The tenant as stored: the default tenant is '' (as runs recorded before tenants are), so each tenant's runs are
-    /// one index range. Reads give it back as <see cref="Caller.DefaultTenant"/>.
-    /// </summary>
-    public static string ToStoredTenant(string tenant) => tenant == Caller.DefaultTenant ? "" : tenant;
-
-    public static long ToMicros(Timestamp timestamp) => checked((timestamp.Seconds * 1_000_000) + (timestamp.Nanos / 1000));
-
-    public static Timestamp ToTimestamp(long micros)
-    {
-        var seconds = Math.DivRem(micros, 1_000_000, out var remainder);
-        if (remainder < 0)
-        {
-            seconds--;
-            remainder += 1_000_000;
-        }
-        return new Timestamp { Seconds = seconds, Nanos = (int)remainder * 1000 };
-    }
-
-    private static RunRecord WithSeed(this RunRecord run, long? seed)
-    {
-        if (seed is { } value)
-        {
-            run.Seed = value;
-        }
-        return run;
-    }
-
-    private static RunRecord WithCostKnown(this RunRecord run, bool? costKnown)
-    {
-        if (costKnown is { } value)
-        {
-            run.CostKnown = value;
-        }
-        return run;
-    }
-
-    private static RunRecord WithDigestAndAttempts(this RunRecord run, string? digestJson, string? attemptsJson)
-    {
-        if (digestJson is not null)
-        {
-            run.RequestDigest.Add(JsonSerializer.Deserialize<Dictionary<string, string>>(digestJson)!);
-        }
-        if (attemptsJson is not null)
-        {
-            using var attempts = JsonDocument.Parse(attemptsJson);
-            run.Attempts.AddRange(attempts.RootElement.EnumerateArray().Select(a => JsonParser.Default.Parse<RunAttempt>(a.GetRawText())));
-        }
-        return run;
     }
 }

@@ -78,6 +78,61 @@ public sealed class StorageOptionsLoaderTests
         Assert.Contains("'Storage' could not be read", Assert.Single(error.Errors), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Load_PostgresWithConnectionString_PostgresOptionsThatNeverPrintThePassword()
+    {
+        const string ConnectionString = "Host=db;Port=5432;Database=pipeline;Username=pipeline;Password=s3cret";
+
+        var options = StorageOptionsLoader.Load(Config(
+            ("Storage:MetadataBackend", "postgres"),
+            ("ConnectionStrings:pipeline-db", ConnectionString)), Root);
+
+        Assert.Equal(MetadataBackend.Postgres, options.MetadataBackend);
+        Assert.Equal(ConnectionString, options.Postgres?.ConnectionString);
+        Assert.DoesNotContain("s3cret", options.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_SqliteWithConnectionString_NoPostgresOptions()
+    {
+        var options = StorageOptionsLoader.Load(Config(("ConnectionStrings:pipeline-db", "Host=db")), Root);
+
+        Assert.Equal(MetadataBackend.Sqlite, options.MetadataBackend);
+        Assert.Null(options.Postgres);
+    }
+
+    [Fact]
+    public void Load_PostgresWithoutConnectionString_ErrorNamesTheKeyAndItsEnvironmentVariable()
+    {
+        var error = Assert.Throws<StorageConfigurationException>(() => StorageOptionsLoader.Load(Config(("Storage:MetadataBackend", "Postgres")), Root));
+
+        var message = Assert.Single(error.Errors);
+        Assert.Contains("'ConnectionStrings:pipeline-db' is empty", message, StringComparison.Ordinal);
+        Assert.Contains("ConnectionStrings__pipeline-db", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_PostgresWithMalformedConnectionString_ErrorWithoutAnyOfItsText()
+    {
+        var error = Assert.Throws<StorageConfigurationException>(() => StorageOptionsLoader.Load(Config(
+            ("Storage:MetadataBackend", "Postgres"),
+            ("ConnectionStrings:pipeline-db", "Host=db;Password=ab;cd_secret=1")), Root));
+
+        var message = Assert.Single(error.Errors);
+        Assert.Contains("'ConnectionStrings:pipeline-db' is not a valid PostgreSQL connection string", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("Sqlite,Postgres")]
+    public void Load_MetadataBackendNotANamedBackend_Rejected(string value)
+    {
+        var error = Assert.Throws<StorageConfigurationException>(() => StorageOptionsLoader.Load(Config(("Storage:MetadataBackend", value)), Root));
+
+        Assert.Contains("allowed: Sqlite, Postgres", Assert.Single(error.Errors), StringComparison.Ordinal);
+    }
+
     private static IConfiguration Config(params (string Key, string Value)[] values) =>
         new ConfigurationBuilder().AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build();
 }

@@ -1,16 +1,17 @@
 using System.Text.Json;
 using Pipeline.Contracts.Storage.V1;
+using Storage.Service.Configuration;
 using Storage.Service.Tests.TestSupport;
 
 namespace Storage.Service.Tests.Export;
 
-public sealed class RunExporterTests
+public abstract class RunExporterTests(StorageBackend backend)
 {
     [Fact]
     public async Task PutImage_ExportEnabled_WritesRunFolderWithImagesAndMetadata()
     {
         using var export = new TempDirectory();
-        await using var host = await StorageHost.StartAsync(new Dictionary<string, string?>
+        await using var host = await StorageHost.StartAsync(backend, new Dictionary<string, string?>
         {
             ["Storage:Export:Enabled"] = "true",
             ["Storage:Export:Root"] = export.Path,
@@ -36,11 +37,18 @@ public sealed class RunExporterTests
     [Fact]
     public async Task PutImage_ExportDisabledByDefault_WritesNoFolder()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         await host.Client.PutImageAsync(Requests.Put("plain", 0, TestImages.Png()), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
-        Assert.Equal(["blobs", "storage.db", "storage.db-shm", "storage.db-wal"],
+        string[] metadataFiles = backend.Metadata == MetadataBackend.Sqlite ? ["storage.db", "storage.db-shm", "storage.db-wal"] : [];
+        Assert.Equal(["blobs", .. metadataFiles],
             Directory.EnumerateFileSystemEntries(host.DataDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
+
+    /// <summary>On SQLite metadata.</summary>
+    public sealed class Sqlite() : RunExporterTests(StorageBackend.Sqlite);
+
+    /// <summary>On PostgreSQL metadata.</summary>
+    public sealed class Postgres() : RunExporterTests(StorageBackend.Postgres);
 }

@@ -6,7 +6,7 @@ using Storage.Service.Tests.TestSupport;
 
 namespace Storage.Service.Tests.Grid;
 
-public sealed class GridSplitterTests
+public abstract class GridSplitterTests(StorageBackend backend)
 {
     [Theory]
     [InlineData(ImageFormat.Png, 0)]
@@ -14,7 +14,7 @@ public sealed class GridSplitterTests
     [InlineData(ImageFormat.WebP, 40)]
     public async Task SplitGrid_TwoByTwo_FourTilesInTheSourceFormatOfTheRightSizeAndContent(ImageFormat format, int tolerance)
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var grid = TestImages.Quadrants(64, 48, format);
         await host.Client.PutImageAsync(Requests.Put("grid", 0, grid), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
@@ -38,7 +38,7 @@ public sealed class GridSplitterTests
         }
         var run = await host.Client.GetRunAsync(new GetRunRequest { RunId = "grid" }, Requests.Timeout).ResponseAsync.DefaultTimeout();
         Assert.Equal(5, run.Images.Count);
-        Requests.AssertBlobsMatchRows(host.DataDirectory);
+        await Requests.AssertBlobsMatchRowsAsync(host);
     }
 
     [Theory]
@@ -47,7 +47,7 @@ public sealed class GridSplitterTests
     [InlineData(ImageFormat.WebP)]
     public async Task SplitGrid_SizeNotDivisible_LastRowAndColumnTakeTheRemainder(ImageFormat format)
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await host.Client.PutImageAsync(Requests.Put("odd", 0, TestImages.Encode(format, 101, 67)), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         var response = await host.Client.SplitGridAsync(new SplitGridRequest { ImageId = "odd-0", Rows = 2, Columns = 3 }, Requests.Timeout).ResponseAsync.DefaultTimeout();
@@ -71,7 +71,7 @@ public sealed class GridSplitterTests
     [Fact]
     public async Task SplitGrid_SizeNotDivisible_TilesCoverEveryPixel()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await host.Client.PutImageAsync(Requests.Put("odd", 0, TestImages.Png(10, 7)), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         var response = await host.Client.SplitGridAsync(new SplitGridRequest { ImageId = "odd-0", Rows = 2, Columns = 3 }, Requests.Timeout).ResponseAsync.DefaultTimeout();
@@ -84,7 +84,7 @@ public sealed class GridSplitterTests
     [Fact]
     public async Task SplitGrid_SameGridAgain_ReturnsTheStoredTiles()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await host.Client.PutImageAsync(Requests.Put("again", 0, TestImages.Png(8, 8)), Requests.Timeout).ResponseAsync.DefaultTimeout();
         var request = new SplitGridRequest { ImageId = "again-0", Rows = 2, Columns = 2 };
 
@@ -102,7 +102,7 @@ public sealed class GridSplitterTests
     [InlineData(9, 2)]
     public async Task SplitGrid_GridOutOfRange_InvalidArgument(int rows, int columns)
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await host.Client.PutImageAsync(Requests.Put("small", 0, TestImages.Png(8, 8)), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.SplitGridAsync(
@@ -114,11 +114,17 @@ public sealed class GridSplitterTests
     [Fact]
     public async Task SplitGrid_UnknownImage_NotFound()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.SplitGridAsync(
             new SplitGridRequest { ImageId = "none", Rows = 2, Columns = 2 }, Requests.Timeout).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }
+
+    /// <summary>On SQLite metadata.</summary>
+    public sealed class Sqlite() : GridSplitterTests(StorageBackend.Sqlite);
+
+    /// <summary>On PostgreSQL metadata.</summary>
+    public sealed class Postgres() : GridSplitterTests(StorageBackend.Postgres);
 }

@@ -7,12 +7,12 @@ using Storage.Service.Tests.TestSupport;
 namespace Storage.Service.Tests.Grpc;
 
 /// <summary>ClaimRun: every outcome of <see cref="ClaimResult"/>, atomic under concurrent claims.</summary>
-public sealed class StorageGrpcServiceClaimRunTests
+public abstract class StorageGrpcServiceClaimRunTests(StorageBackend backend)
 {
     [Fact]
     public async Task ClaimRun_UnknownRunId_ClaimedAndStoredAsRunning()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var response = await ClaimAsync(host, Claim("new-run", "alpha"));
 
@@ -27,7 +27,7 @@ public sealed class StorageGrpcServiceClaimRunTests
     public async Task ClaimRun_SameRequestStillRunning_Running()
     {
         var time = new ManualTimeProvider();
-        await using var host = await StorageHost.StartAsync(time: time);
+        await using var host = await StorageHost.StartAsync(backend, time: time);
         var first = await ClaimAsync(host, Claim("busy", "alpha"));
         time.Advance(TimeSpan.FromMinutes(14));
 
@@ -42,7 +42,7 @@ public sealed class StorageGrpcServiceClaimRunTests
     public async Task ClaimRun_SameRequestRunningButStale_ClaimedAgain()
     {
         var time = new ManualTimeProvider();
-        await using var host = await StorageHost.StartAsync(time: time);
+        await using var host = await StorageHost.StartAsync(backend, time: time);
         var first = await ClaimAsync(host, Claim("abandoned", "alpha"));
         time.Advance(TimeSpan.FromMinutes(16));
 
@@ -59,7 +59,7 @@ public sealed class StorageGrpcServiceClaimRunTests
     public async Task ClaimRun_ShorterStaleAfter_TakesOverSooner()
     {
         var time = new ManualTimeProvider();
-        await using var host = await StorageHost.StartAsync(time: time);
+        await using var host = await StorageHost.StartAsync(backend, time: time);
         await ClaimAsync(host, Claim("short", "alpha"));
         time.Advance(TimeSpan.FromSeconds(31));
         var request = Claim("short", "alpha");
@@ -73,7 +73,7 @@ public sealed class StorageGrpcServiceClaimRunTests
     [Fact]
     public async Task ClaimRun_SameRequestFailed_ClaimedWithErrorClearedAndNewFieldsMerged()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await ClaimAsync(host, Claim("failed", "alpha"));
         await host.Client.UpsertRunAsync(new RunRecord
         {
@@ -93,7 +93,7 @@ public sealed class StorageGrpcServiceClaimRunTests
     [Fact]
     public async Task ClaimRun_SameRequestSucceeded_CompletedWithTheRunAndItsImages()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await ClaimAsync(host, Claim("done", "alpha"));
         var put = Requests.Put("done", 0, TestImages.Png());
         put.Run = new RunRecord { RunId = "done", Tenant = "alpha", State = RunState.Succeeded, CostUsdMicros = 40_000 };
@@ -109,7 +109,7 @@ public sealed class StorageGrpcServiceClaimRunTests
     [Fact]
     public async Task ClaimRun_SucceededRunRecordedBeforeRequestDigests_CompletedNotConflict()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var put = Requests.Put("legacy", 0, TestImages.Png());
         put.Run = new RunRecord { RunId = "legacy", Tenant = "alpha", State = RunState.Succeeded };
         await host.Client.PutImageAsync(put, Requests.Timeout).ResponseAsync.DefaultTimeout();
@@ -123,7 +123,7 @@ public sealed class StorageGrpcServiceClaimRunTests
     [Fact]
     public async Task ClaimRun_SameTenantDifferentRequest_ConflictNamingEveryDifferingKeySorted()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await ClaimAsync(host, Claim("reused", "alpha"));
         var other = Claim("reused", "alpha");
         other.Run.RequestDigest["prompt"] = new string('f', 64);
@@ -140,7 +140,7 @@ public sealed class StorageGrpcServiceClaimRunTests
     [Fact]
     public async Task ClaimRun_RunIdOfAnotherTenant_TakenWithNothingOfIt()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await ClaimAsync(host, Claim("a-run", "alpha"));
 
         var sameRequest = await ClaimAsync(host, Claim("a-run", "beta"));
@@ -161,7 +161,7 @@ public sealed class StorageGrpcServiceClaimRunTests
     [Fact]
     public async Task ClaimRun_ConcurrentClaimsOfOneRunId_ExactlyOneClaimed()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => ClaimAsync(host, Claim("race", "alpha")))).DefaultTimeout();
 
@@ -172,7 +172,7 @@ public sealed class StorageGrpcServiceClaimRunTests
     [Fact]
     public async Task ClaimRun_ConcurrentClaimsOfTwoTenants_OneClaimedOneTaken()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var responses = await Task.WhenAll(ClaimAsync(host, Claim("contested", "alpha")), ClaimAsync(host, Claim("contested", "beta"))).DefaultTimeout();
 
@@ -185,7 +185,7 @@ public sealed class StorageGrpcServiceClaimRunTests
     [InlineData("alpha", "run.request_digest")]
     public async Task ClaimRun_MissingOrInvalidRequiredField_InvalidArgumentNamingIt(string tenant, string field)
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var request = Claim("bad", "alpha");
         request.Run.Tenant = tenant;
         if (field == "run.request_digest")
@@ -211,4 +211,10 @@ public sealed class StorageGrpcServiceClaimRunTests
 
     private static Task<ClaimRunResponse> ClaimAsync(StorageHost host, ClaimRunRequest request) =>
         host.Client.ClaimRunAsync(request, Requests.Timeout).ResponseAsync.DefaultTimeout();
+
+    /// <summary>On SQLite metadata.</summary>
+    public sealed class Sqlite() : StorageGrpcServiceClaimRunTests(StorageBackend.Sqlite);
+
+    /// <summary>On PostgreSQL metadata.</summary>
+    public sealed class Postgres() : StorageGrpcServiceClaimRunTests(StorageBackend.Postgres);
 }

@@ -6,14 +6,14 @@ using Storage.Service.Tests.TestSupport;
 namespace Storage.Service.Tests.Grpc;
 
 /// <summary>GetSpend: per tenant, since a point in time, cost_known, and who may ask.</summary>
-public sealed class StorageGrpcServiceGetSpendTests
+public abstract class StorageGrpcServiceGetSpendTests(StorageBackend backend)
 {
     private static readonly DateTimeOffset s_month = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public async Task GetSpend_TwoTenants_SumsOnlyTheTenantsRunsSinceTheGivenTime()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await RecordAsync(host, "a1", "alpha", s_month.AddDays(-1), 1_000, costKnown: true);
         await RecordAsync(host, "a2", "alpha", s_month, 20_000, costKnown: true);
         await RecordAsync(host, "a3", "alpha", s_month.AddDays(3), 300_000, costKnown: null);
@@ -31,7 +31,7 @@ public sealed class StorageGrpcServiceGetSpendTests
     [Fact]
     public async Task GetSpend_ARunWithAnUnknownPrice_CostKnownFalse()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await RecordAsync(host, "a1", "alpha", s_month.AddDays(1), 1_000, costKnown: true);
         await RecordAsync(host, "a2", "alpha", s_month.AddDays(2), 0, costKnown: false);
         await RecordAsync(host, "a0", "alpha", s_month.AddDays(-2), 0, costKnown: false);
@@ -46,7 +46,7 @@ public sealed class StorageGrpcServiceGetSpendTests
     [Fact]
     public async Task GetSpend_MemberAsksForAnotherTenant_PermissionDenied()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await RecordAsync(host, "a1", "alpha", s_month.AddDays(1), 1_000, costKnown: true);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => SpendAsync(host, "alpha", Requests.Member("beta"))).DefaultTimeout();
@@ -57,7 +57,7 @@ public sealed class StorageGrpcServiceGetSpendTests
     [Fact]
     public async Task GetSpend_AdminAsksForAnyTenant_Answered()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await RecordAsync(host, "a1", "alpha", s_month.AddDays(1), 1_000, costKnown: true);
 
         var spend = await SpendAsync(host, "alpha", Requests.Admin);
@@ -68,7 +68,7 @@ public sealed class StorageGrpcServiceGetSpendTests
     [Fact]
     public async Task GetSpend_InvalidTenantName_InvalidArgument()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => SpendAsync(host, "Not Valid", Requests.Admin)).DefaultTimeout();
 
@@ -87,4 +87,10 @@ public sealed class StorageGrpcServiceGetSpendTests
         }
         await host.Client.UpsertRunAsync(run, Requests.Timeout).ResponseAsync.DefaultTimeout();
     }
+
+    /// <summary>On SQLite metadata.</summary>
+    public sealed class Sqlite() : StorageGrpcServiceGetSpendTests(StorageBackend.Sqlite);
+
+    /// <summary>On PostgreSQL metadata.</summary>
+    public sealed class Postgres() : StorageGrpcServiceGetSpendTests(StorageBackend.Postgres);
 }

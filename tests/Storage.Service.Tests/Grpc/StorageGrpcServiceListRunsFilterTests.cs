@@ -6,14 +6,14 @@ using Storage.Service.Tests.TestSupport;
 namespace Storage.Service.Tests.Grpc;
 
 /// <summary>ListRuns filters by state and creation time besides config, pages stay bound to their filters, and a run's parent round-trips.</summary>
-public sealed class StorageGrpcServiceListRunsFilterTests
+public abstract class StorageGrpcServiceListRunsFilterTests(StorageBackend backend)
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public async Task ListRuns_StateAndTimeRange_OnlyMatchingRunsNewestFirst()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await UpsertAsync(host, "old-ok", RunState.Succeeded, T0);
         await UpsertAsync(host, "mid-failed", RunState.Failed, T0.AddDays(1));
         await UpsertAsync(host, "mid-ok", RunState.Succeeded, T0.AddDays(2));
@@ -34,7 +34,7 @@ public sealed class StorageGrpcServiceListRunsFilterTests
     [Fact]
     public async Task ListRuns_PagesWithAFilter_EveryMatchOnceAndTheTokenRefusedWithOtherFilters()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         for (var i = 0; i < 5; i++)
         {
             await UpsertAsync(host, $"ok-{i}", RunState.Succeeded, T0.AddHours(i));
@@ -54,7 +54,7 @@ public sealed class StorageGrpcServiceListRunsFilterTests
     [Fact]
     public async Task ListRuns_EmptyTimeRange_InvalidArgumentNamingCreatedBefore()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => ListAsync(host, new ListRunsRequest
         {
@@ -69,7 +69,7 @@ public sealed class StorageGrpcServiceListRunsFilterTests
     [Fact]
     public async Task UpsertRun_ParentRunId_RoundTripsAndIsKeptByLaterUpdates()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await host.Client.UpsertRunAsync(new RunRecord { RunId = "child", ParentRunId = "parent", State = RunState.Running, CreatedAt = Timestamp.FromDateTimeOffset(T0) }, Requests.Timeout).ResponseAsync.DefaultTimeout();
         await host.Client.UpsertRunAsync(new RunRecord { RunId = "child", State = RunState.Succeeded }, Requests.Timeout).ResponseAsync.DefaultTimeout();
 
@@ -81,7 +81,7 @@ public sealed class StorageGrpcServiceListRunsFilterTests
     [Fact]
     public async Task UpsertRun_LocalRun_RoundTripsAndALaterRecordWithoutTheFlagKeepsIt()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await host.Client.UpsertRunAsync(new RunRecord { RunId = "eco", Local = true, State = RunState.Running, CreatedAt = Timestamp.FromDateTimeOffset(T0) }, Requests.Timeout).ResponseAsync.DefaultTimeout();
         await host.Client.UpsertRunAsync(new RunRecord { RunId = "cloud", State = RunState.Running, CreatedAt = Timestamp.FromDateTimeOffset(T0) }, Requests.Timeout).ResponseAsync.DefaultTimeout();
         await host.Client.UpsertRunAsync(new RunRecord { RunId = "eco", State = RunState.Succeeded }, Requests.Timeout).ResponseAsync.DefaultTimeout();
@@ -98,4 +98,10 @@ public sealed class StorageGrpcServiceListRunsFilterTests
 
     private static Task<ListRunsResponse> ListAsync(StorageHost host, ListRunsRequest request) =>
         host.Client.ListRunsAsync(request, Requests.Timeout).ResponseAsync.DefaultTimeout();
+
+    /// <summary>On SQLite metadata.</summary>
+    public sealed class Sqlite() : StorageGrpcServiceListRunsFilterTests(StorageBackend.Sqlite);
+
+    /// <summary>On PostgreSQL metadata.</summary>
+    public sealed class Postgres() : StorageGrpcServiceListRunsFilterTests(StorageBackend.Postgres);
 }

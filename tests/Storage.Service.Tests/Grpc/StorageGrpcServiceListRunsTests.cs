@@ -6,14 +6,14 @@ using Storage.Service.Tests.TestSupport;
 namespace Storage.Service.Tests.Grpc;
 
 /// <summary>ListRuns: newest first, keyset pages, config filter, stable under concurrent inserts.</summary>
-public sealed class StorageGrpcServiceListRunsTests
+public abstract class StorageGrpcServiceListRunsTests(StorageBackend backend)
 {
     private static readonly DateTimeOffset s_base = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public async Task ListRuns_SeveralPages_NewestFirstWithoutGapsOrRepeats()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         // Two runs share each timestamp, so the run id tie-breaker is exercised too.
         for (var i = 0; i < 23; i++)
         {
@@ -33,7 +33,7 @@ public sealed class StorageGrpcServiceListRunsTests
     [Fact]
     public async Task ListRuns_ConcurrentInserts_PagesStayStable()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         for (var i = 0; i < 30; i++)
         {
             await UpsertAsync(host, $"old-{i:D2}", s_base.AddSeconds(i), "cfg");
@@ -78,7 +78,7 @@ public sealed class StorageGrpcServiceListRunsTests
     [Fact]
     public async Task ListRuns_RunsWithImages_IncludeImages()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await host.Client.PutImageAsync(Requests.Put("with", 0, TestImages.Png(seed: 1)), Requests.Timeout).ResponseAsync.DefaultTimeout();
         await host.Client.PutImageAsync(Requests.Put("with", 1, TestImages.Png(seed: 2)), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
@@ -94,7 +94,7 @@ public sealed class StorageGrpcServiceListRunsTests
     [InlineData("eDEKMTIKcnVuCmNmZw")]
     public async Task ListRuns_MalformedPageToken_InvalidArgument(string token)
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.ListRunsAsync(
             new ListRunsRequest { PageToken = token, Config = "cfg" }, Requests.Timeout).ResponseAsync).DefaultTimeout();
@@ -106,7 +106,7 @@ public sealed class StorageGrpcServiceListRunsTests
     [Fact]
     public async Task ListRuns_TokenReusedWithOtherConfig_InvalidArgument()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         for (var i = 0; i < 3; i++)
         {
             await UpsertAsync(host, $"r{i}", s_base.AddSeconds(i), "a");
@@ -124,7 +124,7 @@ public sealed class StorageGrpcServiceListRunsTests
     [InlineData(201)]
     public async Task ListRuns_PageSizeOutOfRange_InvalidArgument(int pageSize)
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.ListRunsAsync(
             new ListRunsRequest { PageSize = pageSize }, Requests.Timeout).ResponseAsync).DefaultTimeout();
@@ -149,4 +149,10 @@ public sealed class StorageGrpcServiceListRunsTests
         while (token.Length > 0);
         return runs;
     }
+
+    /// <summary>On SQLite metadata.</summary>
+    public sealed class Sqlite() : StorageGrpcServiceListRunsTests(StorageBackend.Sqlite);
+
+    /// <summary>On PostgreSQL metadata.</summary>
+    public sealed class Postgres() : StorageGrpcServiceListRunsTests(StorageBackend.Postgres);
 }

@@ -7,12 +7,12 @@ using Storage.Service.Tests.TestSupport;
 namespace Storage.Service.Tests.Grpc;
 
 /// <summary>The run fields of the tenants contract (tenant, request digest, attempts, cost_known) through every read and write.</summary>
-public sealed class StorageGrpcServiceRunFieldsTests
+public abstract class StorageGrpcServiceRunFieldsTests(StorageBackend backend)
 {
     [Fact]
     public async Task UpsertRun_TenantDigestAttemptsAndCostKnown_RoundTripThroughGetAndList()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var written = await host.Client.UpsertRunAsync(NewRun("fields", "alpha"), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         var read = await host.Client.GetRunAsync(new GetRunRequest { RunId = "fields" }, Requests.As(Requests.Member("alpha"))).ResponseAsync.DefaultTimeout();
@@ -30,7 +30,7 @@ public sealed class StorageGrpcServiceRunFieldsTests
     [Fact]
     public async Task UpsertRun_NewFieldsLeftEmpty_KeepStoredValues()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await host.Client.UpsertRunAsync(NewRun("keep", "alpha"), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         var updated = await host.Client.UpsertRunAsync(new RunRecord { RunId = "keep", State = RunState.Succeeded }, Requests.As(Requests.Member("alpha")))
@@ -49,7 +49,7 @@ public sealed class StorageGrpcServiceRunFieldsTests
     [Fact]
     public async Task PutImage_RunWithNewFields_StoresThemWithTheImage()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var request = Requests.Put("put-fields", 0, TestImages.Png());
         request.Run = NewRun("put-fields", "alpha");
 
@@ -66,7 +66,7 @@ public sealed class StorageGrpcServiceRunFieldsTests
     [Fact]
     public async Task UpsertRun_NoTenantAndNoCaller_BelongsToTheDefaultTenant()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var stored = await host.Client.UpsertRunAsync(new RunRecord { RunId = "plain" }, Requests.Timeout).ResponseAsync.DefaultTimeout();
 
@@ -77,7 +77,7 @@ public sealed class StorageGrpcServiceRunFieldsTests
     [Fact]
     public async Task UpsertRun_NoTenantFromAMember_BelongsToTheCallersTenant()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var stored = await host.Client.UpsertRunAsync(new RunRecord { RunId = "mine" }, Requests.As(Requests.Member("beta"))).ResponseAsync.DefaultTimeout();
 
@@ -91,7 +91,7 @@ public sealed class StorageGrpcServiceRunFieldsTests
     [InlineData("a2345678901234567890123456789012345678901234567890123456789012345")]
     public async Task UpsertRun_InvalidTenant_InvalidArgumentOnTenant(string tenant)
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.UpsertRunAsync(
             new RunRecord { RunId = "r", Tenant = tenant }, Requests.Timeout).ResponseAsync).DefaultTimeout();
@@ -103,7 +103,7 @@ public sealed class StorageGrpcServiceRunFieldsTests
     [Fact]
     public async Task PutImage_InvalidTenant_InvalidArgumentOnRunTenant()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var request = Requests.Put("bad-tenant", 0, TestImages.Png());
         request.Run.Tenant = "UPPER";
 
@@ -129,4 +129,10 @@ public sealed class StorageGrpcServiceRunFieldsTests
             new RunAttempt { Config = "x_fallback", Provider = "openrouter", Model = "gemini", Outcome = AttemptOutcome.Served },
         },
     };
+
+    /// <summary>On SQLite metadata.</summary>
+    public sealed class Sqlite() : StorageGrpcServiceRunFieldsTests(StorageBackend.Sqlite);
+
+    /// <summary>On PostgreSQL metadata.</summary>
+    public sealed class Postgres() : StorageGrpcServiceRunFieldsTests(StorageBackend.Postgres);
 }

@@ -7,7 +7,7 @@ using Storage.Service.Tests.TestSupport;
 namespace Storage.Service.Tests.Grpc;
 
 /// <summary>Two tenants on one storage: neither sees the other's runs or images; an admin sees both.</summary>
-public sealed class StorageGrpcServiceTenancyTests
+public abstract class StorageGrpcServiceTenancyTests(StorageBackend backend)
 {
     private static readonly Caller s_alpha = Requests.Member("alpha");
     private static readonly Caller s_beta = Requests.Member("beta");
@@ -15,7 +15,7 @@ public sealed class StorageGrpcServiceTenancyTests
     [Fact]
     public async Task EveryReadAndDelete_AnotherTenantsRun_AnsweredExactlyAsAnUnknownOne()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await PutAsync(host, "a-run", "alpha");
 
         var asBeta = await EverySurfaceAsync(host, s_beta);
@@ -32,7 +32,7 @@ public sealed class StorageGrpcServiceTenancyTests
     [Fact]
     public async Task ListRuns_TwoTenants_EachPagesOnlyItsOwnRunsStably()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var created = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         for (var i = 0; i < 11; i++)
         {
@@ -59,7 +59,7 @@ public sealed class StorageGrpcServiceTenancyTests
     [Fact]
     public async Task Admin_RunsOfTwoTenants_ReadsListsAndSplitsBoth()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var alphaPng = await PutAsync(host, "a-run", "alpha");
         var betaPng = await PutAsync(host, "b-run", "beta");
 
@@ -78,7 +78,7 @@ public sealed class StorageGrpcServiceTenancyTests
     [Fact]
     public async Task Owner_ItsOwnRun_ReadsSplitsAndDeletesIt()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var png = await PutAsync(host, "b-run", "beta");
 
         var tiles = await host.Client.SplitGridAsync(new SplitGridRequest { ImageId = "b-run-0", Rows = 2, Columns = 1 }, Requests.As(s_beta)).ResponseAsync.DefaultTimeout();
@@ -93,7 +93,7 @@ public sealed class StorageGrpcServiceTenancyTests
     [Fact]
     public async Task Writes_RecordNamingAnotherTenantThanTheStoredRuns_AlreadyExistsNamingNothingOfIt()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await PutAsync(host, "a-run", "alpha");
         var before = await host.Client.GetRunAsync(new GetRunRequest { RunId = "a-run" }, Requests.As(s_alpha)).ResponseAsync.DefaultTimeout();
         var put = Requests.Put("a-run", 1, TestImages.Png(seed: 7));
@@ -115,13 +115,13 @@ public sealed class StorageGrpcServiceTenancyTests
             Assert.DoesNotContain("fox", error.Status.Detail, StringComparison.Ordinal);
         }
         Assert.Equal(before, await host.Client.GetRunAsync(new GetRunRequest { RunId = "a-run" }, Requests.As(s_alpha)).ResponseAsync.DefaultTimeout());
-        Requests.AssertBlobsMatchRows(host.DataDirectory);
+        await Requests.AssertBlobsMatchRowsAsync(host);
     }
 
     [Fact]
     public async Task PutImage_ImageIdHeldByAnotherTenantsRun_AlreadyExistsNamingNothingOfIt()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var alpha = Requests.Put("a-run", 0, TestImages.Png(seed: 1), imageId: "chosen");
         alpha.Run.Tenant = "alpha";
         await host.Client.PutImageAsync(alpha, Requests.Timeout).ResponseAsync.DefaultTimeout();
@@ -140,7 +140,7 @@ public sealed class StorageGrpcServiceTenancyTests
     [InlineData(Caller.BudgetHeader, "12", Caller.TenantHeader)]
     public async Task AnyCall_MalformedCallerMetadata_InvalidArgumentNamingTheHeader(string header, string value, string field)
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await PutAsync(host, "d-run", "default");
         var metadata = new global::Grpc.Core.Metadata { { header, value } };
         var options = new CallOptions(headers: metadata, deadline: DateTime.UtcNow + TaskTimeouts.Default);
@@ -163,7 +163,7 @@ public sealed class StorageGrpcServiceTenancyTests
     [Fact]
     public async Task AnyCall_UnknownRoleWithATenant_InvalidArgumentOnTheRoleHeader()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var metadata = new global::Grpc.Core.Metadata { { Caller.TenantHeader, "alpha" }, { Caller.RoleHeader, "root" } };
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.ListRunsAsync(new ListRunsRequest(),
@@ -205,4 +205,10 @@ public sealed class StorageGrpcServiceTenancyTests
         while (token.Length > 0);
         return runs;
     }
+
+    /// <summary>On SQLite metadata.</summary>
+    public sealed class Sqlite() : StorageGrpcServiceTenancyTests(StorageBackend.Sqlite);
+
+    /// <summary>On PostgreSQL metadata.</summary>
+    public sealed class Postgres() : StorageGrpcServiceTenancyTests(StorageBackend.Postgres);
 }

@@ -8,12 +8,12 @@ using HealthClient = Grpc.Health.V1.Health.HealthClient;
 
 namespace Storage.Service.Tests.Grpc;
 
-public sealed class StorageGrpcServiceTests
+public abstract class StorageGrpcServiceTests(StorageBackend backend)
 {
     [Fact]
     public async Task PutImage_ValidPng_StoresRecordWithHeaderDimensionsAndHash()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var png = TestImages.Png(12, 7);
 
         var response = await host.Client.PutImageAsync(Requests.Put("run1", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
@@ -31,7 +31,7 @@ public sealed class StorageGrpcServiceTests
     [Fact]
     public async Task PutImage_SameBytesInTwoRuns_StoresOneBlob()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var png = TestImages.Png(9, 9, seed: 4);
 
         var first = await host.Client.PutImageAsync(Requests.Put("a", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
@@ -41,13 +41,13 @@ public sealed class StorageGrpcServiceTests
         Assert.True(second.Deduplicated);
         Assert.Equal(first.Image.Sha256, second.Image.Sha256);
         Assert.Equal("b-3", second.Image.ImageId);
-        Assert.Single(Requests.AssertBlobsMatchRows(host.DataDirectory));
+        Assert.Single(await Requests.AssertBlobsMatchRowsAsync(host));
     }
 
     [Fact]
     public async Task PutImage_SameRunAndIndexAgain_ReturnsExistingRecord()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var png = TestImages.Png(5, 5, seed: 2);
         var first = await host.Client.PutImageAsync(Requests.Put("idem", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
@@ -59,13 +59,13 @@ public sealed class StorageGrpcServiceTests
         Assert.Equal(first.Image, other.Image);
         var run = await host.Client.GetRunAsync(new GetRunRequest { RunId = "idem" }, Requests.Timeout).ResponseAsync.DefaultTimeout();
         Assert.Single(run.Images);
-        Assert.Single(Requests.AssertBlobsMatchRows(host.DataDirectory));
+        Assert.Single(await Requests.AssertBlobsMatchRowsAsync(host));
     }
 
     [Fact]
     public async Task PutImage_ConcurrentPutsOfSameIndex_StoreOneImage()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var puts = Enumerable.Range(0, 8)
             .Select(i => host.Client.PutImageAsync(Requests.Put("race", 0, TestImages.Png(4, 4, seed: i)), Requests.Timeout).ResponseAsync)
             .ToArray();
@@ -73,7 +73,7 @@ public sealed class StorageGrpcServiceTests
         var results = await Task.WhenAll(puts).DefaultTimeout();
 
         Assert.Single(results.Select(r => r.Image.Sha256).Distinct());
-        Assert.Single(Requests.AssertBlobsMatchRows(host.DataDirectory));
+        Assert.Single(await Requests.AssertBlobsMatchRowsAsync(host));
     }
 
     [Theory]
@@ -83,7 +83,7 @@ public sealed class StorageGrpcServiceTests
     [InlineData(new byte[0])]
     public async Task PutImage_NotAStorableImage_InvalidArgumentOnData(byte[] data)
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var error = await Assert.ThrowsAsync<RpcException>(
             () => host.Client.PutImageAsync(Requests.Put("bad", 0, data), Requests.Timeout).ResponseAsync).DefaultTimeout();
@@ -91,7 +91,7 @@ public sealed class StorageGrpcServiceTests
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal("data", error.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Single().Field);
         Assert.Contains("image", error.Status.Detail, StringComparison.Ordinal);
-        Assert.Empty(Requests.AssertBlobsMatchRows(host.DataDirectory));
+        Assert.Empty(await Requests.AssertBlobsMatchRowsAsync(host));
     }
 
     [Theory]
@@ -100,7 +100,7 @@ public sealed class StorageGrpcServiceTests
     [InlineData("60000x60000 png", "image is refused: PNG declares 60000x60000 pixels (3600 MP); the limit is 100 MP and 16384 per side (Storage:ImageLimits)")]
     public async Task PutImage_IncompleteOrOversizedImage_InvalidArgumentSayingWhatIsWrongAndNothingStored(string damage, string message)
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var data = damage switch
         {
             "truncated png" => TestImages.TruncatedPng(),
@@ -116,7 +116,7 @@ public sealed class StorageGrpcServiceTests
         var violation = error.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Single();
         Assert.Equal("data", violation?.Field);
         Assert.StartsWith(message, violation?.Description, StringComparison.Ordinal);
-        Assert.Empty(Requests.AssertBlobsMatchRows(host.DataDirectory));
+        Assert.Empty(await Requests.AssertBlobsMatchRowsAsync(host));
         var lookup = await Assert.ThrowsAsync<RpcException>(
             () => host.Client.GetRunAsync(new GetRunRequest { RunId = "damaged" }, Requests.Timeout).ResponseAsync).DefaultTimeout();
         Assert.Equal(StatusCode.NotFound, lookup.StatusCode);
@@ -125,7 +125,7 @@ public sealed class StorageGrpcServiceTests
     [Fact]
     public async Task PutImage_ConfiguredImageLimits_Applied()
     {
-        await using var host = await StorageHost.StartAsync(new Dictionary<string, string?> { ["Storage:ImageLimits:MaxSide"] = "32" });
+        await using var host = await StorageHost.StartAsync(backend, new Dictionary<string, string?> { ["Storage:ImageLimits:MaxSide"] = "32" });
 
         var error = await Assert.ThrowsAsync<RpcException>(
             () => host.Client.PutImageAsync(Requests.Put("wide", 0, TestImages.Png(40, 10)), Requests.Timeout).ResponseAsync).DefaultTimeout();
@@ -138,7 +138,7 @@ public sealed class StorageGrpcServiceTests
     [Fact]
     public async Task PutImage_DeclaredMimeTypeDiffers_InvalidArgumentOnMimeType()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var request = Requests.Put("mime", 0, TestImages.Png());
         request.MimeType = "image/jpeg";
 
@@ -151,7 +151,7 @@ public sealed class StorageGrpcServiceTests
     [Fact]
     public async Task PutImage_OverSizeCap_InvalidArgumentNamingTheLimit()
     {
-        await using var host = await StorageHost.StartAsync(new Dictionary<string, string?> { ["Storage:MaxImageBytes"] = "65536" });
+        await using var host = await StorageHost.StartAsync(backend, new Dictionary<string, string?> { ["Storage:MaxImageBytes"] = "65536" });
         var big = TestImages.NoisePng(200, 200, seed: 5);
         Assert.True(big.Length > 65536);
 
@@ -166,7 +166,7 @@ public sealed class StorageGrpcServiceTests
     [Fact]
     public async Task PutImage_OverGrpcReceiveLimit_ResourceExhausted()
     {
-        await using var host = await StorageHost.StartAsync(new Dictionary<string, string?> { ["Storage:MaxImageBytes"] = "65536" });
+        await using var host = await StorageHost.StartAsync(backend, new Dictionary<string, string?> { ["Storage:MaxImageBytes"] = "65536" });
         var huge = new byte[65536 + (1024 * 1024) + 10];
         TestImages.Png().CopyTo(huge, 0);
 
@@ -179,7 +179,7 @@ public sealed class StorageGrpcServiceTests
     [Fact]
     public async Task PutImage_DefaultCapImageOf20MB_IsAccepted()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var png = TestImages.Png(4, 4);
         // A complete PNG padded to 20 MiB by a private ancillary chunk: this checks the raised receive limit, not the codec.
         var data = TestImages.WithChunk(png, "emUl", new byte[(20 * 1024 * 1024) - png.Length - 12]);
@@ -206,7 +206,7 @@ public sealed class StorageGrpcServiceTests
     [InlineData("ünicode")]
     public async Task PutImage_PathLikeImageId_InvalidArgumentOnImageId(string imageId)
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var error = await Assert.ThrowsAsync<RpcException>(
             () => host.Client.PutImageAsync(Requests.Put("run", 0, TestImages.Png(), imageId: imageId), Requests.Timeout).ResponseAsync).DefaultTimeout();
@@ -224,7 +224,7 @@ public sealed class StorageGrpcServiceTests
     [InlineData("a2345678901234567890123456789012345678901234567890123456789012345")]
     public async Task PutImage_InvalidRunId_InvalidArgumentOnRunId(string runId)
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var error = await Assert.ThrowsAsync<RpcException>(
             () => host.Client.PutImageAsync(Requests.Put(runId, 0, TestImages.Png()), Requests.Timeout).ResponseAsync).DefaultTimeout();
@@ -236,20 +236,20 @@ public sealed class StorageGrpcServiceTests
     [Fact]
     public async Task PutImage_ImageIdTakenByAnotherRun_AlreadyExists()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await host.Client.PutImageAsync(Requests.Put("r1", 0, TestImages.Png(seed: 1), imageId: "shared-id"), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.PutImageAsync(
             Requests.Put("r2", 0, TestImages.Png(seed: 2), imageId: "shared-id"), Requests.Timeout).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.AlreadyExists, error.StatusCode);
-        Requests.AssertBlobsMatchRows(host.DataDirectory);
+        await Requests.AssertBlobsMatchRowsAsync(host);
     }
 
     [Fact]
     public async Task GetImage_SmallChunks_StreamsEveryByteWithRecordOnFirstChunkOnly()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var png = TestImages.NoisePng(64, 64, seed: 8);
         await host.Client.PutImageAsync(Requests.Put("chunks", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
@@ -273,7 +273,7 @@ public sealed class StorageGrpcServiceTests
     [InlineData("", StatusCode.InvalidArgument)]
     public async Task GetImage_UnknownOrInvalidId_Fails(string imageId, StatusCode expected)
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var error = await Assert.ThrowsAsync<RpcException>(
             () => Requests.ReadImageAsync(host.Client, imageId)).DefaultTimeout();
@@ -284,7 +284,7 @@ public sealed class StorageGrpcServiceTests
     [Fact]
     public async Task GetImage_ChunkSizeOverOneMiB_InvalidArgument()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await host.Client.PutImageAsync(Requests.Put("c", 0, TestImages.Png()), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         var error = await Assert.ThrowsAsync<RpcException>(
@@ -296,7 +296,7 @@ public sealed class StorageGrpcServiceTests
     [Fact]
     public async Task UpsertRun_FieldsLeftEmpty_KeepStoredValues()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var created = await host.Client.UpsertRunAsync(new RunRecord
         {
             RunId = "upsert",
@@ -335,7 +335,7 @@ public sealed class StorageGrpcServiceTests
     [InlineData("00000000000000000000000000000000", "trace_id")]
     public async Task UpsertRun_InvalidField_InvalidArgumentNamingField(string traceId, string field)
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.UpsertRunAsync(
             new RunRecord { RunId = "r", TraceId = traceId }, Requests.Timeout).ResponseAsync).DefaultTimeout();
@@ -347,7 +347,7 @@ public sealed class StorageGrpcServiceTests
     [Fact]
     public async Task GetRun_Unknown_NotFound()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var error = await Assert.ThrowsAsync<RpcException>(
             () => host.Client.GetRunAsync(new GetRunRequest { RunId = "nope" }, Requests.Timeout).ResponseAsync).DefaultTimeout();
@@ -359,7 +359,7 @@ public sealed class StorageGrpcServiceTests
     [Fact]
     public async Task DeleteRun_BlobSharedWithAnotherRun_RemovesOnlyUnreferencedBlobs()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var shared = TestImages.Png(seed: 1);
         var own = TestImages.Png(seed: 2);
         await host.Client.PutImageAsync(Requests.Put("keep", 0, shared), Requests.Timeout).ResponseAsync.DefaultTimeout();
@@ -370,7 +370,7 @@ public sealed class StorageGrpcServiceTests
 
         Assert.Equal(2, deleted.ImagesDeleted);
         Assert.Equal(1, deleted.BlobsDeleted);
-        Assert.Equal([Requests.Sha256(shared)], Requests.AssertBlobsMatchRows(host.DataDirectory));
+        Assert.Equal([Requests.Sha256(shared)], await Requests.AssertBlobsMatchRowsAsync(host));
         var (_, bytes, _) = await Requests.ReadImageAsync(host.Client, "keep-0").DefaultTimeout();
         Assert.Equal(shared, bytes);
         var error = await Assert.ThrowsAsync<RpcException>(
@@ -381,7 +381,7 @@ public sealed class StorageGrpcServiceTests
     [Fact]
     public async Task DeleteRun_Unknown_NotFound()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var error = await Assert.ThrowsAsync<RpcException>(
             () => host.Client.DeleteRunAsync(new DeleteRunRequest { RunId = "never" }, Requests.Timeout).ResponseAsync).DefaultTimeout();
@@ -392,11 +392,17 @@ public sealed class StorageGrpcServiceTests
     [Fact]
     public async Task Health_StorageReady_Serving()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var health = new HealthClient(host.Channel);
 
         var response = await health.CheckAsync(new HealthCheckRequest(), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
     }
+
+    /// <summary>On SQLite metadata.</summary>
+    public sealed class Sqlite() : StorageGrpcServiceTests(StorageBackend.Sqlite);
+
+    /// <summary>On PostgreSQL metadata.</summary>
+    public sealed class Postgres() : StorageGrpcServiceTests(StorageBackend.Postgres);
 }

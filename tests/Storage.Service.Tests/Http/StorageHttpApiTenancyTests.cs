@@ -7,12 +7,12 @@ using Storage.Service.Tests.TestSupport;
 namespace Storage.Service.Tests.Http;
 
 /// <summary>The HTTP read path scoped by the caller headers: another tenant's run or image is a 404 like an unknown one.</summary>
-public sealed class StorageHttpApiTenancyTests
+public abstract class StorageHttpApiTenancyTests(StorageBackend backend)
 {
     [Fact]
     public async Task ImageAndRunPaths_AnotherTenantsRun_AnsweredExactlyAsAnUnknownOne()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await StorageGrpcServiceTenancyTests.PutAsync(host, "a-run", "alpha");
         var beta = Requests.Member("beta");
 
@@ -28,7 +28,7 @@ public sealed class StorageHttpApiTenancyTests
     [Fact]
     public async Task ImageAndRunPaths_OwnerAndAdmin_Served()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var png = await StorageGrpcServiceTenancyTests.PutAsync(host, "a-run", "alpha");
 
         foreach (var caller in new[] { Requests.Member("alpha"), Requests.Admin })
@@ -47,7 +47,7 @@ public sealed class StorageHttpApiTenancyTests
     [Fact]
     public async Task ImageAndRunPaths_NoCallerHeaders_ServeTheDefaultTenantOnly()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await StorageGrpcServiceTenancyTests.PutAsync(host, "d-run", "default");
         await StorageGrpcServiceTenancyTests.PutAsync(host, "a-run", "alpha");
 
@@ -64,7 +64,7 @@ public sealed class StorageHttpApiTenancyTests
     [InlineData("/runs/d-run", Caller.RoleHeader, "admin")]
     public async Task ImageAndRunPaths_MalformedCallerHeaders_BadRequestProblemDetails(string path, string header, string value)
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await StorageGrpcServiceTenancyTests.PutAsync(host, "d-run", "default");
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add(header, value);
@@ -100,4 +100,10 @@ public sealed class StorageHttpApiTenancyTests
         }
         return await host.HttpClient.SendAsync(request);
     }
+
+    /// <summary>On SQLite metadata.</summary>
+    public sealed class Sqlite() : StorageHttpApiTenancyTests(StorageBackend.Sqlite);
+
+    /// <summary>On PostgreSQL metadata.</summary>
+    public sealed class Postgres() : StorageHttpApiTenancyTests(StorageBackend.Postgres);
 }

@@ -7,12 +7,12 @@ using Storage.Service.Tests.TestSupport;
 
 namespace Storage.Service.Tests.Http;
 
-public sealed class StorageHttpApiTests
+public abstract class StorageHttpApiTests(StorageBackend backend)
 {
     [Fact]
     public async Task GetImage_Stored_BytesWithContentTypeStrongETagAndImmutableCaching()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var jpeg = TestImages.Jpeg(20, 10);
         await host.Client.PutImageAsync(Requests.Put("http", 0, jpeg), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
@@ -32,7 +32,7 @@ public sealed class StorageHttpApiTests
     [Fact]
     public async Task GetImage_IfNoneMatchCurrentETag_NotModified()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var png = TestImages.Png();
         await host.Client.PutImageAsync(Requests.Put("etag", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/images/etag-0");
@@ -48,7 +48,7 @@ public sealed class StorageHttpApiTests
     [Fact]
     public async Task GetImage_IfNoneMatchOtherETag_FullContent()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var png = TestImages.Png();
         await host.Client.PutImageAsync(Requests.Put("etag", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/images/etag-0");
@@ -63,7 +63,7 @@ public sealed class StorageHttpApiTests
     [Fact]
     public async Task GetImage_RangeRequest_PartialContent()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var png = TestImages.NoisePng(50, 50, seed: 3);
         await host.Client.PutImageAsync(Requests.Put("range", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/images/range-0");
@@ -81,7 +81,7 @@ public sealed class StorageHttpApiTests
     [Fact]
     public async Task GetImage_SuffixRange_LastBytes()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var png = TestImages.Png(30, 30);
         await host.Client.PutImageAsync(Requests.Put("suffix", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/images/suffix-0");
@@ -96,7 +96,7 @@ public sealed class StorageHttpApiTests
     [Fact]
     public async Task GetImage_UnsatisfiableRange_RangeNotSatisfiable()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         var png = TestImages.Png();
         await host.Client.PutImageAsync(Requests.Put("bad-range", 0, png), Requests.Timeout).ResponseAsync.DefaultTimeout();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/images/bad-range-0");
@@ -110,7 +110,7 @@ public sealed class StorageHttpApiTests
     [Fact]
     public async Task GetImage_Unknown_NotFoundProblemDetails()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         using var response = await host.HttpClient.GetAsync("/images/nothing-here").DefaultTimeout();
 
@@ -130,7 +130,7 @@ public sealed class StorageHttpApiTests
     [InlineData("/images/%5C..%5Cwin.ini")]
     public async Task GetImage_EncodedTraversalId_BadRequestProblemDetails(string path)
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var (status, body) = await RawGetAsync(host, path).DefaultTimeout();
 
@@ -146,7 +146,7 @@ public sealed class StorageHttpApiTests
     [InlineData("/runs/../images/x")]
     public async Task GetImage_DotSegmentsAndAbsolutePaths_NeverReachTheFileSystem(string path)
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await host.Client.PutImageAsync(Requests.Put("x", 0, TestImages.Png()), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         var (status, body) = await RawGetAsync(host, path).DefaultTimeout();
@@ -160,7 +160,7 @@ public sealed class StorageHttpApiTests
     [Fact]
     public async Task GetRun_Stored_JsonWithImages()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
         await host.Client.PutImageAsync(Requests.Put("json-run", 0, TestImages.Png(7, 3)), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         using var response = await host.HttpClient.GetAsync("/runs/json-run").DefaultTimeout();
@@ -181,7 +181,7 @@ public sealed class StorageHttpApiTests
     [InlineData("/runs/run.json", 400)]
     public async Task GetRun_UnknownOrInvalid_ProblemDetails(string path, int expected)
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var (status, body) = await RawGetAsync(host, path).DefaultTimeout();
 
@@ -192,7 +192,7 @@ public sealed class StorageHttpApiTests
     [Fact]
     public async Task Health_Ready_Healthy()
     {
-        await using var host = await StorageHost.StartAsync();
+        await using var host = await StorageHost.StartAsync(backend);
 
         var health = await host.HttpClient.GetStringAsync("/health").DefaultTimeout();
         var alive = await host.HttpClient.GetStringAsync("/alive").DefaultTimeout();
@@ -214,4 +214,10 @@ public sealed class StorageHttpApiTests
         var status = int.Parse(response.Split(' ', 3)[1], System.Globalization.CultureInfo.InvariantCulture);
         return (status, response);
     }
+
+    /// <summary>On SQLite metadata.</summary>
+    public sealed class Sqlite() : StorageHttpApiTests(StorageBackend.Sqlite);
+
+    /// <summary>On PostgreSQL metadata.</summary>
+    public sealed class Postgres() : StorageHttpApiTests(StorageBackend.Postgres);
 }

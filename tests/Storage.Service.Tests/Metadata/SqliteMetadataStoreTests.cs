@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
-using Pipeline.Contracts.Storage.V1;
 using Storage.Service.Configuration;
 using Storage.Service.Metadata;
 using Storage.Service.Tests.TestSupport;
@@ -38,26 +37,6 @@ public sealed class SqliteMetadataStoreTests
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => older.InitializeAsync(CancellationToken.None)).DefaultTimeout();
 
         Assert.Contains("schema version 99", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task DeleteRunAsync_RunWithImages_ReturnsDeletedImagesAndLeavesNoRows()
-    {
-        using var data = new TempDirectory();
-        using var store = CreateStore(data.Path);
-        await store.InitializeAsync(CancellationToken.None).DefaultTimeout();
-        var image = new ImageRecord
-        {
-            ImageId = "r-0", RunId = "r", Sha256 = new string('a', 64), MimeType = "image/png", Width = 1, Height = 1, SizeBytes = 1,
-            CreatedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UnixEpoch),
-        };
-        await store.InsertImageAsync(new RunRecord { RunId = "r" }, image, CancellationToken.None).DefaultTimeout();
-
-        var deleted = await store.DeleteRunAsync("r", null, CancellationToken.None).DefaultTimeout();
-
-        Assert.Equal(image, Assert.Single(deleted!));
-        Assert.False(await store.IsBlobReferencedAsync(image.Sha256, CancellationToken.None).DefaultTimeout());
-        Assert.Null(await store.DeleteRunAsync("r", null, CancellationToken.None).DefaultTimeout());
     }
 
     private static SqliteMetadataStore CreateStore(string directory) => new(

@@ -13,7 +13,7 @@ public sealed class SqliteMigrationsTests
         using var data = new TempDirectory();
         CreateVersionOneDatabase(Path.Combine(data.Path, "storage.db"));
 
-        await using var host = await StorageHost.StartAsync(dataDirectory: data.Path);
+        await using var host = await StorageHost.StartAsync(StorageBackend.Sqlite, dataDirectory: data.Path);
 
         var run = await host.Client.GetRunAsync(new GetRunRequest { RunId = "legacy" }, Requests.Timeout).ResponseAsync.DefaultTimeout();
         Assert.Equal(("default", "old_cfg", 1234L), (run.Tenant, run.Config, run.CostUsdMicros));

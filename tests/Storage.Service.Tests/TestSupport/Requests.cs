@@ -4,6 +4,7 @@ using Grpc.Core;
 using Microsoft.Data.Sqlite;
 using Pipeline.Contracts.Storage.V1;
 using Pipeline.ServiceDefaults.Security;
+using Storage.Service.Metadata;
 using StorageClient = Pipeline.Contracts.Storage.V1.Storage.StorageClient;
 
 namespace Storage.Service.Tests.TestSupport;
@@ -63,18 +64,11 @@ internal static class Requests
     }
 
     /// <summary>
-    /// The store's invariant: every blob file has an image row and every row's blob exists; no unfinished writes remain.
-    /// Returns the blob names.
+    /// The store's invariant, read from a stopped service's folder (SQLite metadata): every blob file has an image row
+    /// and every row's blob exists; no unfinished writes remain. Returns the blob names.
     /// </summary>
     public static IReadOnlySet<string> AssertBlobsMatchRows(string dataDirectory)
     {
-        var blobRoot = Path.Combine(dataDirectory, "blobs");
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(blobRoot, ".tmp")));
-        var files = Directory.EnumerateDirectories(blobRoot)
-            .Where(d => Path.GetFileName(d) != ".tmp")
-            .SelectMany(Directory.EnumerateFiles)
-            .Select(Path.GetFileName)
-            .ToHashSet(StringComparer.Ordinal)!;
         var rows = new HashSet<string>(StringComparer.Ordinal);
         var builder = new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDirectory, "storage.db"), Pooling = false };
         using (var connection = new SqliteConnection(builder.ToString()))
@@ -88,6 +82,24 @@ internal static class Requests
                 rows.Add(reader.GetString(0));
             }
         }
+        return AssertBlobFilesAre(Path.Combine(dataDirectory, "blobs"), rows);
+    }
+
+    /// <summary>The store's invariant (see <see cref="AssertBlobsMatchRows(string)"/>) of a running host, on any metadata backend.</summary>
+    public static async Task<IReadOnlySet<string>> AssertBlobsMatchRowsAsync(StorageHost host)
+    {
+        var rows = await host.Services.GetRequiredService<IMetadataStore>().GetReferencedBlobsAsync(CancellationToken.None).DefaultTimeout();
+        return AssertBlobFilesAre(host.BlobRoot, rows);
+    }
+
+    private static IReadOnlySet<string> AssertBlobFilesAre(string blobRoot, IReadOnlySet<string> rows)
+    {
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(blobRoot, ".tmp")));
+        var files = Directory.EnumerateDirectories(blobRoot)
+            .Where(d => Path.GetFileName(d) != ".tmp")
+            .SelectMany(Directory.EnumerateFiles)
+            .Select(Path.GetFileName)
+            .ToHashSet(StringComparer.Ordinal)!;
         Assert.Empty(files.Except(rows));
         Assert.Empty(rows.Except(files!));
         return files!;

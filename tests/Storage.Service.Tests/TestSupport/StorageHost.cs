@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Storage.Service.Configuration;
 using Storage.Service.Http;
 using StorageClient = Pipeline.Contracts.Storage.V1.Storage.StorageClient;
 
@@ -8,7 +9,8 @@ namespace Storage.Service.Tests.TestSupport;
 
 /// <summary>
 /// Storage.Service in-process on Kestrel: an HTTP/1.1 and an HTTP/2 endpoint on 127.0.0.1 port 0, from configuration
-/// as in production, registered and mapped by the service's own extensions. Disposing fails on unexpected Error logs.
+/// as in production, registered and mapped by the service's own extensions, on a <see cref="StorageBackend"/>.
+/// Disposing fails on unexpected Error logs.
 /// </summary>
 internal sealed class StorageHost : IAsyncDisposable
 {
@@ -16,10 +18,16 @@ internal sealed class StorageHost : IAsyncDisposable
     private readonly TempDirectory? _ownedDirectory;
     private readonly LogSink _logs;
 
-    private StorageHost(WebApplication app, string dataDirectory, TempDirectory? ownedDirectory, LogSink logs, int httpPort, int grpcPort, string? bucket)
+    private readonly string? _postgresDatabase;
+
+    private StorageHost(
+        WebApplication app, StorageBackend backend, string dataDirectory, TempDirectory? ownedDirectory, string? postgresDatabase,
+        LogSink logs, int httpPort, int grpcPort, string? bucket)
     {
         Bucket = bucket;
         _app = app;
+        Backend = backend;
+        _postgresDatabase = postgresDatabase;
         _ownedDirectory = ownedDirectory;
         _logs = logs;
         DataDirectory = dataDirectory;
@@ -31,6 +39,8 @@ internal sealed class StorageHost : IAsyncDisposable
         });
         Client = new StorageClient(Channel);
     }
+
+    public StorageBackend Backend { get; }
 
     public string DataDirectory { get; }
 
@@ -51,14 +61,16 @@ internal sealed class StorageHost : IAsyncDisposable
     public HashSet<string> ExpectedErrors { get; } = [];
 
     /// <summary>
-    /// Starts the service; <paramref name="time"/> replaces the system clock when given. With <paramref name="s3"/>, blobs
-    /// go to a fresh bucket of that server (<see cref="Bucket"/>; <paramref name="settings"/> may name another) instead of the data directory.
+    /// Starts the service on <paramref name="backend"/> (PostgreSQL: a fresh database on the shared server, dropped on
+    /// dispose); <paramref name="time"/> replaces the system clock when given. With <paramref name="s3"/>, blobs go to a
+    /// fresh bucket of that server (<see cref="Bucket"/>; <paramref name="settings"/> may name another) instead of the data directory.
     /// </summary>
     public static async Task<StorageHost> StartAsync(
-        IDictionary<string, string?>? settings = null, string? dataDirectory = null, TimeProvider? time = null, S3Server? s3 = null)
+        StorageBackend backend, IDictionary<string, string?>? settings = null, string? dataDirectory = null, TimeProvider? time = null, S3Server? s3 = null)
     {
         var owned = dataDirectory is null ? new TempDirectory() : null;
         var directory = dataDirectory ?? owned!.Path;
+        string? postgresDatabase = null;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = directory, EnvironmentName = "Development" });
         var configuration = new Dictionary<string, string?>
         {
@@ -67,7 +79,14 @@ internal sealed class StorageHost : IAsyncDisposable
             ["Kestrel:Endpoints:grpc:Url"] = "http://127.0.0.1:0",
             ["Kestrel:Endpoints:grpc:Protocols"] = "Http2",
             ["Storage:DataDirectory"] = directory,
+            ["Storage:MetadataBackend"] = backend.Metadata.ToString(),
         };
+        if (backend.Metadata == MetadataBackend.Postgres)
+        {
+            var server = await SharedPostgresServer.GetAsync().WithTimeout(TaskTimeouts.ServerStart);
+            postgresDatabase = await server.CreateDatabaseAsync("storage").DefaultTimeout();
+            configuration["ConnectionStrings:" + PostgresOptions.ConnectionStringName] = server.ConnectionString(postgresDatabase);
+        }
         foreach (var (key, value) in s3?.StorageSettings(S3Server.NewBucketName()) ?? [])
         {
             configuration[key] = value;
@@ -99,7 +118,7 @@ internal sealed class StorageHost : IAsyncDisposable
 
         var http = listeners.Single(l => l.Protocols == HttpProtocols.Http1).IPEndPoint!.Port;
         var grpc = listeners.Single(l => l.Protocols == HttpProtocols.Http2).IPEndPoint!.Port;
-        return new StorageHost(app, directory, owned, logs, http, grpc, bucket);
+        return new StorageHost(app, backend, directory, owned, postgresDatabase, logs, http, grpc, bucket);
     }
 
     public IReadOnlyList<LogSink.Entry> Logs => _logs.Entries;
@@ -111,6 +130,11 @@ internal sealed class StorageHost : IAsyncDisposable
         await _app.StopAsync().DefaultTimeout();
         await _app.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_postgresDatabase is not null)
+        {
+            var server = await SharedPostgresServer.GetAsync().WithTimeout(TaskTimeouts.ServerStart);
+            await server.DropDatabaseAsync(_postgresDatabase).DefaultTimeout();
+        }
         _ownedDirectory?.Dispose();
         var unexpected = _logs.Entries
             .Where(e => e.Level >= LogLevel.Error && !ExpectedErrors.Contains(e.EventName ?? ""))

@@ -7,6 +7,9 @@ internal static class TaskTimeouts
 {
     public static readonly TimeSpan Default = TimeSpan.FromSeconds(30);
 
+    /// <summary>Starting the shared PostgreSQL server (initdb and start-up) on a loaded 2-core machine.</summary>
+    public static readonly TimeSpan ServerStart = TimeSpan.FromMinutes(2);
+
     public static async Task DefaultTimeout(this Task task, [CallerArgumentExpression(nameof(task))] string callSite = "")
     {
         try
@@ -19,15 +22,19 @@ internal static class TaskTimeouts
         }
     }
 
-    public static async Task<T> DefaultTimeout<T>(this Task<T> task, [CallerArgumentExpression(nameof(task))] string callSite = "")
+    public static Task<T> DefaultTimeout<T>(this Task<T> task, [CallerArgumentExpression(nameof(task))] string callSite = "") =>
+        task.WithTimeout(Default, callSite);
+
+    /// <summary>Like <see cref="DefaultTimeout{T}"/> with another limit, for the rare await that may take longer (a server's first start).</summary>
+    public static async Task<T> WithTimeout<T>(this Task<T> task, TimeSpan timeout, [CallerArgumentExpression(nameof(task))] string callSite = "")
     {
         try
         {
-            return await task.WaitAsync(Default);
+            return await task.WaitAsync(timeout);
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"Timed out after {Default.TotalSeconds} s: {callSite}", ex);
+            throw new TimeoutException($"Timed out after {timeout.TotalSeconds} s: {callSite}", ex);
         }
     }
 
