@@ -6,12 +6,18 @@ using Storage.Service.Tests.TestSupport;
 namespace Storage.Service.Tests;
 
 /// <summary>The whole service with <c>Storage:BlobBackend=S3</c> on a real s3rver: the edges see no difference, the bucket holds the bytes.</summary>
-public sealed class S3BlobBackendTests(S3Server server)
+public sealed class S3BlobBackendTests : IAsyncLifetime
 {
+    private S3Server server = null!;
+
+    public async ValueTask InitializeAsync() => server = await SharedS3Server.GetAsync().WithTimeout(TaskTimeouts.ServerStart);
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
     [Fact]
     public async Task PutImageOverGrpc_ReadOverHttpWholeAndRanged_BytesComeFromTheBucket()
     {
-        await using var host = await StorageHost.StartAsync(StorageBackend.Sqlite, s3: server);
+        await using var host = await StorageHost.StartAsync(StorageBackend.SqliteWithS3);
         var png = TestImages.Png();
         var sha = Requests.Sha256(png);
 
@@ -37,7 +43,7 @@ public sealed class S3BlobBackendTests(S3Server server)
     [Fact]
     public async Task DeleteRun_OnlyReferenceToTheBlob_ObjectRemovedFromTheBucket()
     {
-        await using var host = await StorageHost.StartAsync(StorageBackend.Sqlite, s3: server);
+        await using var host = await StorageHost.StartAsync(StorageBackend.SqliteWithS3);
         await host.Client.PutImageAsync(Requests.Put("gone", 0, TestImages.Png()), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         var deleted = await host.Client.DeleteRunAsync(new() { RunId = "gone" }, Requests.Timeout).ResponseAsync.DefaultTimeout();
@@ -59,7 +65,7 @@ public sealed class S3BlobBackendTests(S3Server server)
             await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = $"blobs/{orphan[..2]}/{orphan}", InputStream = new MemoryStream([1, 2, 3]) }).DefaultTimeout();
         }
 
-        await using var host = await StorageHost.StartAsync(StorageBackend.Sqlite, new Dictionary<string, string?> { ["Storage:S3:Bucket"] = bucket }, s3: server);
+        await using var host = await StorageHost.StartAsync(StorageBackend.SqliteWithS3, new Dictionary<string, string?> { ["Storage:S3:Bucket"] = bucket });
 
         Assert.Contains(host.Logs, e => e.EventName == "OrphanBlobsRemoved" && e.Message.StartsWith("Removed 1 orphan", StringComparison.Ordinal));
         using var check = server.CreateClient();

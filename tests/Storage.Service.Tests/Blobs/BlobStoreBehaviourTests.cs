@@ -18,7 +18,7 @@ public abstract class BlobStoreBehaviourTests : IAsyncLifetime
     /// <summary>A new, empty store of the backend under test.</summary>
     protected abstract IBlobStore CreateStore();
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         _store = CreateStore();
         await _store.InitializeAsync(CancellationToken.None).DefaultTimeout();

@@ -7,9 +7,17 @@ using Storage.Service.Tests.TestSupport;
 namespace Storage.Service.Tests.Blobs;
 
 /// <summary>The shared blob store behaviour on a real S3-compatible server (s3rver), a fresh bucket per test, and what only S3 does.</summary>
-public sealed class S3BlobStoreTests(S3Server server) : BlobStoreBehaviourTests
+public sealed class S3BlobStoreTests : BlobStoreBehaviourTests
 {
+    private S3Server server = null!;
+
     private readonly string _bucket = S3Server.NewBucketName();
+
+    public override async ValueTask InitializeAsync()
+    {
+        server = await SharedS3Server.GetAsync().WithTimeout(TaskTimeouts.ServerStart);
+        await base.InitializeAsync();
+    }
 
     protected override IBlobStore CreateStore() => new S3BlobStore(Options(_bucket), NullLogger<S3BlobStore>.Instance);
 

@@ -42,7 +42,8 @@ public abstract class RunExporterTests(StorageBackend backend)
         await host.Client.PutImageAsync(Requests.Put("plain", 0, TestImages.Png()), Requests.Timeout).ResponseAsync.DefaultTimeout();
 
         string[] metadataFiles = backend.Metadata == MetadataBackend.Sqlite ? ["storage.db", "storage.db-shm", "storage.db-wal"] : [];
-        Assert.Equal(["blobs", .. metadataFiles],
+        string[] blobFolders = backend.Blobs == BlobStoreKind.Files ? ["blobs"] : [];
+        Assert.Equal([.. blobFolders, .. metadataFiles],
             Directory.EnumerateFileSystemEntries(host.DataDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 

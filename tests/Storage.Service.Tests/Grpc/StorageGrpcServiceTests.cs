@@ -1,3 +1,4 @@
+using Storage.Service.Blobs;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -25,7 +26,7 @@ public abstract class StorageGrpcServiceTests(StorageBackend backend)
         Assert.Equal("image/png", image.MimeType);
         Assert.Equal(png.Length, image.SizeBytes);
         Assert.Equal(Requests.Sha256(png), image.Sha256);
-        Assert.True(File.Exists(Path.Combine(host.BlobRoot, image.Sha256[..2], image.Sha256)));
+        Assert.True(await host.Services.GetRequiredService<IBlobStore>().ExistsAsync(image.Sha256, CancellationToken.None).DefaultTimeout());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Storage.Service.Blobs;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using Grpc.Core;
@@ -85,11 +86,25 @@ internal static class Requests
         return AssertBlobFilesAre(Path.Combine(dataDirectory, "blobs"), rows);
     }
 
-    /// <summary>The store's invariant (see <see cref="AssertBlobsMatchRows(string)"/>) of a running host, on any metadata backend.</summary>
+    /// <summary>
+    /// The store's invariant (see <see cref="AssertBlobsMatchRows(string)"/>) of a running host, on any backend: the blobs
+    /// its blob store lists (files or objects) are exactly those its metadata references.
+    /// </summary>
     public static async Task<IReadOnlySet<string>> AssertBlobsMatchRowsAsync(StorageHost host)
     {
         var rows = await host.Services.GetRequiredService<IMetadataStore>().GetReferencedBlobsAsync(CancellationToken.None).DefaultTimeout();
-        return AssertBlobFilesAre(host.BlobRoot, rows);
+        if (host.Backend.Blobs == BlobStoreKind.Files)
+        {
+            return AssertBlobFilesAre(host.BlobRoot, rows);
+        }
+        var blobs = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var blob in host.Services.GetRequiredService<IBlobStore>().EnumerateBlobsAsync(CancellationToken.None))
+        {
+            blobs.Add(blob);
+        }
+        Assert.Empty(blobs.Except(rows));
+        Assert.Empty(rows.Except(blobs));
+        return blobs;
     }
 
     private static IReadOnlySet<string> AssertBlobFilesAre(string blobRoot, IReadOnlySet<string> rows)

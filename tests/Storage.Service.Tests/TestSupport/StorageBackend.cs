@@ -13,8 +13,11 @@ public sealed record StorageBackend(MetadataBackend Metadata, BlobStoreKind Blob
     /// <summary>One process: SQLite metadata and blob files under the data folder.</summary>
     public static StorageBackend Sqlite { get; } = new(MetadataBackend.Sqlite, BlobStoreKind.Files);
 
-    /// <summary>Shared by replicas: PostgreSQL metadata (blob files for now).</summary>
-    public static StorageBackend Postgres { get; } = new(MetadataBackend.Postgres, BlobStoreKind.Files);
+    /// <summary>Shared by replicas: PostgreSQL metadata and blobs in an S3 bucket.</summary>
+    public static StorageBackend Postgres { get; } = new(MetadataBackend.Postgres, BlobStoreKind.S3);
+
+    /// <summary>SQLite metadata with blobs in an S3 bucket (the object store alone, for the S3 smoke tests).</summary>
+    public static StorageBackend SqliteWithS3 { get; } = new(MetadataBackend.Sqlite, BlobStoreKind.S3);
 
     public override string ToString() => $"{Metadata} metadata, {Blobs} blobs";
 }

@@ -62,12 +62,13 @@ internal sealed class StorageHost : IAsyncDisposable
 
     /// <summary>
     /// Starts the service on <paramref name="backend"/> (PostgreSQL: a fresh database on the shared server, dropped on
-    /// dispose); <paramref name="time"/> replaces the system clock when given. With <paramref name="s3"/>, blobs go to a
-    /// fresh bucket of that server (<see cref="Bucket"/>; <paramref name="settings"/> may name another) instead of the data directory.
+    /// dispose; S3: a fresh bucket of the shared s3rver, <see cref="Bucket"/>, which <paramref name="settings"/> may
+    /// replace); <paramref name="time"/> replaces the system clock when given.
     /// </summary>
     public static async Task<StorageHost> StartAsync(
-        StorageBackend backend, IDictionary<string, string?>? settings = null, string? dataDirectory = null, TimeProvider? time = null, S3Server? s3 = null)
+        StorageBackend backend, IDictionary<string, string?>? settings = null, string? dataDirectory = null, TimeProvider? time = null)
     {
+        var s3 = backend.Blobs == BlobStoreKind.S3 ? await SharedS3Server.GetAsync().WithTimeout(TaskTimeouts.ServerStart) : null;
         var owned = dataDirectory is null ? new TempDirectory() : null;
         var directory = dataDirectory ?? owned!.Path;
         string? postgresDatabase = null;
