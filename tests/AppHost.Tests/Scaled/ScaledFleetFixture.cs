@@ -107,10 +107,18 @@ public sealed class ScaledFleetFixture : IAsyncLifetime
         return Fleet.ProcessTree.Children(pid).SingleOrDefault(pid);
     }
 
-    /// <summary>Until the instance runs and its health checks pass.</summary>
-    public Task WaitHealthyAsync(string instance, CancellationToken ct) =>
-        App.ResourceNotifications.WaitForResourceAsync(instance,
-            e => e.ResourceId == instance && e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, ct);
+    /// <summary>Until the instance (one replica: the wait by name would take any of them) runs and its health checks pass.</summary>
+    public async Task WaitHealthyAsync(string instance, CancellationToken ct)
+    {
+        await foreach (var e in App.ResourceNotifications.WatchAsync(ct))
+        {
+            if (e.ResourceId == instance && e.Snapshot.State?.Text == KnownResourceStates.Running
+                && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
+            {
+                return;
+            }
+        }
+    }
 
     private static IResourceBuilder<ProjectResource> Resource(IDistributedApplicationTestingBuilder builder, string name) =>
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == name));

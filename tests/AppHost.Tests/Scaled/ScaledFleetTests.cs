@@ -145,9 +145,7 @@ public sealed class ScaledFleetTests(ScaledFleetFixture fleet)
         Assert.All(failed, i => Assert.DoesNotContain(outcomes[i].Frames, f => f.FrameCase == GenerateFrame.FrameOneofCase.Final));
         // The streams that succeeded ran on the surviving router, and every stream the survivor ran succeeded.
         using var telemetry = new DashboardTelemetry(fleet.Dashboard, TestTimeouts.Default);
-        var survivorRuns = (await telemetry.RecentSpansAsync(500, ct).DefaultTimeout())
-            .Where(s => s.Service == "router" && s.Name.Contains("Generate", StringComparison.Ordinal) && s.Attribute("pipeline.run_id") is not null)
-            .GroupBy(s => s.Attribute("pipeline.run_id")!).ToDictionary(g => g.Key, g => g.Select(s => s.Instance).Distinct().Single());
+        var survivorRuns = await RoutersOfRunsAsync(telemetry, [.. succeeded.Select(i => runIds[i]!)], ct);
         Assert.All(succeeded, i => Assert.True(survivorRuns.ContainsKey(runIds[i]!), $"run {runIds[i]} succeeded but no router reported it"));
         var survivor = survivorRuns[runIds[succeeded[0]]!];
         Assert.All(succeeded, i => Assert.Equal(survivor, survivorRuns[runIds[i]!]));
@@ -171,6 +169,28 @@ public sealed class ScaledFleetTests(ScaledFleetFixture fleet)
         return [.. json!.RootElement.EnumerateArray()
             .Where(e => e.GetProperty("path").GetString() is { } path && (path.Contains("/images/", StringComparison.Ordinal) || path.EndsWith("/responses", StringComparison.Ordinal)))
             .Select(e => e.GetProperty("requestId").GetString()!)];
+    }
+
+    /// <summary>
+    /// The router process that reported each run (spans carrying <c>pipeline.run_id</c>), polled until every one of
+    /// <paramref name="runIds"/> is reported (exports are batched) or the default timeout passes. A killed router's
+    /// unfinished spans are never exported, so its runs appear only if they ended before it died.
+    /// </summary>
+    private static async Task<Dictionary<string, string>> RoutersOfRunsAsync(DashboardTelemetry telemetry, IReadOnlyCollection<string> runIds, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
+        while (true)
+        {
+            var routers = (await telemetry.RecentSpansAsync(1000, ct))
+                .Where(s => s.Service == "router" && s.Attribute("pipeline.run_id") is not null)
+                .GroupBy(s => s.Attribute("pipeline.run_id")!)
+                .ToDictionary(g => g.Key, g => g.Select(s => s.Instance).Distinct().Single());
+            if (runIds.All(routers.ContainsKey) || DateTime.UtcNow > deadline)
+            {
+                return routers;
+            }
+            await Task.Delay(500, ct);
+        }
     }
 
     private static async Task<IReadOnlyList<string>> WaitForRoutersOfRunAsync(DashboardTelemetry telemetry, string runId, int expected, CancellationToken ct)
