@@ -91,6 +91,7 @@ public sealed class GatewayOptionsLoaderTests
 
         Assert.Equal((120, TimeSpan.FromMinutes(1), 4, 20, 64L * 1024 * 1024, TimeSpan.FromMinutes(10)),
             (options.RequestsPerWindow, options.Window, options.ConcurrentStreams, options.FailedAuthenticationsPerMinute, options.MaxRequestBodyBytes, options.GenerationTimeout));
+        Assert.Equal(RateLimitStore.Memory, options.RateLimitStore);
     }
 
     [Fact]
@@ -131,6 +132,25 @@ public sealed class GatewayOptionsLoaderTests
         Assert.Contains(error.Errors, e => e.Contains("services__router__grpc__0"));
         Assert.Contains(error.Errors, e => e.Contains("services__router__http__0"));
         Assert.Contains(error.Errors, e => e.Contains("services__storage__http__0"));
+    }
+
+    [Fact]
+    public void Load_PostgresLimitStoreWithItsDatabase_SharedStore()
+    {
+        var options = Load(new() { ["Gateway:ApiKeys:0"] = "k", ["Gateway:RateLimits:Store"] = "postgres", ["ConnectionStrings:pipeline-db"] = "Host=db" });
+
+        Assert.Equal(RateLimitStore.Postgres, options.RateLimitStore);
+    }
+
+    [Theory]
+    [InlineData("Postgres", null, "'Gateway:RateLimits:Store' is Postgres but 'ConnectionStrings:pipeline-db' is empty")]
+    [InlineData("Redis", "Host=db", "'Gateway:RateLimits:Store' is 'Redis'; allowed: Memory, Postgres")]
+    public void Load_BadLimitStore_SaysWhatToSet(string store, string? connectionString, string expected)
+    {
+        var error = Assert.Throws<GatewayConfigurationException>(() =>
+            Load(new() { ["Gateway:ApiKeys:0"] = "k", ["Gateway:RateLimits:Store"] = store, ["ConnectionStrings:pipeline-db"] = connectionString }));
+
+        Assert.Contains(error.Errors, e => e.StartsWith(expected, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -12,11 +12,15 @@ internal sealed class GatewayEnvironment : IAsyncDisposable
     /// <summary>A second key, given only as its SHA-256 in <c>Gateway:ApiKeyHashes:0</c>.</summary>
     public const string HashedApiKey = "pk-test-hashed-key-zyxwvutsrqponmlkjihgfedcba";
 
-    private GatewayEnvironment(StorageBackend storage, FakeRouter router, GatewayHost gateway)
+    private readonly IReadOnlyDictionary<string, string?> _configuration;
+    private readonly List<GatewayHost> _replicas = [];
+
+    private GatewayEnvironment(StorageBackend storage, FakeRouter router, GatewayHost gateway, IReadOnlyDictionary<string, string?> configuration)
     {
         Storage = storage;
         Router = router;
         Gateway = gateway;
+        _configuration = configuration;
     }
 
     public StorageBackend Storage { get; }
@@ -42,11 +46,23 @@ internal sealed class GatewayEnvironment : IAsyncDisposable
             configuration[key] = value;
         }
         var gateway = await GatewayHost.StartAsync(router.Discovery.Concat(storage.Discovery), configuration, environment, time);
-        return new GatewayEnvironment(storage, router, gateway);
+        return new GatewayEnvironment(storage, router, gateway, configuration);
+    }
+
+    /// <summary>Another gateway in front of the same router and storage, configured as the first (a replica).</summary>
+    public async Task<GatewayHost> StartReplicaAsync()
+    {
+        var replica = await GatewayHost.StartAsync(Router.Discovery.Concat(Storage.Discovery), _configuration);
+        _replicas.Add(replica);
+        return replica;
     }
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var replica in _replicas)
+        {
+            await replica.DisposeAsync();
+        }
         await Gateway.DisposeAsync();
         await Router.DisposeAsync();
         await Storage.DisposeAsync();
