@@ -225,6 +225,35 @@ public sealed partial class KubernetesManifestTests(AspireManifestFixture fixtur
         Assert.Contains(Base.Deployments["router"].Spec.Template!.Spec.Volumes, v => v.PersistentVolumeClaim?.ClaimName == "router-spool");
     }
 
+    /// <summary>
+    /// What an overlay changes exists in the base: the resources it builds on, every image it retags, every Deployment it
+    /// scales, every object a patch targets and every generator it merges into (checked here without kustomize, which CI
+    /// machines may lack; <see cref="Overlays_BuildWithKustomize"/> builds them where it is installed).
+    /// </summary>
+    [Fact]
+    public void Overlays_ChangeOnlyWhatTheBaseHas()
+    {
+        var baseFolder = Path.Combine(fixture.KubernetesFolder, "base");
+        var generators = KubernetesObjects.LoadKustomization(baseFolder).ConfigMapGenerator.Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
+        var images = Base.Deployments.Values.SelectMany(d => d.Spec.Template!.Spec.Containers.Concat(d.Spec.Template.Spec.InitContainers))
+            .Select(c => c.Image.Split(':')[0]).ToHashSet(StringComparer.Ordinal);
+        var overlays = Directory.EnumerateDirectories(Path.Combine(fixture.KubernetesFolder, "overlays")).Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(overlays);
+        foreach (var overlay in overlays)
+        {
+            var name = Path.GetFileName(overlay);
+            var kustomization = KubernetesObjects.LoadKustomization(overlay);
+            Assert.All(kustomization.Resources, r => Assert.True(Directory.Exists(Path.Combine(overlay, r)) || File.Exists(Path.Combine(overlay, r)), $"{name}: resource {r} does not exist"));
+            Assert.All(kustomization.Images, i => Assert.True(images.Contains(i.Name), $"{name}: image {i.Name} is no container's image in the base"));
+            Assert.All(kustomization.Replicas, r => Assert.True(Base.Deployments.ContainsKey(r.Name), $"{name}: replicas of {r.Name}, which is no Deployment of the base"));
+            Assert.All(kustomization.Patches, p => Assert.True(
+                Base.All.Any(o => o.Kind == p.Target.Kind && (p.Target.Name is null || o.Metadata.Name == p.Target.Name)),
+                $"{name}: a patch targets {p.Target.Kind} {p.Target.Name ?? "(any)"}, which the base does not have"));
+            Assert.All(kustomization.ConfigMapGenerator.Where(g => g.Behavior is "merge" or "replace"), g => Assert.True(generators.Contains(g.Name),
+                $"{name}: merges into ConfigMap {g.Name}, which the base does not generate"));
+        }
+    }
+
     [Fact]
     public async Task Overlays_BuildWithKustomize()
     {

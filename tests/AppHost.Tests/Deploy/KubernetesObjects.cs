@@ -160,6 +160,10 @@ internal sealed class ScaleTarget
 /// <summary>The generators of a <c>kustomization.yaml</c>.</summary>
 internal sealed class Kustomization
 {
+    public List<string> Resources { get; set; } = [];
+    public List<ImageOverride> Images { get; set; } = [];
+    public List<ReplicaOverride> Replicas { get; set; } = [];
+    public List<Patch> Patches { get; set; } = [];
     public List<Generator> ConfigMapGenerator { get; set; } = [];
     public List<Generator> SecretGenerator { get; set; } = [];
 }
@@ -167,6 +171,28 @@ internal sealed class Kustomization
 internal sealed class Generator
 {
     public string Name { get; set; } = "";
+    public string? Behavior { get; set; }
     public List<string> Files { get; set; } = [];
     public List<string> Literals { get; set; } = [];
+}
+
+internal sealed class ImageOverride
+{
+    public string Name { get; set; } = "";
+}
+
+internal sealed class ReplicaOverride
+{
+    public string Name { get; set; } = "";
+}
+
+internal sealed class Patch
+{
+    public PatchTarget Target { get; set; } = new();
+}
+
+internal sealed class PatchTarget
+{
+    public string Kind { get; set; } = "";
+    public string? Name { get; set; }
 }
