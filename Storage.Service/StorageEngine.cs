@@ -61,7 +61,7 @@ public sealed class StorageEngine(
         };
         ImageRecord stored;
         bool deduplicated;
-        using (await locks.LockAsync(sha256, cancellationToken))
+        await using (await locks.LockAsync(sha256, cancellationToken))
         {
             var written = await blobs.WriteAsync(sha256, data, cancellationToken);
             deduplicated = !written;
@@ -215,7 +215,7 @@ public sealed class StorageEngine(
     internal async Task<IReadOnlyList<ImageRecord>> StoreTilesAsync(string runId, IReadOnlyList<(ImageRecord Record, byte[] Bytes)> tiles, CancellationToken cancellationToken)
     {
         var written = new List<string>();
-        using (await locks.LockAsync(tiles.Select(t => t.Record.Sha256), cancellationToken))
+        await using (await locks.LockAsync(tiles.Select(t => t.Record.Sha256), cancellationToken))
         {
             try
             {
@@ -281,9 +281,13 @@ public sealed class StorageEngine(
         return (existing, existing.Sha256 == sha256);
     }
 
-    private async Task<bool> CollectIfUnreferencedAsync(string sha256)
+    /// <summary>
+    /// Removes the blob if no image references it, under its lock (here and across replicas): a put counting on it, here
+    /// or on another replica, either committed its row first or waits until the removal is done and writes it again.
+    /// </summary>
+    internal async Task<bool> CollectIfUnreferencedAsync(string sha256)
     {
-        using (await locks.LockAsync(sha256, CancellationToken.None))
+        await using (await locks.LockAsync(sha256, CancellationToken.None))
         {
             return await CollectIfUnreferencedCoreAsync(sha256);
         }

@@ -7,9 +7,10 @@ namespace Storage.Service;
 /// <summary>
 /// Start-up, before any call is served: migrate the schema, create the bucket of an S3 blob store if missing, remove blob writes a crash left unfinished, and remove
 /// blobs no row references (a put that died between the rename and the commit). After it, every blob file has a row
-/// and every row has its file.
+/// and every row has its file. Each removal re-checks the references under the blob's lock, which replicas sharing the
+/// database and bucket share too: a put under way on another replica is never swept away.
 /// </summary>
-public sealed class StorageInitializer(IMetadataStore metadata, IBlobStore blobs, StorageOptions options, ILogger<StorageInitializer> logger)
+public sealed class StorageInitializer(IMetadataStore metadata, IBlobStore blobs, StorageEngine engine, StorageOptions options, ILogger<StorageInitializer> logger)
 {
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -29,9 +30,13 @@ public sealed class StorageInitializer(IMetadataStore metadata, IBlobStore blobs
             {
                 present.Add(sha256);
             }
-            else if (await blobs.DeleteAsync(sha256, cancellationToken))
+            else if (await engine.CollectIfUnreferencedAsync(sha256))
             {
                 orphans++;
+            }
+            else
+            {
+                present.Add(sha256);
             }
         }
         if (orphans > 0)

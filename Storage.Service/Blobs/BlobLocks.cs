@@ -1,16 +1,23 @@
+using Storage.Service.Metadata;
+
 namespace Storage.Service.Blobs;
 
 /// <summary>
 /// Striped locks by blob name. A put holds its blob's stripe from the existence check to the metadata commit, and
 /// a delete from the reference check to the file removal, so a blob is never removed under a put that counts on it.
+/// The stripes are held in this process and, through the metadata store, in every process sharing it
+/// (<see cref="IMetadataStore.LockBlobStripesAsync"/>: storage replicas on one PostgreSQL database and one bucket).
 /// </summary>
-public sealed class BlobLocks : IDisposable
+public sealed class BlobLocks(IMetadataStore metadata) : IDisposable
 {
     private const int StripeCount = 64;
     private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, StripeCount).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
-    /// <summary>Locks the stripes of every blob in <paramref name="sha256s"/>, in a fixed order (no deadlock).</summary>
-    public async Task<IDisposable> LockAsync(IEnumerable<string> sha256s, CancellationToken cancellationToken)
+    /// <summary>
+    /// Locks the stripes of every blob in <paramref name="sha256s"/>, in a fixed order (no deadlock): here, then across
+    /// processes.
+    /// </summary>
+    public async Task<IAsyncDisposable> LockAsync(IEnumerable<string> sha256s, CancellationToken cancellationToken)
     {
         var indexes = sha256s.Select(StripeOf).Distinct().Order().ToArray();
         var taken = new List<SemaphoreSlim>(indexes.Length);
@@ -21,17 +28,17 @@ public sealed class BlobLocks : IDisposable
                 await _stripes[index].WaitAsync(cancellationToken);
                 taken.Add(_stripes[index]);
             }
+            return new Releaser(taken, await metadata.LockBlobStripesAsync(indexes, cancellationToken));
         }
         catch
         {
             Release(taken);
             throw;
         }
-        return new Releaser(taken);
     }
 
     /// <summary>Locks the stripe of one blob.</summary>
-    public Task<IDisposable> LockAsync(string sha256, CancellationToken cancellationToken) => LockAsync([sha256], cancellationToken);
+    public Task<IAsyncDisposable> LockAsync(string sha256, CancellationToken cancellationToken) => LockAsync([sha256], cancellationToken);
 
     public void Dispose()
     {
@@ -51,15 +58,22 @@ public sealed class BlobLocks : IDisposable
         }
     }
 
-    private sealed class Releaser(List<SemaphoreSlim> taken) : IDisposable
+    private sealed class Releaser(List<SemaphoreSlim> taken, IAsyncDisposable acrossProcesses) : IAsyncDisposable
     {
         private int _released;
 
-        public void Dispose()
+        public async ValueTask DisposeAsync()
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                Release(taken);
+                try
+                {
+                    await acrossProcesses.DisposeAsync();
+                }
+                finally
+                {
+                    Release(taken);
+                }
             }
         }
     }

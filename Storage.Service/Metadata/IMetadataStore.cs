@@ -75,6 +75,13 @@ public interface IMetadataStore
     /// <summary>Every blob any image references.</summary>
     Task<IReadOnlySet<string>> GetReferencedBlobsAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Holds the given blob lock stripes (ascending, see <see cref="Blobs.BlobLocks"/>) against every other process that
+    /// shares this store until the result is disposed: PostgreSQL takes session advisory locks, so a put on one replica and
+    /// a delete or sweep on another never cross; SQLite, used by one process, has nothing to add to the in-process stripes.
+    /// </summary>
+    Task<IAsyncDisposable> LockBlobStripesAsync(IReadOnlyList<int> stripes, CancellationToken cancellationToken);
+
     /// <summary>Whether the store answers (health).</summary>
     Task<bool> PingAsync(CancellationToken cancellationToken);
 }

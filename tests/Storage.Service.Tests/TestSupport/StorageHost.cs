@@ -20,6 +20,9 @@ internal sealed class StorageHost : IAsyncDisposable
 
     private readonly string? _postgresDatabase;
 
+    /// <summary>The PostgreSQL database this host's metadata is in (its own, or the primary's when a replica).</summary>
+    private string? _sharedDatabase;
+
     private StorageHost(
         WebApplication app, StorageBackend backend, string dataDirectory, TempDirectory? ownedDirectory, string? postgresDatabase,
         LogSink logs, int httpPort, int grpcPort, string? bucket)
@@ -46,6 +49,9 @@ internal sealed class StorageHost : IAsyncDisposable
 
     public string BlobRoot => Path.Combine(DataDirectory, "blobs");
 
+    /// <summary>The connection string of the metadata database on PostgreSQL; null on SQLite.</summary>
+    public string? ConnectionString => _app.Configuration.GetConnectionString(PostgresOptions.ConnectionStringName);
+
     /// <summary>The blobs' bucket when started on S3; null on the file system.</summary>
     public string? Bucket { get; }
 
@@ -65,8 +71,19 @@ internal sealed class StorageHost : IAsyncDisposable
     /// dispose; S3: a fresh bucket of the shared s3rver, <see cref="Bucket"/>, which <paramref name="settings"/> may
     /// replace); <paramref name="time"/> replaces the system clock when given.
     /// </summary>
-    public static async Task<StorageHost> StartAsync(
-        StorageBackend backend, IDictionary<string, string?>? settings = null, string? dataDirectory = null, TimeProvider? time = null)
+    public static Task<StorageHost> StartAsync(
+        StorageBackend backend, IDictionary<string, string?>? settings = null, string? dataDirectory = null, TimeProvider? time = null) =>
+        StartAsync(backend, settings, dataDirectory, time, sharing: null);
+
+    /// <summary>
+    /// A second storage process on <paramref name="primary"/>'s PostgreSQL database and bucket (a replica), with its own
+    /// data folder and <paramref name="settings"/>; the database stays the primary's to drop.
+    /// </summary>
+    public static Task<StorageHost> StartReplicaAsync(StorageHost primary, IDictionary<string, string?>? settings = null) =>
+        StartAsync(primary.Backend, settings, dataDirectory: null, time: null, sharing: primary);
+
+    private static async Task<StorageHost> StartAsync(
+        StorageBackend backend, IDictionary<string, string?>? settings, string? dataDirectory, TimeProvider? time, StorageHost? sharing)
     {
         var s3 = backend.Blobs == BlobStoreKind.S3 ? await SharedS3Server.GetAsync().WithTimeout(TaskTimeouts.ServerStart) : null;
         var owned = dataDirectory is null ? new TempDirectory() : null;
@@ -85,10 +102,10 @@ internal sealed class StorageHost : IAsyncDisposable
         if (backend.Metadata == MetadataBackend.Postgres)
         {
             var server = await SharedPostgresServer.GetAsync().WithTimeout(TaskTimeouts.ServerStart);
-            postgresDatabase = await server.CreateDatabaseAsync("storage").DefaultTimeout();
-            configuration["ConnectionStrings:" + PostgresOptions.ConnectionStringName] = server.ConnectionString(postgresDatabase);
+            postgresDatabase = sharing is null ? await server.CreateDatabaseAsync("storage").DefaultTimeout() : null;
+            configuration["ConnectionStrings:" + PostgresOptions.ConnectionStringName] = server.ConnectionString(postgresDatabase ?? sharing!._sharedDatabase!);
         }
-        foreach (var (key, value) in s3?.StorageSettings(S3Server.NewBucketName()) ?? [])
+        foreach (var (key, value) in s3?.StorageSettings(sharing?.Bucket ?? S3Server.NewBucketName()) ?? [])
         {
             configuration[key] = value;
         }
@@ -119,7 +136,10 @@ internal sealed class StorageHost : IAsyncDisposable
 
         var http = listeners.Single(l => l.Protocols == HttpProtocols.Http1).IPEndPoint!.Port;
         var grpc = listeners.Single(l => l.Protocols == HttpProtocols.Http2).IPEndPoint!.Port;
-        return new StorageHost(app, backend, directory, owned, postgresDatabase, logs, http, grpc, bucket);
+        return new StorageHost(app, backend, directory, owned, postgresDatabase, logs, http, grpc, bucket)
+        {
+            _sharedDatabase = postgresDatabase ?? sharing?._sharedDatabase,
+        };
     }
 
     public IReadOnlyList<LogSink.Entry> Logs => _logs.Entries;
