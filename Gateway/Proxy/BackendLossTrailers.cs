@@ -10,6 +10,8 @@ namespace Gateway.Proxy;
 /// UNAVAILABLE in its trailers, the status a client retries on, instead of a reset stream (which clients report as
 /// CANCELLED or INTERNAL). YARP resets the caller's stream when the backend's body breaks, so the abort is held back for
 /// gRPC calls and the trailers written in its place; every other abort (the caller gone, an HTTP call) goes through.
+/// The body passes on whole messages only (<see cref="GrpcMessageAlignedStream"/>): a message the backend was cut off in
+/// the middle of is dropped, not half delivered.
 /// </summary>
 public static class BackendLossTrailers
 {
@@ -26,6 +28,8 @@ public static class BackendLossTrailers
         }
         var reset = context.Features.Get<IHttpResetFeature>();
         var held = new HeldAbort(lifetime, reset);
+        var body = context.Response.Body;
+        context.Response.Body = new GrpcMessageAlignedStream(body);
         context.Features.Set<IHttpRequestLifetimeFeature>(held);
         if (reset is not null)
         {
@@ -37,6 +41,7 @@ public static class BackendLossTrailers
         }
         finally
         {
+            context.Response.Body = body;
             context.Features.Set(lifetime);
             if (reset is not null)
             {

@@ -184,7 +184,7 @@ public sealed class ScaledFleetTests(ScaledFleetFixture fleet)
             var routers = (await telemetry.RecentSpansAsync(1000, ct))
                 .Where(s => s.Service == "router" && s.Attribute("pipeline.run_id") is not null)
                 .GroupBy(s => s.Attribute("pipeline.run_id")!)
-                .ToDictionary(g => g.Key, g => g.Select(s => s.Instance).Distinct().Single());
+                .ToDictionary(g => g.Key, g => string.Join(" and ", g.Select(s => s.Instance).Distinct().Order(StringComparer.Ordinal)));
             if (runIds.All(routers.ContainsKey) || DateTime.UtcNow > deadline)
             {
                 return routers;
