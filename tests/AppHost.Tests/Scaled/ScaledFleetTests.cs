@@ -52,16 +52,14 @@ public sealed class ScaledFleetTests(ScaledFleetFixture fleet)
         }
 
         // Every replica took part: the spans of these runs came from both processes of each replicated service.
-        using var telemetry = new DashboardTelemetry(fleet.Dashboard, TestTimeouts.Default);
         var runIds = results.Select(r => r.RunId).ToHashSet();
-        var spans = await telemetry.RecentSpansAsync(2000, ct).DefaultTimeout();
+        bool OfTheseRuns(TelemetrySpan s) => s.Service != "router" || (s.Attribute("pipeline.run_id") is { } id && runIds.Contains(id));
+        var spans = await SpansAsync(2000, spans => ScaledFleetFixture.Replicated.All(service => Instances(spans, service, OfTheseRuns).Count == 2), ct);
         foreach (var service in ScaledFleetFixture.Replicated)
         {
-            var instances = spans.Where(s => s.Service == service && s.Instance.Length > 0).Select(s => s.Instance).Distinct().ToList();
+            var instances = Instances(spans, service, OfTheseRuns);
             Assert.True(instances.Count == 2, $"{service}: spans from {instances.Count} process(es) ({string.Join(", ", instances)}); expected both replicas");
         }
-        var routersOfTheseRuns = spans.Where(s => s.Service == "router" && s.Attribute("pipeline.run_id") is { } id && runIds.Contains(id)).Select(s => s.Instance).Distinct();
-        Assert.Equal(2, routersOfTheseRuns.Count());
     }
 
     [Fact]
@@ -81,9 +79,9 @@ public sealed class ScaledFleetTests(ScaledFleetFixture fleet)
         var providerCalls = (await EmulatorRequestsAsync(emulator, ct)).Except(before).ToList();
         Assert.Single(providerCalls);
         // The callers reached both routers: each router's Generate span names the run.
-        using var telemetry = new DashboardTelemetry(fleet.Dashboard, TestTimeouts.Default);
-        var routers = await WaitForRoutersOfRunAsync(telemetry, runId, expected: 2, ct);
-        Assert.Equal(2, routers.Count);
+        bool OfTheRun(TelemetrySpan s) => s.Attribute("pipeline.run_id") == runId;
+        var spans = await SpansAsync(200, spans => Instances(spans, "router", OfTheRun).Count == 2, ct);
+        Assert.Equal(2, Instances(spans, "router", OfTheRun).Count);
     }
 
     [Fact]
@@ -104,10 +102,9 @@ public sealed class ScaledFleetTests(ScaledFleetFixture fleet)
         Assert.Equal(ScaledFleetFixture.LimitedRequestsPerWindow, statuses.Count(s => s == HttpStatusCode.OK));
         Assert.Equal(ScaledFleetFixture.LimitedRequestsPerWindow, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
         Assert.Equal(Enumerable.Repeat(HttpStatusCode.OK, ScaledFleetFixture.LimitedRequestsPerWindow), statuses.Take(ScaledFleetFixture.LimitedRequestsPerWindow));
-        using var telemetry = new DashboardTelemetry(fleet.Dashboard, TestTimeouts.Default);
-        var gateways = (await telemetry.RecentSpansAsync(500, ct).DefaultTimeout())
-            .Where(s => s.Service == "gateway" && s.IsServer && s.Attribute("url.path") == "/v1/models").Select(s => s.Instance).Distinct();
-        Assert.Equal(2, gateways.Count());
+        static bool ModelsCall(TelemetrySpan s) => s.IsServer && s.Attribute("url.path") == "/v1/models";
+        var spans = await SpansAsync(500, spans => Instances(spans, "gateway", ModelsCall).Count == 2, ct);
+        Assert.Equal(2, Instances(spans, "gateway", ModelsCall).Count);
     }
 
     [Fact]
@@ -144,8 +141,7 @@ public sealed class ScaledFleetTests(ScaledFleetFixture fleet)
         Assert.NotEmpty(succeeded);
         Assert.All(failed, i => Assert.DoesNotContain(outcomes[i].Frames, f => f.FrameCase == GenerateFrame.FrameOneofCase.Final));
         // The streams that succeeded ran on the surviving router, and every stream the survivor ran succeeded.
-        using var telemetry = new DashboardTelemetry(fleet.Dashboard, TestTimeouts.Default);
-        var survivorRuns = await RoutersOfRunsAsync(telemetry, [.. succeeded.Select(i => runIds[i]!)], ct);
+        var survivorRuns = RoutersOfRuns(await SpansAsync(1000, spans => succeeded.All(i => RoutersOfRuns(spans).ContainsKey(runIds[i]!)), ct));
         Assert.All(succeeded, i => Assert.True(survivorRuns.ContainsKey(runIds[i]!), $"run {runIds[i]} succeeded but no router reported it"));
         var survivor = survivorRuns[runIds[succeeded[0]]!];
         Assert.All(succeeded, i => Assert.Equal(survivor, survivorRuns[runIds[i]!]));
@@ -172,39 +168,31 @@ public sealed class ScaledFleetTests(ScaledFleetFixture fleet)
     }
 
     /// <summary>
-    /// The router process that reported each run (spans carrying <c>pipeline.run_id</c>), polled until every one of
-    /// <paramref name="runIds"/> is reported (exports are batched) or the default timeout passes. A killed router's
-    /// unfinished spans are never exported, so its runs appear only if they ended before it died.
+    /// The dashboard's recent spans (the last <paramref name="traces"/> traces), read again every 500 ms until
+    /// <paramref name="done"/> holds for them (exports are batched) or the default timeout passes; the last read either way.
     /// </summary>
-    private static async Task<Dictionary<string, string>> RoutersOfRunsAsync(DashboardTelemetry telemetry, IReadOnlyCollection<string> runIds, CancellationToken ct)
+    private async Task<IReadOnlyList<TelemetrySpan>> SpansAsync(int traces, Func<IReadOnlyList<TelemetrySpan>, bool> done, CancellationToken ct)
     {
+        using var telemetry = new DashboardTelemetry(fleet.Dashboard, TestTimeouts.Default);
         var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (true)
         {
-            var routers = (await telemetry.RecentSpansAsync(1000, ct))
-                .Where(s => s.Service == "router" && s.Attribute("pipeline.run_id") is not null)
-                .GroupBy(s => s.Attribute("pipeline.run_id")!)
-                .ToDictionary(g => g.Key, g => string.Join(" and ", g.Select(s => s.Instance).Distinct().Order(StringComparer.Ordinal)));
-            if (runIds.All(routers.ContainsKey) || DateTime.UtcNow > deadline)
+            var spans = await telemetry.RecentSpansAsync(traces, ct).DefaultTimeout();
+            if (done(spans) || DateTime.UtcNow > deadline)
             {
-                return routers;
+                return spans;
             }
             await Task.Delay(500, ct);
         }
     }
 
-    private static async Task<IReadOnlyList<string>> WaitForRoutersOfRunAsync(DashboardTelemetry telemetry, string runId, int expected, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + TestTimeouts.Default;
-        while (true)
-        {
-            var routers = (await telemetry.RecentSpansAsync(200, ct)).Where(s => s.Service == "router" && s.Attribute("pipeline.run_id") == runId)
-                .Select(s => s.Instance).Distinct().ToList();
-            if (routers.Count >= expected || DateTime.UtcNow > deadline)
-            {
-                return routers;
-            }
-            await Task.Delay(500, ct);
-        }
-    }
+    /// <summary>The processes of <paramref name="service"/> whose spans match <paramref name="match"/>.</summary>
+    private static List<string> Instances(IReadOnlyList<TelemetrySpan> spans, string service, Func<TelemetrySpan, bool> match) =>
+        [.. spans.Where(s => s.Service == service && s.Instance.Length > 0 && match(s)).Select(s => s.Instance).Distinct().Order(StringComparer.Ordinal)];
+
+    /// <summary>The router process(es) that reported each run (spans carrying <c>pipeline.run_id</c>).</summary>
+    private static Dictionary<string, string> RoutersOfRuns(IReadOnlyList<TelemetrySpan> spans) =>
+        spans.Where(s => s.Service == "router" && s.Attribute("pipeline.run_id") is not null)
+            .GroupBy(s => s.Attribute("pipeline.run_id")!)
+            .ToDictionary(g => g.Key, g => string.Join(" and ", g.Select(s => s.Instance).Distinct().Order(StringComparer.Ordinal)));
 }
