@@ -127,6 +127,19 @@ internal static class MetadataQueries
         return runs;
     }
 
+    /// <summary>The SHA-256 of every blob an image row names.</summary>
+    internal static async Task<IReadOnlySet<string>> ReadReferencedBlobsAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = CreateCommand(connection, null, "SELECT DISTINCT sha256 FROM images;");
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(reader.GetString(0));
+        }
+        return result;
+    }
+
     /// <summary>When a run was last written (Unix microseconds).</summary>
     internal static async Task<long> ReadUpdatedAtAsync(DbConnection connection, DbTransaction transaction, string runId, CancellationToken cancellationToken)
     {

@@ -169,14 +169,8 @@ public sealed partial class PostgresMetadataStore : IMetadataStore, IAsyncDispos
 
     public async Task<IReadOnlySet<string>> GetReferencedBlobsAsync(CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand("SELECT DISTINCT sha256 FROM images;");
-        var result = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result.Add(reader.GetString(0));
-        }
-        return result;
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await MetadataQueries.ReadReferencedBlobsAsync(connection, cancellationToken);
     }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)

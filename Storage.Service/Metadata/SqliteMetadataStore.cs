@@ -207,15 +207,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
     public async Task<IReadOnlySet<string>> GetReferencedBlobsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT DISTINCT sha256 FROM images;";
-        var result = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result.Add(reader.GetString(0));
-        }
-        return result;
+        return await MetadataQueries.ReadReferencedBlobsAsync(connection, cancellationToken);
     }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
