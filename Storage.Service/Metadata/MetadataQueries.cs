@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using Pipeline.Contracts.Storage.V1;
 using Pipeline.ServiceDefaults.Security;
 
@@ -125,6 +126,32 @@ internal static class MetadataQueries
             }
         }
         return runs;
+    }
+
+    /// <summary>
+    /// The image rows of <paramref name="tiles"/> in <paramref name="runId"/>: numbered from the run's next free image
+    /// index on, each with the id <c>{run id}-{index}</c>. The caller inserts them in the same transaction.
+    /// </summary>
+    internal static async Task<List<ImageRecord>> NumberTilesAsync(
+        DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<ImageRecord> tiles, CancellationToken cancellationToken)
+    {
+        int index;
+        await using (var next = CreateCommand(connection, transaction, "SELECT coalesce(max(image_index) + 1, 0) FROM images WHERE run_id = @run_id;"))
+        {
+            next.Bind("run_id", runId);
+            // PostgreSQL answers an integer, SQLite a 64-bit integer.
+            index = Convert.ToInt32(await next.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
+        var rows = new List<ImageRecord>(tiles.Count);
+        foreach (var tile in tiles)
+        {
+            var row = tile.Clone();
+            row.RunId = runId;
+            row.ImageIndex = index++;
+            row.ImageId = $"{runId}-{row.ImageIndex}";
+            rows.Add(row);
+        }
+        return rows;
     }
 
     /// <summary>The SHA-256 of every blob an image row names.</summary>

@@ -108,21 +108,10 @@ public sealed partial class PostgresMetadataStore : IMetadataStore, IAsyncDispos
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await PostgresQueries.LockRunAsync(connection, transaction, runId, cancellationToken);
-        int index;
-        await using (var next = new NpgsqlCommand("SELECT coalesce(max(image_index) + 1, 0) FROM images WHERE run_id = @run_id;", connection, transaction))
+        var stored = await MetadataQueries.NumberTilesAsync(connection, transaction, runId, tiles, cancellationToken);
+        foreach (var record in stored)
         {
-            next.Parameters.AddWithValue("run_id", runId);
-            index = (int)(await next.ExecuteScalarAsync(cancellationToken))!;
-        }
-        var stored = new List<ImageRecord>(tiles.Count);
-        foreach (var tile in tiles)
-        {
-            var record = tile.Clone();
-            record.RunId = runId;
-            record.ImageIndex = index++;
-            record.ImageId = $"{runId}-{record.ImageIndex}";
             await PostgresQueries.InsertImageRowAsync(connection, transaction, record, cancellationToken);
-            stored.Add(record);
         }
         await transaction.CommitAsync(CancellationToken.None);
         return stored;

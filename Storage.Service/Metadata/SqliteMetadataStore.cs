@@ -131,21 +131,11 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         {
             await using var connection = await OpenAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction();
-            await using var next = connection.CreateCommand();
-            next.Transaction = transaction;
-            next.CommandText = "SELECT coalesce(max(image_index) + 1, 0) FROM images WHERE run_id = @run_id;";
-            next.Parameters.AddWithValue("run_id", runId);
-            var index = (int)(long)(await next.ExecuteScalarAsync(cancellationToken))!;
-            var stored = new List<ImageRecord>(tiles.Count);
-            foreach (var tile in tiles)
+            var stored = await MetadataQueries.NumberTilesAsync(connection, transaction, runId, tiles, cancellationToken);
+            foreach (var record in stored)
             {
-                var record = tile.Clone();
-                record.RunId = runId;
-                record.ImageIndex = index++;
-                record.ImageId = $"{runId}-{record.ImageIndex}";
                 await SqliteQueries.EnsureImageIdFreeAsync(connection, transaction, record.ImageId, cancellationToken);
                 await SqliteQueries.InsertImageRowAsync(connection, transaction, record, cancellationToken);
-                stored.Add(record);
             }
             await transaction.CommitAsync(CancellationToken.None);
             return stored;
