@@ -1,5 +1,4 @@
 using Pipeline.Contracts.Storage.V1;
-using Pipeline.ServiceDefaults.Security;
 
 namespace Storage.Service.Metadata;
 
@@ -12,50 +11,18 @@ public sealed partial class PostgresMetadataStore
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // The run's lock is taken before the read, so a second claim (on this or another replica) reads what this one wrote.
         await PostgresQueries.LockRunAsync(connection, transaction, run.RunId, cancellationToken);
-        var stored = await PostgresQueries.ReadRunAsync(connection, transaction, run.RunId, withImages: true, cancellationToken);
-        var now = NowMicros();
-        RunRecord row;
-        if (stored is null)
+        var answer = await MetadataQueries.ClaimRunRowAsync(connection, transaction, run, staleAfter, _time, cancellationToken);
+        if (answer.Result == ClaimResult.Claimed)
         {
-            row = run.Clone();
-            row.Images.Clear();
-            row.State = RunState.Running;
-            row.CreatedAt ??= RowValues.ToTimestamp(now);
+            await transaction.CommitAsync(CancellationToken.None);
         }
-        else if (stored.Tenant != Caller.OwnerOf(run.Tenant))
-        {
-            return new ClaimRunResponse { Result = ClaimResult.Taken };
-        }
-        else if (stored.RequestDifferences(run.RequestDigest) is { Count: > 0 } differences)
-        {
-            return new ClaimRunResponse { Result = ClaimResult.Conflict, Differences = { differences } };
-        }
-        else if (stored.State == RunState.Succeeded)
-        {
-            return new ClaimRunResponse { Result = ClaimResult.Completed, Run = stored };
-        }
-        else if (stored.State == RunState.Running && now - await PostgresQueries.ReadUpdatedAtAsync(connection, transaction, run.RunId, cancellationToken) <= (long)staleAfter.TotalMicroseconds)
-        {
-            return new ClaimRunResponse { Result = ClaimResult.Running, Run = stored };
-        }
-        else
-        {
-            // FAILED, abandoned or never given a state: the same request takes it over.
-            row = RunMerge.Apply(stored, run);
-            row.State = RunState.Running;
-            row.Error = "";
-            row.CompletedAt = null;
-        }
-        await PostgresQueries.WriteRunRowAsync(connection, transaction, row, now, cancellationToken);
-        var claimed = await PostgresQueries.ReadRunAsync(connection, transaction, run.RunId, withImages: true, cancellationToken);
-        await transaction.CommitAsync(CancellationToken.None);
-        return new ClaimRunResponse { Result = ClaimResult.Claimed, Run = claimed };
+        return answer;
     }
 
     public async Task<GetSpendResponse> GetSpendAsync(string tenant, long sinceMicros, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand();
-        var filter = PostgresQueries.TenantFilter(command.Parameters, tenant);
+        var filter = MetadataQueries.TenantFilter(command, tenant);
         // cost_known is NULL for runs recorded without it: not counted as unknown.
         command.CommandText = $"""
             SELECT coalesce(sum(cost_usd_micros), 0)::bigint, count(*), coalesce(bool_or(NOT cost_known), false)

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using Microsoft.Data.Sqlite;
 using Pipeline.Contracts.Storage.V1;
 using Pipeline.ServiceDefaults.Security;
@@ -53,7 +52,7 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
     public async Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await SqliteQueries.ReadRunAsync(connection, null, runId, withImages: true, cancellationToken);
+        return await MetadataQueries.ReadRunAsync(connection, null, runId, withImages: true, cancellationToken);
     }
 
     public async Task<RunRecord> UpsertRunAsync(RunRecord run, CancellationToken cancellationToken)
@@ -63,8 +62,8 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         {
             await using var connection = await OpenAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction();
-            await UpsertRunCoreAsync(connection, transaction, run, cancellationToken);
-            var stored = await SqliteQueries.ReadRunAsync(connection, transaction, run.RunId, withImages: true, cancellationToken);
+            await MetadataQueries.UpsertRunRowAsync(connection, transaction, run, _time, cancellationToken);
+            var stored = await MetadataQueries.ReadRunAsync(connection, transaction, run.RunId, withImages: true, cancellationToken);
             await transaction.CommitAsync(CancellationToken.None);
             return stored!;
         }
@@ -78,22 +77,22 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT tenant FROM runs WHERE run_id = $run_id;";
-        command.Parameters.AddWithValue("$run_id", runId);
+        command.CommandText = "SELECT tenant FROM runs WHERE run_id = @run_id;";
+        command.Parameters.AddWithValue("run_id", runId);
         return await command.ExecuteScalarAsync(cancellationToken) is string tenant ? Caller.OwnerOf(tenant) : null;
     }
 
     public async Task<ImageRecord?> GetImageAsync(string imageId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var images = await SqliteQueries.ReadImagesAsync(connection, null, "image_id = $id", p => p.AddWithValue("$id", imageId), cancellationToken);
+        var images = await MetadataQueries.ReadImagesAsync(connection, null, "image_id = @id", c => c.Bind("id", imageId), cancellationToken);
         return images.Count == 0 ? null : images[0];
     }
 
     public async Task<ImageRecord?> GetImageAtIndexAsync(string runId, int imageIndex, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await SqliteQueries.ReadImageAtIndexAsync(connection, null, runId, imageIndex, cancellationToken);
+        return await MetadataQueries.ReadImageAtIndexAsync(connection, null, runId, imageIndex, cancellationToken);
     }
 
     public async Task<(ImageRecord Image, bool Inserted)> InsertImageAsync(RunRecord run, ImageRecord image, CancellationToken cancellationToken)
@@ -103,8 +102,8 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         {
             await using var connection = await OpenAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction();
-            await UpsertRunCoreAsync(connection, transaction, run, cancellationToken);
-            var existing = await SqliteQueries.ReadImageAtIndexAsync(connection, transaction, image.RunId, image.ImageIndex, cancellationToken);
+            await MetadataQueries.UpsertRunRowAsync(connection, transaction, run, _time, cancellationToken);
+            var existing = await MetadataQueries.ReadImageAtIndexAsync(connection, transaction, image.RunId, image.ImageIndex, cancellationToken);
             if (existing is not null)
             {
                 await transaction.CommitAsync(CancellationToken.None);
@@ -132,21 +131,11 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         {
             await using var connection = await OpenAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction();
-            await using var next = connection.CreateCommand();
-            next.Transaction = transaction;
-            next.CommandText = "SELECT coalesce(max(image_index) + 1, 0) FROM images WHERE run_id = $run_id;";
-            next.Parameters.AddWithValue("$run_id", runId);
-            var index = (int)(long)(await next.ExecuteScalarAsync(cancellationToken))!;
-            var stored = new List<ImageRecord>(tiles.Count);
-            foreach (var tile in tiles)
+            var stored = await MetadataQueries.NumberTilesAsync(connection, transaction, runId, tiles, cancellationToken);
+            foreach (var record in stored)
             {
-                var record = tile.Clone();
-                record.RunId = runId;
-                record.ImageIndex = index++;
-                record.ImageId = $"{runId}-{record.ImageIndex}";
                 await SqliteQueries.EnsureImageIdFreeAsync(connection, transaction, record.ImageId, cancellationToken);
                 await SqliteQueries.InsertImageRowAsync(connection, transaction, record, cancellationToken);
-                stored.Add(record);
             }
             await transaction.CommitAsync(CancellationToken.None);
             return stored;
@@ -160,74 +149,14 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
     public async Task<IReadOnlyList<ImageRecord>> GetTilesAsync(string sourceImageId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await SqliteQueries.ReadImagesAsync(connection, null, "source_image_id = $source", p => p.AddWithValue("$source", sourceImageId),
+        return await MetadataQueries.ReadImagesAsync(connection, null, "source_image_id = @source", c => c.Bind("source", sourceImageId),
             cancellationToken, "grid_row, grid_column, image_index");
     }
 
     public async Task<IReadOnlyList<RunRecord>> ListRunsAsync(RunFilter filter, string? tenant, RunCursor? after, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        var where = new List<string>();
-        if (tenant is not null)
-        {
-            where.Add(SqliteQueries.TenantFilter(command.Parameters, tenant));
-        }
-        if (filter.Config.Length > 0)
-        {
-            where.Add("config = $config");
-            command.Parameters.AddWithValue("$config", filter.Config);
-        }
-        if (filter.State != RunState.Unspecified)
-        {
-            where.Add("state = $state");
-            command.Parameters.AddWithValue("$state", (int)filter.State);
-        }
-        if (filter.CreatedAfterMicros is { } createdAfter)
-        {
-            where.Add("created_at >= $created_after");
-            command.Parameters.AddWithValue("$created_after", createdAfter);
-        }
-        if (filter.CreatedBeforeMicros is { } createdBefore)
-        {
-            where.Add("created_at < $created_before");
-            command.Parameters.AddWithValue("$created_before", createdBefore);
-        }
-        if (after is not null)
-        {
-            where.Add("(created_at, run_id) < ($after_created, $after_run)");
-            command.Parameters.AddWithValue("$after_created", after.CreatedAtMicros);
-            command.Parameters.AddWithValue("$after_run", after.RunId);
-        }
-        command.CommandText = $"SELECT {SqliteRows.RunColumns} FROM runs"
-            + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
-            + " ORDER BY created_at DESC, run_id DESC LIMIT $limit;";
-        command.Parameters.AddWithValue("$limit", limit);
-        var runs = new List<RunRecord>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                runs.Add(SqliteRows.ReadRun(reader));
-            }
-        }
-        if (runs.Count > 0)
-        {
-            var byId = runs.ToDictionary(r => r.RunId, StringComparer.Ordinal);
-            var names = runs.Select((_, i) => $"$r{i}").ToArray();
-            var images = await SqliteQueries.ReadImagesAsync(connection, null, $"run_id IN ({string.Join(", ", names)})", p =>
-            {
-                for (var i = 0; i < runs.Count; i++)
-                {
-                    p.AddWithValue(names[i], runs[i].RunId);
-                }
-            }, cancellationToken);
-            foreach (var image in images)
-            {
-                byId[image.RunId].Images.Add(image);
-            }
-        }
-        return runs;
+        return await MetadataQueries.ListRunsAsync(connection, filter, tenant, after, limit, SqliteQueries.RunIdIn, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ImageRecord>?> DeleteRunAsync(string runId, string? tenant, CancellationToken cancellationToken)
@@ -237,15 +166,15 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
         {
             await using var connection = await OpenAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction();
-            var run = await SqliteQueries.ReadRunAsync(connection, transaction, runId, withImages: true, cancellationToken);
+            var run = await MetadataQueries.ReadRunAsync(connection, transaction, runId, withImages: true, cancellationToken);
             if (run is null || (tenant is not null && run.Tenant != tenant))
             {
                 return null;
             }
             await using var delete = connection.CreateCommand();
             delete.Transaction = transaction;
-            delete.CommandText = "DELETE FROM images WHERE run_id = $run_id; DELETE FROM runs WHERE run_id = $run_id;";
-            delete.Parameters.AddWithValue("$run_id", runId);
+            delete.CommandText = "DELETE FROM images WHERE run_id = @run_id; DELETE FROM runs WHERE run_id = @run_id;";
+            delete.Parameters.AddWithValue("run_id", runId);
             await delete.ExecuteNonQueryAsync(cancellationToken);
             await transaction.CommitAsync(CancellationToken.None);
             return [.. run.Images];
@@ -260,23 +189,15 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT EXISTS (SELECT 1 FROM images WHERE sha256 = $sha);";
-        command.Parameters.AddWithValue("$sha", sha256);
+        command.CommandText = "SELECT EXISTS (SELECT 1 FROM images WHERE sha256 = @sha);";
+        command.Parameters.AddWithValue("sha", sha256);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))! != 0;
     }
 
     public async Task<IReadOnlySet<string>> GetReferencedBlobsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT DISTINCT sha256 FROM images;";
-        var result = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result.Add(reader.GetString(0));
-        }
-        return result;
+        return await MetadataQueries.ReadReferencedBlobsAsync(connection, cancellationToken);
     }
 
     public async Task<bool> PingAsync(CancellationToken cancellationToken)
@@ -310,33 +231,6 @@ public sealed partial class SqliteMetadataStore : IMetadataStore, IDisposable
             throw;
         }
     }
-
-    private async Task UpsertRunCoreAsync(SqliteConnection connection, SqliteTransaction transaction, RunRecord update, CancellationToken cancellationToken)
-    {
-        var stored = await SqliteQueries.ReadRunAsync(connection, transaction, update.RunId, withImages: false, cancellationToken);
-        var now = NowMicros();
-        RunRecord row;
-        if (stored is null)
-        {
-            row = update.Clone();
-            row.Images.Clear();
-            row.CreatedAt ??= RowValues.ToTimestamp(now);
-        }
-        else
-        {
-            if (update.Tenant.Length > 0 && Caller.OwnerOf(update.Tenant) != stored.Tenant)
-            {
-                ThrowRunIdTaken(update.RunId);
-            }
-            row = RunMerge.Apply(stored, update);
-        }
-        await SqliteQueries.WriteRunRowAsync(connection, transaction, row, now, cancellationToken);
-    }
-
-    /// <summary>The refusal of a write to another tenant's run: names nothing of that run.</summary>
-    [DoesNotReturn]
-    private static void ThrowRunIdTaken(string runId) =>
-        StorageException.ThrowAlreadyExists("run_id", $"run id '{runId}' is already taken; choose another run id");
 
     private long NowMicros() => RowValues.NowMicros(_time);
 }
