@@ -43,7 +43,7 @@ internal sealed class FinalImageWriter(RunStore store, ImageSpool spool, ImageQu
         var imageId = RunIds.ImageId(ledger.RunId, image.ImageIndex);
         if (!ledger.PinnedToSpool)
         {
-            var completes = completesRun && QuarantineNote(ledger).Length == 0;
+            var completes = completesRun && !HasQuarantined(ledger);
             try
             {
                 var response = await store.PutImageAsync(new PutImageRequest
@@ -108,6 +108,9 @@ internal sealed class FinalImageWriter(RunStore store, ImageSpool spool, ImageQu
         _quarantined.GetOrCreateValue(ledger).Add($"image {image.ImageIndex} ({imageId}) is quarantined: {refusal.Reason}");
         return new StoredImage(imageId, quarantined.Sha256, image.Data.Length, Pending: false, QuarantineReason: refusal.Reason);
     }
+
+    /// <summary>Whether any image of the run was quarantined.</summary>
+    private bool HasQuarantined(RunLedger ledger) => _quarantined.TryGetValue(ledger, out var notes) && notes.Count > 0;
 
     /// <summary>Which images of the run were quarantined and why; empty when none.</summary>
     private string QuarantineNote(RunLedger ledger) =>

@@ -58,12 +58,14 @@ public sealed class BenchmarkFleet : IAsyncDisposable
     public Uri Emulator => _app.GetEndpoint("emulator", "http");
 
     /// <summary>Service name → pid of the service process (DCP starts each as the only child of a <c>dotnet run</c>).</summary>
-    public IReadOnlyDictionary<string, int> Processes()
+    public IReadOnlyDictionary<string, int> Processes() => ProcessesOf(_app);
+
+    private static Dictionary<string, int> ProcessesOf(DistributedApplication app)
     {
         var processes = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var name in Services)
         {
-            if (_app.ResourceNotifications.TryGetCurrentState(name, out var e)
+            if (app.ResourceNotifications.TryGetCurrentState(name, out var e)
                 && e.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } value)
             {
                 var launcher = Convert.ToInt32(value, CultureInfo.InvariantCulture);
@@ -125,8 +127,7 @@ public sealed class BenchmarkFleet : IAsyncDisposable
         Uri? direct = null;
         if (gateway.Resource.GetEndpoint("http").EndpointAnnotation.IsProxied)
         {
-            var fleet = new BenchmarkFleet(app, dataDirectory, started, null);
-            var environment = await ProcessProbe.EnvironmentAsync(fleet.Processes()["gateway"], cancellationToken);
+            var environment = await ProcessProbe.EnvironmentAsync(ProcessesOf(app)["gateway"], cancellationToken);
             direct = new Uri(environment["Kestrel__Endpoints__http__Url"].Replace("localhost", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
         }
         return new BenchmarkFleet(app, dataDirectory, started, direct);

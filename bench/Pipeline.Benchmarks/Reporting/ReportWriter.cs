@@ -14,13 +14,14 @@ public static class ReportWriter
     {
         Directory.CreateDirectory(directory);
         var stamp = report.Date.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-        var markdown = ToMarkdown(report);
+        var targets = Targets.Judge(report);
+        var markdown = ToMarkdown(report, targets);
         var json = JsonSerializer.Serialize(new
         {
             report.Date, report.Cores, report.Machine, report.Options, report.GatewayProxied, report.StartupSeconds,
             report.Latency, report.FirstPartial, report.Hops, report.Throughput, report.Memory,
             AddedLatency = new { Median = report.AddedLatencyMedian, P90 = report.AddedLatencyP90, P99 = report.AddedLatencyP99 },
-            Targets = Targets.Judge(report),
+            Targets = targets,
         }, Json);
         await File.WriteAllTextAsync(Path.Combine(directory, $"{stamp}.json"), json, cancellationToken);
         await File.WriteAllTextAsync(Path.Combine(directory, $"{stamp}.md"), markdown, cancellationToken);
@@ -28,7 +29,7 @@ public static class ReportWriter
         return markdown;
     }
 
-    public static string ToMarkdown(BenchmarkReport r)
+    public static string ToMarkdown(BenchmarkReport r, IReadOnlyList<TargetResult> targets)
     {
         var o = r.Options;
         var s = new StringBuilder();
@@ -37,7 +38,7 @@ public static class ReportWriter
         s.AppendLine(CultureInfo.InvariantCulture,
             $"The fleet runs as `dotnet run --project AppHost` runs it: every service sends its traces to the Aspire dashboard, and clients reach the gateway {(r.GatewayProxied ? "through DCP's endpoint proxy (\"fleet\"); \"fleet, proxy bypassed\" is the same gateway at its own port" : "directly (its endpoint is not proxied)")}. Internal hops are not proxied. The emulator injects no latency and returns a distinct image every time, so storage writes every one.");
         s.AppendLine();
-        AppendTargets(s, r);
+        AppendTargets(s, targets);
         s.AppendLine();
         s.Append(CultureInfo.InvariantCulture,
             $"Non-streamed {o.Size} generations (quality low, {r.ImageBase64Bytes / 1000.0:0} kB of base64 each), one at a time: {o.WarmupRequests} warm-up then {o.LatencyRequests} measured requests per target, repeated {o.Repeats}×. ");
@@ -107,11 +108,11 @@ public static class ReportWriter
         return s.ToString();
     }
 
-    private static void AppendTargets(StringBuilder s, BenchmarkReport r)
+    private static void AppendTargets(StringBuilder s, IReadOnlyList<TargetResult> targets)
     {
         s.AppendLine("| target | measured | ratio | met |");
         s.AppendLine("|---|---|---|---|");
-        foreach (var t in Targets.Judge(r))
+        foreach (var t in targets)
         {
             s.AppendLine(CultureInfo.InvariantCulture, $"| {t.Target} | {t.Measured} | {t.Ratio} | {(t.Met switch { true => "met", false => "**not met**", null => "not measured" })} |");
         }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+using Pipeline.Tests.Measurement;
 using System.Text;
 using Grpc.Net.Client;
 using StorageClient = Pipeline.Contracts.Storage.V1.Storage.StorageClient;
@@ -46,7 +46,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
     public static async Task<ServiceProcess> StartAsync(string dataDirectory, params string[] settings)
     {
         var dll = FindServiceDll();
-        var (httpPort, grpcPort) = (FreePort(), FreePort());
+        var (httpPort, grpcPort) = (LoopbackPort.Free(), LoopbackPort.Free());
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
@@ -138,13 +138,6 @@ internal sealed class ServiceProcess : IAsyncDisposable
         {
             output.AppendLine(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The service's own build output (its runtimeconfig and appsettings sit beside it).</summary>
