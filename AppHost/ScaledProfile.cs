@@ -25,10 +25,11 @@ public static class ScaledProfile
     public const int Replicas = 2;
 
     /// <summary>
-    /// Connections each client keeps to a service (<c>Pipeline:ConnectionsPerService</c>): DCP's proxy balances connections,
-    /// not calls. Three, not two, so two clients that open theirs in turn do not each land on a single replica.
+    /// Connections each client keeps to a service (<c>Pipeline:ConnectionsPerService</c>): DCP's proxy picks a replica per
+    /// connection, not per call. With three, one CI run had every connection of both gateways on one router; with eight
+    /// per client that chance is about 1 in 30,000 for the two gateways together.
     /// </summary>
-    public const int ConnectionsPerService = 3;
+    public const int ConnectionsPerService = 8;
 
     /// <summary>The connection string's name (services read <c>ConnectionStrings:pipeline-db</c>).</summary>
     public const string DatabaseName = "pipeline-db";

@@ -5,6 +5,7 @@ using Pipeline.Contracts.ImageGen.V1;
 using Grpc.Core;
 using Pipeline.ServiceDefaults.Grpc;
 using Grpc.Net.Client;
+using Gateway.Proxy;
 
 namespace Gateway.Tests.Proxy;
 
@@ -142,6 +143,12 @@ public sealed class ProxyRoutingTests : IAsyncLifetime
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal("size '7x7' is not allowed; allowed: 1024x1024", error.Status.Detail);
         Assert.Equal("parameters.size", error.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations[0].Field);
+    }
+
+    [Fact]
+    public void ForwarderClients_TheGatewaysOwnFactory_SpreadsCallsOverConnections()
+    {
+        Assert.IsType<SpreadingForwarderHttpClientFactory>(_env.Gateway.Services.GetRequiredService<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory>());
     }
 
     [Fact]

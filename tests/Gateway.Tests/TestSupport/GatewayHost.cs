@@ -30,6 +30,9 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     public LogSink Logs { get; }
 
+    /// <summary>The gateway's services (to check what it was built with).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Error-level log event names the test expects.</summary>
     public HashSet<string> ExpectedErrors { get; } = [];
 
