@@ -47,9 +47,5 @@ public static class GrpcClientExtensions
     /// <summary>One connection pool, or <paramref name="connections"/> of them taken in turn (<see cref="ConnectionSpread"/>).</summary>
     private static HttpMessageHandler PrimaryHandler(int connections) => connections == 1
         ? new SocketsHttpHandler { InitialHttp2StreamWindowSize = StreamWindowBytes }
-        : new ConnectionSpreadingHandler(connections, () => new SocketsHttpHandler
-        {
-            InitialHttp2StreamWindowSize = StreamWindowBytes,
-            PooledConnectionLifetime = ConnectionSpread.ConnectionLifetime,
-        });
+        : new ConnectionSpreadingHandler(connections, () => new SocketsHttpHandler { InitialHttp2StreamWindowSize = StreamWindowBytes });
 }

@@ -9,7 +9,7 @@ namespace Gateway.Proxy;
 /// </summary>
 internal sealed class SpreadingForwarderHttpClientFactory(int connections) : IForwarderHttpClientFactory
 {
-    private readonly ForwarderHttpClientFactory _yarp = connections == 1 ? new() : new RenewingConnections();
+    private readonly ForwarderHttpClientFactory _yarp = new();
 
     public HttpMessageInvoker CreateClient(ForwarderHttpClientContext context)
     {
@@ -20,15 +20,5 @@ internal sealed class SpreadingForwarderHttpClientFactory(int connections) : IFo
         var fresh = new ForwarderHttpClientContext { ClusterId = context.ClusterId, NewConfig = context.NewConfig, NewMetadata = context.NewMetadata };
         var pools = Enumerable.Range(0, connections).Select(_ => _yarp.CreateClient(fresh)).ToList();
         return new HttpMessageInvoker(new ConnectionSpreadingHandler(pools), disposeHandler: true);
-    }
-
-    /// <summary>YARP's clients with connections replaced after <see cref="ConnectionSpread.ConnectionLifetime"/>, so the spread follows replicas that come and go.</summary>
-    private sealed class RenewingConnections : ForwarderHttpClientFactory
-    {
-        protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
-        {
-            base.ConfigureHandler(context, handler);
-            handler.PooledConnectionLifetime = ConnectionSpread.ConnectionLifetime;
-        }
     }
 }

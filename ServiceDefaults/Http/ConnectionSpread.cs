@@ -17,13 +17,6 @@ public static class ConnectionSpread
     /// <summary>The largest value accepted.</summary>
     public const int Max = 16;
 
-    /// <summary>
-    /// How long a spread connection takes new calls before the next one replaces it (calls under way finish on it): without
-    /// it, connections that moved to the surviving replica while another restarted, or that predate a scale-out, would
-    /// stay where they are for as long as they are busy.
-    /// </summary>
-    public static readonly TimeSpan ConnectionLifetime = TimeSpan.FromMinutes(1);
-
     /// <summary>The configured count; throws naming the key and the allowed range when it is not a whole number from 1 to <see cref="Max"/>.</summary>
     public static int From(IConfiguration configuration)
     {
