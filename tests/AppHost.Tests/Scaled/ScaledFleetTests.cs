@@ -12,9 +12,10 @@ namespace AppHost.Tests.Scaled;
 /// <summary>
 /// The scaled profile is correct with more than one replica: generations spread over the replicas are all stored once,
 /// a run id is claimed once across routers, per-key limits hold across gateways, and a router killed mid-load fails only
-/// its own streams.
+/// its own streams. The kill runs last: afterwards every caller's connections sit on the surviving router.
 /// </summary>
 [Collection(ScaledFleetCollection.Name)]
+[TestCaseOrderer(typeof(RunsLastOrderer))]
 public sealed class ScaledFleetTests(ScaledFleetFixture fleet)
 {
     private const string Config = "gpt-image-1";
@@ -108,6 +109,7 @@ public sealed class ScaledFleetTests(ScaledFleetFixture fleet)
     }
 
     [Fact]
+    [RunsLast]
     public async Task RouterKilledMidLoad_OnlyItsStreamsFailWithUnavailableAndTheRestSucceed()
     {
         var ct = TestContext.Current.CancellationToken;
