@@ -148,7 +148,7 @@ public sealed class ComfyUIImageProviderTests
     {
         await using var host = await AdapterHost.StartAsync(fault: "partial-delay=100ms");
         using var cancel = new CancellationTokenSource();
-        using var call = host.Client.Generate(Chunks.Request(), new CallOptions(deadline: DateTime.UtcNow + TaskTimeouts.Default, cancellationToken: cancel.Token));
+        using var call = host.Client.Generate(Chunks.Request(), new CallOptions(deadline: DateTime.UtcNow + TestTimeouts.Default, cancellationToken: cancel.Token));
 
         Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
         Assert.NotNull(call.ResponseStream.Current.Partial);

@@ -10,7 +10,7 @@ public sealed class S3BlobBackendTests : IAsyncLifetime
 {
     private S3Server server = null!;
 
-    public async ValueTask InitializeAsync() => server = await SharedS3Server.GetAsync().WithTimeout(TaskTimeouts.ServerStart);
+    public async ValueTask InitializeAsync() => server = await SharedServer<S3Server>.GetAsync().WithTimeout(TestTimeouts.ServerStart);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

@@ -49,8 +49,7 @@ public sealed class StorageProcessTests
         {
             var put = service.Client.PutImageAsync(Requests.Put("crashed", 0, png), Requests.Timeout).ResponseAsync;
             // The temp file is complete and synced: the put is now paused before its rename.
-            await TaskTimeouts.WaitUntilAsync(
-                () => Directory.EnumerateFiles(tempFolder).Any(f => new FileInfo(f).Length == png.Length), TaskTimeouts.Default);
+            await TestTimeouts.WaitUntilAsync(() => Directory.EnumerateFiles(tempFolder).Any(f => new FileInfo(f).Length == png.Length));
             Assert.False(File.Exists(Path.Combine(data.Path, "blobs", Requests.Sha256(png)[..2], Requests.Sha256(png))));
             await service.KillAsync();
             var failure = await Assert.ThrowsAsync<RpcException>(() => put).DefaultTimeout();
@@ -77,7 +76,7 @@ public sealed class StorageProcessTests
         await using (var service = await ServiceProcess.StartAsync(data.Path, "Storage:FaultInjection:PauseBeforeMetadataCommit=00:02:00"))
         {
             var put = service.Client.PutImageAsync(Requests.Put("uncommitted", 0, png), Requests.Timeout).ResponseAsync;
-            await TaskTimeouts.WaitUntilAsync(() => File.Exists(blobPath), TaskTimeouts.Default);
+            await TestTimeouts.WaitUntilAsync(() => File.Exists(blobPath));
             Assert.Equal(png, await File.ReadAllBytesAsync(blobPath).DefaultTimeout());
             await service.KillAsync();
             await Assert.ThrowsAsync<RpcException>(() => put).DefaultTimeout();

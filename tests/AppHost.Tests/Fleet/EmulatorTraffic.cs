@@ -8,8 +8,11 @@ namespace AppHost.Tests.Fleet;
 internal static class EmulatorTraffic
 {
     /// <summary>An HttpClient on the running emulator.</summary>
-    public static HttpClient Client(FleetFixture fleet) =>
-        new() { BaseAddress = fleet.App.GetEndpoint("emulator", "http"), Timeout = TestTimeouts.Default };
+    public static HttpClient Client(FleetFixture fleet) => Client(fleet.App);
+
+    /// <summary>An HttpClient on the emulator of <paramref name="app"/>.</summary>
+    public static HttpClient Client(Aspire.Hosting.DistributedApplication app) =>
+        new() { BaseAddress = app.GetEndpoint("emulator", "http"), Timeout = TestTimeouts.Default };
 
     /// <summary>Every event so far.</summary>
     public static async Task<List<JsonElement>> ReadAsync(HttpClient emulator, CancellationToken ct)

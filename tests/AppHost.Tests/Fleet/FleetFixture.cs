@@ -92,17 +92,8 @@ public sealed class FleetFixture : IAsyncLifetime
     /// <summary>The gateway's public gRPC address (stable, as under <c>dotnet run</c>).</summary>
     public static Uri GatewayGrpc { get; } = new("http://127.0.0.1:8081");
 
-    /// <summary>
-    /// The pid of the service process itself: DCP runs each project as <c>dotnet run</c> (the snapshot's
-    /// <c>executable.pid</c>), whose only child is the service.
-    /// </summary>
-    public int ServiceProcessId(string resourceName)
-    {
-        var snapshot = App.ResourceNotifications.TryGetCurrentState(resourceName, out var e)
-            ? e.Snapshot : throw new InvalidOperationException($"No state for {resourceName}.");
-        var pid = Convert.ToInt32(snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
-        return ProcessTree.Children(pid).SingleOrDefault(pid);
-    }
+    /// <summary>The pid of the service process itself (not of DCP's <c>dotnet run</c>).</summary>
+    public int ServiceProcessId(string resourceName) => ProcessTree.ServiceProcessId(App, resourceName);
 
     private static void CopyShippedCatalogue(string target)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Aspire.Hosting;
 
 namespace AppHost.Tests.Fleet;
 
@@ -26,6 +27,18 @@ internal static class ProcessTree
             }
         }
         return parents;
+    }
+
+    /// <summary>
+    /// The pid of the service process of a resource or replica (<paramref name="resourceId"/>): DCP runs each project as
+    /// <c>dotnet run</c> (the snapshot's <c>executable.pid</c>), whose only child is the service.
+    /// </summary>
+    public static int ServiceProcessId(DistributedApplication app, string resourceId)
+    {
+        var snapshot = app.ResourceNotifications.TryGetCurrentState(resourceId, out var e)
+            ? e.Snapshot : throw new InvalidOperationException($"No state for {resourceId}.");
+        var pid = Convert.ToInt32(snapshot.Properties.Single(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
+        return Children(pid).SingleOrDefault(pid);
     }
 
     public static IReadOnlyList<int> Children(int parent) => [.. Parents().Where(p => p.Value == parent).Select(p => p.Key)];

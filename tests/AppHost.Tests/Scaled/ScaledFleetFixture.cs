@@ -99,13 +99,8 @@ public sealed class ScaledFleetFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>The pid of a replica's service process (DCP runs <c>dotnet run</c>, whose only child is the service).</summary>
-    public int ProcessId(string instance)
-    {
-        var snapshot = App.ResourceNotifications.TryGetCurrentState(instance, out var e) ? e.Snapshot : throw new InvalidOperationException($"No state for {instance}.");
-        var pid = Convert.ToInt32(snapshot.Properties.Single(p => p.Name == "executable.pid").Value, CultureInfo.InvariantCulture);
-        return Fleet.ProcessTree.Children(pid).SingleOrDefault(pid);
-    }
+    /// <summary>The pid of a replica's service process.</summary>
+    public int ProcessId(string instance) => Fleet.ProcessTree.ServiceProcessId(App, instance);
 
     /// <summary>Until the instance (one replica: the wait by name would take any of them) runs and its health checks pass.</summary>
     public async Task WaitHealthyAsync(string instance, CancellationToken ct)

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Aspire.Hosting.Testing;
+using AppHost.Tests.Fleet;
 using Grpc.Core;
 using Pipeline.Contracts.ImageGen.V1;
 
@@ -68,7 +68,7 @@ public sealed class ScaledFleetTests(ScaledFleetFixture fleet)
     {
         var ct = TestContext.Current.CancellationToken;
         var runId = $"scaled-claim-{Guid.NewGuid():N}";
-        using var emulator = new HttpClient { BaseAddress = fleet.App.GetEndpoint("emulator", "http"), Timeout = TestTimeouts.Default };
+        using var emulator = EmulatorTraffic.Client(fleet.App);
         var before = await EmulatorRequestsAsync(emulator, ct);
 
         var calls = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => GrpcClients.GenerateAsync(fleet.GatewayGrpc, ScaledFleetFixture.ApiKey,
@@ -161,13 +161,11 @@ public sealed class ScaledFleetTests(ScaledFleetFixture fleet)
         return client;
     }
 
-    private static async Task<HashSet<string>> EmulatorRequestsAsync(HttpClient emulator, CancellationToken ct)
-    {
-        using var json = await emulator.GetFromJsonAsync<System.Text.Json.JsonDocument>("/emulator/traffic", ct).DefaultTimeout();
-        return [.. json!.RootElement.EnumerateArray()
+    /// <summary>The request ids of the provider image calls the emulator has seen (Images and Responses API).</summary>
+    private static async Task<HashSet<string>> EmulatorRequestsAsync(HttpClient emulator, CancellationToken ct) =>
+        [.. (await EmulatorTraffic.ReadAsync(emulator, ct))
             .Where(e => e.GetProperty("path").GetString() is { } path && (path.Contains("/images/", StringComparison.Ordinal) || path.EndsWith("/responses", StringComparison.Ordinal)))
             .Select(e => e.GetProperty("requestId").GetString()!)];
-    }
 
     /// <summary>
     /// The dashboard's recent spans (the last <paramref name="traces"/> traces), read again every 500 ms until

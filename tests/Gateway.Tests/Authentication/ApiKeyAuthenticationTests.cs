@@ -93,9 +93,9 @@ public sealed class ApiKeyAuthenticationTests : IAsyncLifetime
         using var channel = GrpcChannel.ForAddress(_env.Gateway.GrpcAddress);
         var client = new ImageGeneration.ImageGenerationClient(channel);
 
-        var missing = await Assert.ThrowsAsync<RpcException>(() => client.ListConfigsAsync(new ListConfigsRequest(), deadline: DateTime.UtcNow + TaskTimeouts.Default).ResponseAsync).DefaultTimeout();
+        var missing = await Assert.ThrowsAsync<RpcException>(() => client.ListConfigsAsync(new ListConfigsRequest(), deadline: DateTime.UtcNow + TestTimeouts.Default).ResponseAsync).DefaultTimeout();
         var wrong = await Assert.ThrowsAsync<RpcException>(() => client.ListConfigsAsync(new ListConfigsRequest(),
-            headers: new Metadata { { "authorization", "Bearer pk-wrong" } }, deadline: DateTime.UtcNow + TaskTimeouts.Default).ResponseAsync).DefaultTimeout();
+            headers: new Metadata { { "authorization", "Bearer pk-wrong" } }, deadline: DateTime.UtcNow + TestTimeouts.Default).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.Unauthenticated, missing.StatusCode);
         Assert.Equal(StatusCode.Unauthenticated, wrong.StatusCode);
@@ -110,7 +110,7 @@ public sealed class ApiKeyAuthenticationTests : IAsyncLifetime
         var client = new ImageGeneration.ImageGenerationClient(channel);
 
         var configs = await client.ListConfigsAsync(new ListConfigsRequest(),
-            headers: new Metadata { { "authorization", "Bearer " + GatewayEnvironment.ApiKey } }, deadline: DateTime.UtcNow + TaskTimeouts.Default).ResponseAsync.DefaultTimeout();
+            headers: new Metadata { { "authorization", "Bearer " + GatewayEnvironment.ApiKey } }, deadline: DateTime.UtcNow + TestTimeouts.Default).ResponseAsync.DefaultTimeout();
 
         Assert.Equal(_env.Router.Script.Catalogue.Configs.Count, configs.Configs.Count);
         var call = Assert.Single(_env.Router.Calls.All);

@@ -116,7 +116,7 @@ public sealed class OpenAISdkTests : IAsyncLifetime
         var events = new List<(string Type, JsonElement Data)>();
         await using (var stream = await client.GenerateImagesStreamingAsync(request, new RequestOptions()).DefaultTimeout())
         {
-            await foreach (var item in stream.WithCancellation(TaskTimeouts.Token()))
+            await foreach (var item in stream.WithCancellation(TestTimeouts.Token()))
             {
                 events.Add((item.EventType, JsonDocument.Parse(item.Data).RootElement.Clone()));
                 if (events.Count == 2)
@@ -159,7 +159,7 @@ public sealed class OpenAISdkTests : IAsyncLifetime
         var types = new List<string>();
         await using (var stream = await client.GenerateImageEditsStreamingAsync(await body.BuildAsync(), body.ContentType, new RequestOptions()).DefaultTimeout())
         {
-            await foreach (var item in stream.WithCancellation(TaskTimeouts.Token()))
+            await foreach (var item in stream.WithCancellation(TestTimeouts.Token()))
             {
                 types.Add(item.EventType);
             }

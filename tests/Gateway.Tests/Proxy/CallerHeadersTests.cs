@@ -55,11 +55,11 @@ public sealed class CallerHeadersTests : IAsyncLifetime
             headers.Add(name, value);
         }
 
-        using var call = client.Generate(new GenerateRequest { Prompt = "a fox", Config = "gpt-image-1" }, headers, DateTime.UtcNow + TaskTimeouts.Default);
-        await foreach (var _ in call.ResponseStream.ReadAllAsync(TaskTimeouts.Token()))
+        using var call = client.Generate(new GenerateRequest { Prompt = "a fox", Config = "gpt-image-1" }, headers, DateTime.UtcNow + TestTimeouts.Default);
+        await foreach (var _ in call.ResponseStream.ReadAllAsync(TestTimeouts.Token()))
         {
         }
-        await client.ListConfigsAsync(new ListConfigsRequest(), headers, DateTime.UtcNow + TaskTimeouts.Default).ResponseAsync.DefaultTimeout();
+        await client.ListConfigsAsync(new ListConfigsRequest(), headers, DateTime.UtcNow + TestTimeouts.Default).ResponseAsync.DefaultTimeout();
 
         Assert.Equal(["grpc Generate", "grpc ListConfigs"], _env.Router.Calls.All.Select(c => c.Name));
         Assert.All(_env.Router.Calls.All, AssertBeta);

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using Gateway.Proxy;
-using Gateway.Tests.TestSupport;
 
 namespace Gateway.Tests.Proxy;
 

@@ -23,7 +23,7 @@ public sealed class GrpcRequestGuardTests : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _env = await GatewayEnvironment.StartAsync();
-        _client = new HttpClient { BaseAddress = _env.Gateway.GrpcAddress, Timeout = TaskTimeouts.Default };
+        _client = new HttpClient { BaseAddress = _env.Gateway.GrpcAddress, Timeout = TestTimeouts.Default };
     }
 
     public async ValueTask DisposeAsync()

@@ -106,9 +106,9 @@ public sealed class ProxyRoutingTests : IAsyncLifetime
         var client = new ImageGeneration.ImageGenerationClient(channel);
 
         using var call = client.Generate(new GenerateRequest { Prompt = "a fox", Config = "gpt-image-1_responses" },
-            headers: new Metadata { { "authorization", "Bearer " + GatewayEnvironment.ApiKey } }, deadline: DateTime.UtcNow + TaskTimeouts.Default);
+            headers: new Metadata { { "authorization", "Bearer " + GatewayEnvironment.ApiKey } }, deadline: DateTime.UtcNow + TestTimeouts.Default);
         var frames = new List<GenerateFrame>();
-        await foreach (var frame in call.ResponseStream.ReadAllAsync(TaskTimeouts.Token()))
+        await foreach (var frame in call.ResponseStream.ReadAllAsync(TestTimeouts.Token()))
         {
             frames.Add(frame);
             if (frames.Count(f => f.FrameCase == GenerateFrame.FrameOneofCase.Partial) == 2)
@@ -132,10 +132,10 @@ public sealed class ProxyRoutingTests : IAsyncLifetime
         var client = new ImageGeneration.ImageGenerationClient(channel);
 
         using var call = client.Generate(new GenerateRequest { Prompt = "x", Config = "gpt-image-1" },
-            headers: new Metadata { { "authorization", "Bearer " + GatewayEnvironment.ApiKey } }, deadline: DateTime.UtcNow + TaskTimeouts.Default);
+            headers: new Metadata { { "authorization", "Bearer " + GatewayEnvironment.ApiKey } }, deadline: DateTime.UtcNow + TestTimeouts.Default);
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            await foreach (var _ in call.ResponseStream.ReadAllAsync(TaskTimeouts.Token()))
+            await foreach (var _ in call.ResponseStream.ReadAllAsync(TestTimeouts.Token()))
             {
             }
         }).DefaultTimeout();
@@ -159,11 +159,11 @@ public sealed class ProxyRoutingTests : IAsyncLifetime
         var client = new ImageGeneration.ImageGenerationClient(channel);
 
         using var call = client.Generate(new GenerateRequest { Prompt = "a fox", Config = "gpt-image-1_responses" },
-            headers: new Metadata { { "authorization", "Bearer " + GatewayEnvironment.ApiKey } }, deadline: DateTime.UtcNow + TaskTimeouts.Default);
+            headers: new Metadata { { "authorization", "Bearer " + GatewayEnvironment.ApiKey } }, deadline: DateTime.UtcNow + TestTimeouts.Default);
         var frames = new List<GenerateFrame>();
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
         {
-            await foreach (var frame in call.ResponseStream.ReadAllAsync(TaskTimeouts.Token()))
+            await foreach (var frame in call.ResponseStream.ReadAllAsync(TestTimeouts.Token()))
             {
                 frames.Add(frame);
             }

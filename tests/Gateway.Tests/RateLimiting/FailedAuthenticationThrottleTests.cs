@@ -69,7 +69,7 @@ public sealed class FailedAuthenticationThrottleTests
         await using var env = await GatewayEnvironment.StartAsync(new Dictionary<string, string?> { ["Gateway:RateLimits:FailedAuthenticationsPerMinute"] = "1" });
         using var channel = GrpcChannel.ForAddress(env.Gateway.GrpcAddress);
         var client = new ImageGeneration.ImageGenerationClient(channel);
-        CallOptions Options(string key) => new(headers: new Metadata { { "authorization", "Bearer " + key } }, deadline: DateTime.UtcNow + TaskTimeouts.Default);
+        CallOptions Options(string key) => new(headers: new Metadata { { "authorization", "Bearer " + key } }, deadline: DateTime.UtcNow + TestTimeouts.Default);
 
         var first = await Assert.ThrowsAsync<RpcException>(() => client.ListConfigsAsync(new ListConfigsRequest(), Options(WrongKey)).ResponseAsync).DefaultTimeout();
         var second = await Assert.ThrowsAsync<RpcException>(() => client.ListConfigsAsync(new ListConfigsRequest(), Options(WrongKey)).ResponseAsync).DefaultTimeout();

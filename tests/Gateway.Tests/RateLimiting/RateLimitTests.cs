@@ -87,7 +87,7 @@ public sealed class RateLimitTests
         using var client = env.Gateway.CreateClient(GatewayEnvironment.ApiKey);
 
         var running = client.PostAsJsonAsync("/v1/images/generations", new { prompt = "first", model = "gpt-image-1" });
-        await TaskTimeouts.WaitUntilAsync(() => Task.FromResult(env.Router.Calls.Generates.Count == 1));
+        await TestTimeouts.WaitUntilAsync(() => Task.FromResult(env.Router.Calls.Generates.Count == 1));
         using var refusedHttp = await client.PostAsJsonAsync("/v1/images/generations", new { prompt = "second", model = "gpt-image-1" }).DefaultTimeout();
         using var refusedSse = await client.PostAsJsonAsync("/api/generate", new { prompt = "third", config = "gpt-image-1" }).DefaultTimeout();
         hold.SetResult();
@@ -113,7 +113,7 @@ public sealed class RateLimitTests
         });
         using var channel = GrpcChannel.ForAddress(env.Gateway.GrpcAddress);
         var client = new ImageGeneration.ImageGenerationClient(channel);
-        var options = new CallOptions(headers: new Metadata { { "authorization", "Bearer " + GatewayEnvironment.ApiKey } }, deadline: DateTime.UtcNow + TaskTimeouts.Default);
+        var options = new CallOptions(headers: new Metadata { { "authorization", "Bearer " + GatewayEnvironment.ApiKey } }, deadline: DateTime.UtcNow + TestTimeouts.Default);
 
         await client.ListConfigsAsync(new ListConfigsRequest(), options).ResponseAsync.DefaultTimeout();
         var refused = await Assert.ThrowsAsync<RpcException>(() => client.ListConfigsAsync(new ListConfigsRequest(), options).ResponseAsync).DefaultTimeout();
@@ -137,7 +137,7 @@ public sealed class RateLimitTests
         using var client = env.Gateway.CreateClient(GatewayEnvironment.ApiKey);
 
         var running = client.PostAsJsonAsync("/v1/images/generations", new { prompt = "first", model = "gpt-image-1" });
-        await TaskTimeouts.WaitUntilAsync(() => Task.FromResult(env.Router.Calls.Generates.Count == 1));
+        await TestTimeouts.WaitUntilAsync(() => Task.FromResult(env.Router.Calls.Generates.Count == 1));
         using var refused = await client.PostAsJsonAsync("/v1/images/generations", new { prompt = "second", model = "gpt-image-1" }).DefaultTimeout();
         hold.SetResult();
         using var first = await running.DefaultTimeout();

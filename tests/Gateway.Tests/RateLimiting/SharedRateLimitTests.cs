@@ -16,13 +16,13 @@ public sealed class SharedRateLimitTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var server = await SharedPostgresServer.GetAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        var server = await SharedServer<PostgresServer>.GetAsync().WaitAsync(TimeSpan.FromMinutes(2));
         _database = await server.CreateDatabaseAsync("limits").DefaultTimeout();
     }
 
     public async ValueTask DisposeAsync()
     {
-        var server = await SharedPostgresServer.GetAsync();
+        var server = await SharedServer<PostgresServer>.GetAsync();
         await server.DropDatabaseAsync(_database!).DefaultTimeout();
     }
 
@@ -75,12 +75,12 @@ public sealed class SharedRateLimitTests : IAsyncLifetime
 
         using var firstChannel = GrpcChannel.ForAddress(env.Gateway.GrpcAddress);
         using var running = new ImageGeneration.ImageGenerationClient(firstChannel).Generate(new GenerateRequest { Prompt = "a fox", Config = "gpt-image-1" },
-            headers: Bearer, deadline: DateTime.UtcNow + TaskTimeouts.Default);
-        Assert.True(await running.ResponseStream.MoveNext(TaskTimeouts.Token()).DefaultTimeout());
+            headers: Bearer, deadline: DateTime.UtcNow + TestTimeouts.Default);
+        Assert.True(await running.ResponseStream.MoveNext(TestTimeouts.Token()).DefaultTimeout());
         using var secondChannel = GrpcChannel.ForAddress(replica.GrpcAddress);
         var refused = await Assert.ThrowsAsync<RpcException>(() => GenerateAsync(secondChannel)).DefaultTimeout();
         hold.SetResult();
-        while (await running.ResponseStream.MoveNext(TaskTimeouts.Token()).DefaultTimeout())
+        while (await running.ResponseStream.MoveNext(TestTimeouts.Token()).DefaultTimeout())
         {
         }
         env.Router.Script.HoldBeforeFinal = null;
@@ -97,9 +97,9 @@ public sealed class SharedRateLimitTests : IAsyncLifetime
     private static async Task<GenerateFrame> GenerateAsync(GrpcChannel channel)
     {
         using var call = new ImageGeneration.ImageGenerationClient(channel).Generate(new GenerateRequest { Prompt = "a hare", Config = "gpt-image-1" },
-            headers: Bearer, deadline: DateTime.UtcNow + TaskTimeouts.Default);
+            headers: Bearer, deadline: DateTime.UtcNow + TestTimeouts.Default);
         GenerateFrame? last = null;
-        await foreach (var frame in call.ResponseStream.ReadAllAsync(TaskTimeouts.Token()))
+        await foreach (var frame in call.ResponseStream.ReadAllAsync(TestTimeouts.Token()))
         {
             last = frame;
         }
@@ -108,7 +108,7 @@ public sealed class SharedRateLimitTests : IAsyncLifetime
 
     private static async Task<GenerateFrame> RetryWhileRefusedAsync(Func<Task<GenerateFrame>> call)
     {
-        var deadline = DateTime.UtcNow + TaskTimeouts.Default;
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (true)
         {
             try
@@ -124,7 +124,7 @@ public sealed class SharedRateLimitTests : IAsyncLifetime
 
     private async Task<GatewayEnvironment> StartAsync(Dictionary<string, string?> limits)
     {
-        var server = await SharedPostgresServer.GetAsync();
+        var server = await SharedServer<PostgresServer>.GetAsync();
         limits["Gateway:RateLimits:Store"] = "Postgres";
         limits["Gateway:RateLimits:Window"] = "01:00:00";
         limits["ConnectionStrings:pipeline-db"] = server.ConnectionString(_database!);

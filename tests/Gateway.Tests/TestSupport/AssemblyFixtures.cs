@@ -1,2 +1,2 @@
 // One PostgreSQL server for the whole assembly, started by the first test of the shared limits.
-[assembly: AssemblyFixture(typeof(SharedPostgresServer))]
+[assembly: AssemblyFixture(typeof(SharedServer<PostgresServer>))]

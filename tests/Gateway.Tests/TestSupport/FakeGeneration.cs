@@ -109,7 +109,7 @@ internal sealed class FakeGeneration(FakeRouterScript script, StorageBackend sto
                 ImageIndex = image,
                 Data = ByteString.CopyFrom(bytes),
                 MimeType = "image/png",
-            }, deadline: DateTime.UtcNow + TaskTimeouts.Default, cancellationToken: cancellationToken);
+            }, deadline: DateTime.UtcNow + TestTimeouts.Default, cancellationToken: cancellationToken);
             var final = ToFinal(stored.Image, bytes, request.IncludeImageData, last: image == n - 1);
             (final.Config, final.Provider, final.Model) = (config.Name, config.Provider, config.Model);
             yield return new GenerateFrame { Final = final };
@@ -117,7 +117,7 @@ internal sealed class FakeGeneration(FakeRouterScript script, StorageBackend sto
         run.State = RunState.Succeeded;
         run.CompletedAt = Timestamp.FromDateTime(DateTime.UtcNow);
         run.RevisedPrompt = script.RevisedPrompt;
-        await storage.Client.UpsertRunAsync(run, deadline: DateTime.UtcNow + TaskTimeouts.Default, cancellationToken: cancellationToken);
+        await storage.Client.UpsertRunAsync(run, deadline: DateTime.UtcNow + TestTimeouts.Default, cancellationToken: cancellationToken);
     }
 
     private ConfigInfo Resolve(GenerateRequest request)

@@ -44,7 +44,7 @@ internal sealed class FakeImageGenerationService(FakeRouterScript script, CallLo
     {
         calls.Add(new RecordedCall("grpc GetRun", request, context.RequestHeaders.GetValue("authorization")) { Headers = RecordedCall.Of(context.RequestHeaders) });
         var record = await storage.Client.GetRunAsync(new Pipeline.Contracts.Storage.V1.GetRunRequest { RunId = request.RunId },
-            deadline: DateTime.UtcNow + TaskTimeouts.Default, cancellationToken: context.CancellationToken);
+            deadline: DateTime.UtcNow + TestTimeouts.Default, cancellationToken: context.CancellationToken);
         return FakeRouterHttpApi.ToRun(record);
     }
 }

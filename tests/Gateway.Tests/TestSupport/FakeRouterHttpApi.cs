@@ -27,7 +27,7 @@ internal static class FakeRouterHttpApi
         app.MapGet("/api/runs", async (HttpContext context, int? limit, StorageBackend storage, CallLog calls) =>
         {
             Record(context, calls);
-            var page = await storage.Client.ListRunsAsync(new Pipeline.Contracts.Storage.V1.ListRunsRequest { PageSize = limit ?? 20 }, deadline: DateTime.UtcNow + TaskTimeouts.Default);
+            var page = await storage.Client.ListRunsAsync(new Pipeline.Contracts.Storage.V1.ListRunsRequest { PageSize = limit ?? 20 }, deadline: DateTime.UtcNow + TestTimeouts.Default);
             var json = new StringBuilder("{\"runs\":[");
             json.AppendJoin(',', page.Runs.Select(r => s_json.Format(ToRun(r))));
             json.Append("]}");
@@ -36,7 +36,7 @@ internal static class FakeRouterHttpApi
         app.MapGet("/api/runs/{runId}", async (HttpContext context, string runId, StorageBackend storage, CallLog calls) =>
         {
             Record(context, calls);
-            var run = await storage.Client.GetRunAsync(new Pipeline.Contracts.Storage.V1.GetRunRequest { RunId = runId }, deadline: DateTime.UtcNow + TaskTimeouts.Default);
+            var run = await storage.Client.GetRunAsync(new Pipeline.Contracts.Storage.V1.GetRunRequest { RunId = runId }, deadline: DateTime.UtcNow + TestTimeouts.Default);
             return Json(ToRun(run));
         });
     }

@@ -91,7 +91,7 @@ internal sealed class GatewayHost : IAsyncDisposable
     /// <summary>An HTTP client for the gateway's HTTP endpoint, sending <paramref name="apiKey"/> as a bearer token when given.</summary>
     public HttpClient CreateClient(string? apiKey)
     {
-        var client = new HttpClient { BaseAddress = HttpAddress, Timeout = TaskTimeouts.Default };
+        var client = new HttpClient { BaseAddress = HttpAddress, Timeout = TestTimeouts.Default };
         if (apiKey is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);

@@ -13,7 +13,7 @@ internal static class OpenAIClients
     {
         Endpoint = new Uri(gateway.HttpAddress, "/v1"),
         RetryPolicy = new ClientRetryPolicy(0),
-        NetworkTimeout = TaskTimeouts.Default,
+        NetworkTimeout = TestTimeouts.Default,
     };
 
     public static ImageClient Images(GatewayHost gateway, string model, string apiKey = GatewayEnvironment.ApiKey) =>

@@ -94,9 +94,9 @@ internal sealed class StorageBackend : IAsyncDisposable
     /// <summary>The stored bytes of <paramref name="imageId"/>, read over storage's own gRPC API.</summary>
     public async Task<byte[]> ReadImageAsync(string imageId)
     {
-        using var call = Client.GetImage(new GetImageRequest { ImageId = imageId }, deadline: DateTime.UtcNow + TaskTimeouts.Default);
+        using var call = Client.GetImage(new GetImageRequest { ImageId = imageId }, deadline: DateTime.UtcNow + TestTimeouts.Default);
         using var bytes = new MemoryStream();
-        await foreach (var chunk in call.ResponseStream.ReadAllAsync(TaskTimeouts.Token()))
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync(TestTimeouts.Token()))
         {
             chunk.Data.WriteTo(bytes);
         }

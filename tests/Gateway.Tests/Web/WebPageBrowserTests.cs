@@ -56,7 +56,7 @@ public sealed class WebPageBrowserTests : IAsyncLifetime
 
         await browser.ClickAsync("#result figcaption a[download]");
         var downloaded = Path.Combine(browser.Downloads, imageId + ".png");
-        await TaskTimeouts.WaitUntilAsync(() => Task.FromResult(File.Exists(downloaded) && new FileInfo(downloaded).Length == stored.Length));
+        await TestTimeouts.WaitUntilAsync(() => Task.FromResult(File.Exists(downloaded) && new FileInfo(downloaded).Length == stored.Length));
         Assert.Equal(stored, await File.ReadAllBytesAsync(downloaded));
         Assert.Empty(browser.DevTools.PageErrors);
         Assert.All(_env.Router.Calls.All, call => Assert.Null(call.Authorization));

@@ -75,7 +75,7 @@ internal static class Calls
 
     /// <summary>Call options with the default test deadline, optional metadata and a cancellation token.</summary>
     public static CallOptions Timeout(Metadata? headers = null, CancellationToken cancellationToken = default) =>
-        new(headers: headers, deadline: DateTime.UtcNow + TaskTimeouts.Default, cancellationToken: cancellationToken);
+        new(headers: headers, deadline: DateTime.UtcNow + TestTimeouts.Default, cancellationToken: cancellationToken);
 
     /// <summary>Runs a Generate call to its end, collecting frames; an RpcException is returned, not thrown.</summary>
     public static Task<CallResult> CollectAsync(this ProviderAdapter.ProviderAdapterClient client, ProviderRequest request, CallOptions? options = null) =>

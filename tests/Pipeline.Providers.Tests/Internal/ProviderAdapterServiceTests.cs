@@ -228,7 +228,7 @@ public sealed class ProviderAdapterServiceTests
         await using var host = await ServiceHost.StartAsync(script);
         using var cancel = new CancellationTokenSource();
         var run = host.GenerateAsync(Request(), ServiceHost.Timeout(cancellationToken: cancel.Token));
-        await TaskTimeouts.WaitUntilAsync(() => script.Attempts > 0);
+        await TestTimeouts.WaitUntilAsync(() => script.Attempts > 0);
 
         await cancel.CancelAsync();
 
@@ -244,7 +244,7 @@ public sealed class ProviderAdapterServiceTests
         await using var host = await ServiceHost.StartAsync(script, new Dictionary<string, string?> { ["Test:MaxConcurrentCalls"] = "1", ["Test:QueueLimit"] = "0" });
         using var cancel = new CancellationTokenSource();
         var holding = host.GenerateAsync(Request(), ServiceHost.Timeout(cancellationToken: cancel.Token));
-        await TaskTimeouts.WaitUntilAsync(() => script.Attempts > 0);
+        await TestTimeouts.WaitUntilAsync(() => script.Attempts > 0);
 
         var (_, status) = await host.GenerateAsync(Request());
 

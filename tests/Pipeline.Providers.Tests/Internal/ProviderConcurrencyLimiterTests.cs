@@ -1,5 +1,4 @@
 using Pipeline.Providers.Internal;
-using Pipeline.Providers.Tests.TestSupport;
 
 namespace Pipeline.Providers.Tests.Internal;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Pipeline.Providers.Internal;
-using Pipeline.Providers.Tests.TestSupport;
 
 namespace Pipeline.Providers.Tests.Internal;
 

@@ -76,9 +76,9 @@ internal sealed class ServiceHost : IAsyncDisposable
         return new ServiceHost(app, script, listeners.Single().IPEndPoint!.Port);
     }
 
-    /// <summary>Call options with a deadline of <see cref="TaskTimeouts.Default"/> from now.</summary>
+    /// <summary>Call options with a deadline of <see cref="TestTimeouts.Default"/> from now.</summary>
     public static CallOptions Timeout(Metadata? headers = null, CancellationToken cancellationToken = default) =>
-        new(headers: headers, deadline: DateTime.UtcNow + TaskTimeouts.Default, cancellationToken: cancellationToken);
+        new(headers: headers, deadline: DateTime.UtcNow + TestTimeouts.Default, cancellationToken: cancellationToken);
 
     /// <summary>Runs Generate to its end: every frame, and the status it ended with, with the details the server sent.</summary>
     public async Task<(List<ProviderFrame> Frames, RpcStatus Status)> GenerateAsync(ProviderRequest request, CallOptions? options = null)

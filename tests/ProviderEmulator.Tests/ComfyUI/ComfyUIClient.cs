@@ -4,7 +4,6 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using ProviderEmulator.Faults;
-using ProviderEmulator.Tests.Support;
 
 namespace ProviderEmulator.Tests.ComfyUI;
 

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Router.Service.Catalogue;
-using Router.Service.Tests.TestSupport;
 
 namespace Router.Service.Tests.Catalogue;
 

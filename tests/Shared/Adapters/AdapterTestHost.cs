@@ -46,11 +46,11 @@ internal abstract class AdapterTestHost : IAsyncDisposable
     /// <summary>Error-level log event names the test expects; disposing fails on any other Error-level entry.</summary>
     public HashSet<string> ExpectedErrors { get; } = [];
 
-    /// <summary>A call deadline <paramref name="timeout"/> from now (default <see cref="TaskTimeouts.Default"/>).</summary>
+    /// <summary>A call deadline <paramref name="timeout"/> from now (default <see cref="TestTimeouts.Default"/>).</summary>
     public static CallOptions Deadline(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
-        new(deadline: DateTime.UtcNow + (timeout ?? TaskTimeouts.Default), cancellationToken: cancellationToken);
+        new(deadline: DateTime.UtcNow + (timeout ?? TestTimeouts.Default), cancellationToken: cancellationToken);
 
-    /// <summary>The caller's own provider key in the call metadata, with a deadline (default <see cref="TaskTimeouts.Default"/>).</summary>
+    /// <summary>The caller's own provider key in the call metadata, with a deadline (default <see cref="TestTimeouts.Default"/>).</summary>
     public static CallOptions WithKey(string key, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         Deadline(timeout, cancellationToken).WithHeaders(new Metadata { { ProviderAdapter.ProviderKeyHeader, key } });
 

@@ -28,7 +28,7 @@ internal sealed class DevToolsSession : IAsyncDisposable
     {
         var session = new DevToolsSession();
         session._socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        await session._socket.ConnectAsync(browserEndpoint, CancellationToken.None).Bounded();
+        await session._socket.ConnectAsync(browserEndpoint, CancellationToken.None).DefaultTimeout();
         session._receiveLoop = Task.Run(session.ReceiveAsync);
         return session;
     }
@@ -47,13 +47,13 @@ internal sealed class DevToolsSession : IAsyncDisposable
         await _sendLock.WaitAsync();
         try
         {
-            await _socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None).Bounded();
+            await _socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, CancellationToken.None).DefaultTimeout();
         }
         finally
         {
             _sendLock.Release();
         }
-        return await reply.Task.Bounded();
+        return await reply.Task.DefaultTimeout();
     }
 
     private async Task ReceiveAsync()

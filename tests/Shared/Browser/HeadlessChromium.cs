@@ -77,7 +77,7 @@ internal sealed class HeadlessChromium : IAsyncDisposable
         DevToolsSession? devTools = null;
         try
         {
-            devTools = await DevToolsSession.ConnectAsync(await endpoint.Task.Bounded());
+            devTools = await DevToolsSession.ConnectAsync(await endpoint.Task.DefaultTimeout());
             var downloads = Path.Combine(profile.FullName, "downloads");
             Directory.CreateDirectory(downloads);
             await devTools.SendAsync("Browser.setDownloadBehavior", new { behavior = "allow", downloadPath = downloads });
@@ -118,7 +118,7 @@ internal sealed class HeadlessChromium : IAsyncDisposable
 
     /// <summary>Polls <paramref name="expression"/> until it is true.</summary>
     public Task WaitForAsync(string expression) =>
-        BrowserTimeouts.WaitUntilAsync(async () => (await EvaluateAsync(expression)).ValueKind == JsonValueKind.True, expression);
+        TestTimeouts.WaitUntilAsync(async () => (await EvaluateAsync(expression)).ValueKind == JsonValueKind.True, expression);
 
     public async Task NavigateAsync(Uri url)
     {
@@ -179,7 +179,7 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     {
         await DevTools.DisposeAsync();
         Stop(_process);
-        await _process.WaitForExitAsync().Bounded();
+        await _process.WaitForExitAsync().DefaultTimeout();
         _process.Dispose();
         DeleteProfile(_profile);
     }

@@ -7,10 +7,11 @@ namespace Pipeline.Tests.Servers;
 
 /// <summary>
 /// A real, throw-away PostgreSQL 15 server: <c>initdb</c> into a temp folder, <c>postgres</c> on 127.0.0.1 and a free
-/// port (trust authentication, fsync off), one fresh database per caller. Run as root, it runs the server as the
+/// port (trust authentication, fsync off), one fresh database per caller (one server per test assembly through
+/// <see cref="SharedServer{TServer}"/>). Run as root, it runs the server as the
 /// <c>postgres</c> user, which PostgreSQL requires. Missing binaries fail with how to install them: never a skip.
 /// </summary>
-public sealed class PostgresServer : IAsyncDisposable
+public sealed class PostgresServer : IStartableServer<PostgresServer>
 {
     /// <summary>Where Debian's <c>postgresql-15</c> package puts the server binaries.</summary>
     public const string DefaultBinDirectory = "/usr/lib/postgresql/15/bin";

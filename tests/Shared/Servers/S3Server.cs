@@ -11,11 +11,11 @@ namespace Pipeline.Tests.Servers;
 /// <summary>
 /// A real S3-compatible server for tests: s3rver (npm, pinned by deploy/local/s3rver/package-lock.json) under node on
 /// 127.0.0.1 at a free port, storing in a temp folder, path-style, with its fixed key pair. One per test assembly
-/// (<c>[assembly: AssemblyFixture(typeof(S3Server))]</c>); each test takes its own bucket from <see cref="NewBucketName"/>.
+/// (<see cref="SharedServer{TServer}"/>); each test takes its own bucket from <see cref="NewBucketName"/>.
 /// A missing node or node_modules fails with what to install; it never skips (.ci/run installs both). Compiled into
 /// each test project that sets <c>UsesS3Server</c> (tests/Directory.Build.props), with the S3rverFolder metadata it reads.
 /// </summary>
-public sealed class S3Server : IAsyncLifetime
+public sealed class S3Server : IAsyncLifetime, IStartableServer<S3Server>
 {
     /// <summary>s3rver's built-in access key id.</summary>
     public const string AccessKey = "S3RVER";
@@ -70,6 +70,14 @@ public sealed class S3Server : IAsyncLifetime
         RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
         ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
     });
+
+    /// <summary>Starts s3rver; returns once it answers.</summary>
+    public static async Task<S3Server> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var server = new S3Server();
+        await server.InitializeAsync();
+        return server;
+    }
 
     public async ValueTask InitializeAsync()
     {

@@ -58,7 +58,7 @@ public sealed class BlobLocksAcrossReplicasTests
     {
         await using var connection = new NpgsqlConnection(host.ConnectionString);
         await connection.OpenAsync().DefaultTimeout();
-        var deadline = DateTime.UtcNow + TaskTimeouts.Default;
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (true)
         {
             await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = @space", connection);

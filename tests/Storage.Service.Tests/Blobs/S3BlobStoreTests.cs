@@ -2,7 +2,6 @@ using Amazon.S3.Model;
 using Microsoft.Extensions.Logging.Abstractions;
 using Storage.Service.Blobs;
 using Storage.Service.Configuration;
-using Storage.Service.Tests.TestSupport;
 
 namespace Storage.Service.Tests.Blobs;
 
@@ -15,7 +14,7 @@ public sealed class S3BlobStoreTests : BlobStoreBehaviourTests
 
     public override async ValueTask InitializeAsync()
     {
-        server = await SharedS3Server.GetAsync().WithTimeout(TaskTimeouts.ServerStart);
+        server = await SharedServer<S3Server>.GetAsync().WithTimeout(TestTimeouts.ServerStart);
         await base.InitializeAsync();
     }
 

@@ -143,7 +143,7 @@ public abstract class StorageGrpcServiceTenancyTests(StorageBackend backend)
         await using var host = await StorageHost.StartAsync(backend);
         await PutAsync(host, "d-run", "default");
         var metadata = new global::Grpc.Core.Metadata { { header, value } };
-        var options = new CallOptions(headers: metadata, deadline: DateTime.UtcNow + TaskTimeouts.Default);
+        var options = new CallOptions(headers: metadata, deadline: DateTime.UtcNow + TestTimeouts.Default);
 
         var errors = new[]
         {
@@ -167,7 +167,7 @@ public abstract class StorageGrpcServiceTenancyTests(StorageBackend backend)
         var metadata = new global::Grpc.Core.Metadata { { Caller.TenantHeader, "alpha" }, { Caller.RoleHeader, "root" } };
 
         var error = await Assert.ThrowsAsync<RpcException>(() => host.Client.ListRunsAsync(new ListRunsRequest(),
-            new CallOptions(headers: metadata, deadline: DateTime.UtcNow + TaskTimeouts.Default)).ResponseAsync).DefaultTimeout();
+            new CallOptions(headers: metadata, deadline: DateTime.UtcNow + TestTimeouts.Default)).ResponseAsync).DefaultTimeout();
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Equal(Caller.RoleHeader, error.GetRpcStatus()?.GetDetail<BadRequest>()?.FieldViolations.Single().Field);

@@ -1,7 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using Pipeline.Contracts.Storage.V1;
 using Storage.Service.Metadata;
-using Storage.Service.Tests.TestSupport;
 
 namespace Storage.Service.Tests.Metadata;
 

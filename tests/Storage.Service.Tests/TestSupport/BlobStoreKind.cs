@@ -6,6 +6,6 @@ public enum BlobStoreKind
     /// <summary>Content-addressed files under the data folder (<c>Storage:BlobRoot</c>).</summary>
     Files,
 
-    /// <summary>A fresh bucket on the shared s3rver (<see cref="SharedS3Server"/>).</summary>
+    /// <summary>A fresh bucket on the shared s3rver (<see cref="SharedServer{TServer}"/>).</summary>
     S3,
 }

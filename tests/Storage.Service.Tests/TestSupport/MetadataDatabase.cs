@@ -28,7 +28,7 @@ internal sealed class MetadataDatabase : IAsyncDisposable
         PostgresOptions? postgres = null;
         if (backend == MetadataBackend.Postgres)
         {
-            database._server = await SharedPostgresServer.GetAsync().WithTimeout(TaskTimeouts.ServerStart);
+            database._server = await SharedServer<PostgresServer>.GetAsync().WithTimeout(TestTimeouts.ServerStart);
             database._postgresDatabase = await database._server.CreateDatabaseAsync("metadata").DefaultTimeout();
             postgres = new PostgresOptions(database._server.ConnectionString(database._postgresDatabase));
         }

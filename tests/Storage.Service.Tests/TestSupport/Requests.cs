@@ -21,11 +21,11 @@ internal static class Requests
         ImageId = imageId,
     };
 
-    /// <summary>Call options with a deadline of <see cref="TaskTimeouts.Default"/> from now (a new deadline on every read).</summary>
-    public static CallOptions Timeout => new(deadline: DateTime.UtcNow + TaskTimeouts.Default);
+    /// <summary>Call options with a deadline of <see cref="TestTimeouts.Default"/> from now (a new deadline on every read).</summary>
+    public static CallOptions Timeout => new(deadline: DateTime.UtcNow + TestTimeouts.Default);
 
     /// <summary>Call options like <see cref="Timeout"/>, made for <paramref name="caller"/> (its caller metadata).</summary>
-    public static CallOptions As(Caller caller) => new(headers: caller.AddTo(null), deadline: DateTime.UtcNow + TaskTimeouts.Default);
+    public static CallOptions As(Caller caller) => new(headers: caller.AddTo(null), deadline: DateTime.UtcNow + TestTimeouts.Default);
 
     /// <summary>A member of <paramref name="tenant"/>.</summary>
     public static Caller Member(string tenant) => new(tenant);

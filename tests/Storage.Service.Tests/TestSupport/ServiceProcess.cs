@@ -17,7 +17,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
     {
         _process = process;
         _output = output;
-        HttpClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TaskTimeouts.Default };
+        HttpClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TestTimeouts.Default };
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}", new GrpcChannelOptions
         {
             MaxReceiveMessageSize = 128 * 1024 * 1024,
@@ -104,7 +104,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     private async Task WaitHealthyAsync()
     {
-        var deadline = DateTime.UtcNow + TaskTimeouts.Default;
+        var deadline = DateTime.UtcNow + TestTimeouts.Default;
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)
@@ -125,7 +125,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
             }
             await Task.Delay(50);
         }
-        throw new TimeoutException($"Storage.Service was not healthy within {TaskTimeouts.Default.TotalSeconds} s:{Environment.NewLine}{Output}");
+        throw new TimeoutException($"Storage.Service was not healthy within {TestTimeouts.Default.TotalSeconds} s:{Environment.NewLine}{Output}");
     }
 
     private static void Append(StringBuilder output, string? line)

@@ -34,7 +34,7 @@ internal sealed class StorageHost : IAsyncDisposable
         _ownedDirectory = ownedDirectory;
         _logs = logs;
         DataDirectory = dataDirectory;
-        HttpClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TaskTimeouts.Default };
+        HttpClient = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TestTimeouts.Default };
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}", new GrpcChannelOptions
         {
             MaxReceiveMessageSize = 256 * 1024 * 1024,
@@ -85,7 +85,7 @@ internal sealed class StorageHost : IAsyncDisposable
     private static async Task<StorageHost> StartAsync(
         StorageBackend backend, IDictionary<string, string?>? settings, string? dataDirectory, TimeProvider? time, StorageHost? sharing)
     {
-        var s3 = backend.Blobs == BlobStoreKind.S3 ? await SharedS3Server.GetAsync().WithTimeout(TaskTimeouts.ServerStart) : null;
+        var s3 = backend.Blobs == BlobStoreKind.S3 ? await SharedServer<S3Server>.GetAsync().WithTimeout(TestTimeouts.ServerStart) : null;
         var owned = dataDirectory is null ? new TempDirectory() : null;
         var directory = dataDirectory ?? owned!.Path;
         string? postgresDatabase = null;
@@ -101,7 +101,7 @@ internal sealed class StorageHost : IAsyncDisposable
         };
         if (backend.Metadata == MetadataBackend.Postgres)
         {
-            var server = await SharedPostgresServer.GetAsync().WithTimeout(TaskTimeouts.ServerStart);
+            var server = await SharedServer<PostgresServer>.GetAsync().WithTimeout(TestTimeouts.ServerStart);
             postgresDatabase = sharing is null ? await server.CreateDatabaseAsync("storage").DefaultTimeout() : null;
             configuration["ConnectionStrings:" + PostgresOptions.ConnectionStringName] = server.ConnectionString(postgresDatabase ?? sharing!._sharedDatabase!);
         }
@@ -153,7 +153,7 @@ internal sealed class StorageHost : IAsyncDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         if (_postgresDatabase is not null)
         {
-            var server = await SharedPostgresServer.GetAsync().WithTimeout(TaskTimeouts.ServerStart);
+            var server = await SharedServer<PostgresServer>.GetAsync().WithTimeout(TestTimeouts.ServerStart);
             await server.DropDatabaseAsync(_postgresDatabase).DefaultTimeout();
         }
         _ownedDirectory?.Dispose();
