@@ -47,6 +47,10 @@ public static partial class FuzzOracle
     private static Verdict JudgeHttp(FuzzRequest request, FuzzOutcome outcome, string text)
     {
         var status = outcome.Status;
+        if (status == 400 && outcome.Body.Length == 0 && NulInPath(request.Path))
+        {
+            return new Verdict(VerdictKind.RefusedByHttpServer);
+        }
         if (status == 429)
         {
             var envelope = EnvelopeProblem(request.Envelope, outcome, text);
@@ -67,6 +71,13 @@ public static partial class FuzzOracle
             return SuccessProblem(request, outcome, text) is { } problem ? new Verdict(VerdictKind.WrongEnvelope, problem) : Verdict.Ok;
         }
         return new Verdict(VerdictKind.WrongEnvelope, $"unexpected HTTP {status}");
+    }
+
+    /// <summary>A NUL (<c>%00</c>) in the path, which Kestrel refuses with an empty 400 before any middleware runs.</summary>
+    private static bool NulInPath(string target)
+    {
+        var path = target.Split('?', 2)[0];
+        return path.Contains("%00", StringComparison.Ordinal) || path.Contains('\0', StringComparison.Ordinal);
     }
 
     /// <summary>

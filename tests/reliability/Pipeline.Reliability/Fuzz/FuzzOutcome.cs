@@ -14,6 +14,12 @@ public enum VerdictKind
 {
     Ok,
     RateLimited,
+
+    /// <summary>
+    /// Kestrel refused the request line before any of the fleet's code ran (a NUL in the decoded path): its bare 400 is
+    /// the only answer there, counted apart from the fleet's own answers.
+    /// </summary>
+    RefusedByHttpServer,
     ServerErrorForClientFault,
     WrongEnvelope,
     Leak,
@@ -26,5 +32,5 @@ public sealed record Verdict(VerdictKind Kind, string? Reason = null)
 {
     public static readonly Verdict Ok = new(VerdictKind.Ok);
 
-    public bool Failed => Kind is not (VerdictKind.Ok or VerdictKind.RateLimited);
+    public bool Failed => Kind is not (VerdictKind.Ok or VerdictKind.RateLimited or VerdictKind.RefusedByHttpServer);
 }

@@ -33,6 +33,9 @@ public sealed record FuzzResult(bool Passed, IReadOnlyList<string> Failures)
     /// <summary>Errors outside their edge's envelope (and stack traces or echoed headers in a body).</summary>
     public int WrongEnvelopes { get; init; }
 
+    /// <summary>Requests Kestrel refused before the fleet's code ran (a NUL in the path), with its bare 400.</summary>
+    public int RefusedByHttpServer { get; init; }
+
     /// <summary>Requests with no complete answer in time, or a broken connection.</summary>
     public int NoAnswers { get; init; }
 
@@ -112,6 +115,7 @@ public static class FuzzSuite
             Crashes = crashes.Count + tally.Count(VerdictKind.CatalogueThrew),
             ServerErrorsForClientFaults = tally.Count(VerdictKind.ServerErrorForClientFault),
             WrongEnvelopes = tally.Count(VerdictKind.WrongEnvelope) + tally.Count(VerdictKind.Leak),
+            RefusedByHttpServer = tally.Count(VerdictKind.RefusedByHttpServer),
             NoAnswers = tally.Count(VerdictKind.NoAnswer),
             RateLimited = tally.Count(VerdictKind.RateLimited) + tally.Retried,
             FleetHealthyAtEnd = healthy,
@@ -119,6 +123,7 @@ public static class FuzzSuite
         };
         log.WriteLine($"fuzz: {result.CasesTried} cases in {result.Duration.TotalSeconds:0} s ({string.Join(", ", result.CasesByTarget.OrderBy(t => t.Key).Select(t => $"{t.Key} {t.Value}"))}); "
             + $"crashes {result.Crashes}, 5xx/INTERNAL for client faults {result.ServerErrorsForClientFaults}, wrong envelopes {result.WrongEnvelopes}, "
+            + $"refused by Kestrel (NUL in the path) {result.RefusedByHttpServer}, "
             + $"no answer {result.NoAnswers}, gateway 429s {result.RateLimited}, fleet healthy {healthy}");
         return result;
     }

@@ -23,6 +23,7 @@ public static class ReportMarkdown
         Row(s, "crashes", fuzz is null ? NotRun : Count(fuzz.Crashes));
         Row(s, "5xx / INTERNAL for client faults", fuzz is null ? NotRun : Count(fuzz.ServerErrors));
         Row(s, "wrong envelopes", fuzz is null ? NotRun : Count(fuzz.WrongEnvelopes));
+        Row(s, "refused by Kestrel before the fleet (a NUL in the path: bare 400, no envelope possible)", fuzz is null ? NotRun : Count(fuzz.RefusedByHttpServer));
         var faults = r.Faults;
         Row(s, "faults survived", faults is null ? NotRun
             : I($"{faults.Survived:N0} of {faults.Injected:N0}"));
