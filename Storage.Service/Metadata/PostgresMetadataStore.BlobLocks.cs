@@ -20,10 +20,7 @@ public sealed partial class PostgresMetadataStore
         {
             foreach (var stripe in stripes)
             {
-                await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(@space, @stripe)", connection);
-                command.Parameters.AddWithValue("space", BlobLockSpace);
-                command.Parameters.AddWithValue("stripe", stripe);
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                await AdvisoryAsync(connection, "pg_advisory_lock", stripe, cancellationToken);
                 taken.Add(stripe);
             }
             return new StripeLocks(connection, taken);
@@ -35,6 +32,15 @@ public sealed partial class PostgresMetadataStore
         }
     }
 
+    /// <summary>Calls an advisory-lock <paramref name="function"/> on one stripe of the blob lock space.</summary>
+    private static async Task AdvisoryAsync(NpgsqlConnection connection, string function, int stripe, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {function}(@space, @stripe)", connection);
+        command.Parameters.AddWithValue("space", BlobLockSpace);
+        command.Parameters.AddWithValue("stripe", stripe);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Releases the stripes, then returns the connection (a broken connection's locks end with its session).</summary>
     private sealed class StripeLocks(NpgsqlConnection connection, List<int> stripes) : IAsyncDisposable
     {
@@ -44,10 +50,7 @@ public sealed partial class PostgresMetadataStore
             {
                 foreach (var stripe in Enumerable.Reverse(stripes))
                 {
-                    await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(@space, @stripe)", connection);
-                    command.Parameters.AddWithValue("space", BlobLockSpace);
-                    command.Parameters.AddWithValue("stripe", stripe);
-                    await command.ExecuteNonQueryAsync(CancellationToken.None);
+                    await AdvisoryAsync(connection, "pg_advisory_unlock", stripe, CancellationToken.None);
                 }
             }
             catch (NpgsqlException)
